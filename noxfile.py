@@ -1,0 +1,159 @@
+"""The only entry point for tests, lint, demo and benchmarks.
+
+``nox`` with no arguments runs the whole matrix (the README's test command): core alone, each
+plugin package with core, everything together, the flytekit compatibility suite and lint.
+``nox -s demo`` runs the examples; ``nox -s bench`` measures against flytekit.
+
+Packages under ``packages/plugins/*`` and ``packages/resolvers/*`` join the matrix by
+existing: each gets a ``plugin(name)`` session with core from this checkout and that package
+only. A package that needs a system program (a Redis server, a browser) says so in its
+pyproject.toml::
+
+    [tool.featherkit.system-requires]
+    redis-server = "redis-server"      # program = Debian package providing it
+
+and the session installs it with apt when it is missing and we are root (as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nox
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - nox runs on 3.11 in CI
+    import tomli as tomllib
+
+ROOT = Path(__file__).parent
+CORE = ROOT / "packages" / "core"
+FLYTEKIT_VERSION = "1.16.31"
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "core", "plugin", "tests", "compat"]
+
+TEST_ENV = {"FEATHERKIT_STRICT_PLUGINS": "1", "PYTHONHASHSEED": "random"}
+
+
+def _pyproject(path: Path) -> dict:
+    with open(path / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def plugin_packages() -> dict[str, Path]:
+    """Every plugin and resolver package, by directory name, in a stable order."""
+    found = {}
+    for group in ("plugins", "resolvers"):
+        for path in sorted((ROOT / "packages" / group).glob("*/pyproject.toml")):
+            name = path.parent.name if group == "plugins" else f"resolver-{path.parent.name}"
+            found[name] = path.parent
+    return found
+
+
+def _has_extra(path: Path, extra: str) -> bool:
+    return extra in _pyproject(path).get("project", {}).get("optional-dependencies", {})
+
+
+def _spec(path: Path, *extras: str) -> str:
+    wanted = [e for e in extras if _has_extra(path, e)]
+    return f"{path}[{','.join(wanted)}]" if wanted else str(path)
+
+
+def _import_name(path: Path) -> str:
+    src = path / "src"
+    packages = [p.name for p in src.iterdir() if (p / "__init__.py").exists()]
+    if len(packages) != 1:
+        raise RuntimeError(f"{path}: expected one package under src/, found {packages}")
+    return packages[0]
+
+
+def ensure_system_programs(session: nox.Session, path: Path) -> None:
+    needs = _pyproject(path).get("tool", {}).get("featherkit", {}).get("system-requires", {})
+    missing = {program: package for program, package in needs.items()
+               if shutil.which(program) is None}
+    if not missing:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        session.error(
+            f"{path.name} needs {', '.join(missing)}; install the Debian package(s) "
+            f"{' '.join(sorted(set(missing.values())))}"
+        )
+    session.log(f"installing {' '.join(sorted(set(missing.values())))} with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+         *sorted(set(missing.values()))],
+        check=True, env=env,
+    )
+
+
+def _pytest(session: nox.Session, *paths: str) -> None:
+    session.run(
+        "python", "-m", "pytest", *paths, *session.posargs,
+        env=TEST_ENV,
+    )
+
+
+@nox.session(python="3.11")
+def core(session: nox.Session) -> None:
+    """Core alone, with no plugin installed."""
+    session.install(_spec(CORE, "test"))
+    session.run("python", "-c", "import featherkit, featherkit.task")
+    _pytest(session, str(CORE / "tests"))
+
+
+@nox.session(python="3.11")
+@nox.parametrize("name", list(plugin_packages()))
+def plugin(session: nox.Session, name: str) -> None:
+    """One plugin or resolver package with core from this checkout, nothing else."""
+    path = plugin_packages()[name]
+    ensure_system_programs(session, path)
+    session.install(_spec(CORE, "test"), _spec(path, "test"))
+    session.run("python", "-c", f"import {_import_name(path)}")
+    session.run("featherkit", "plugins")
+    _pytest(session, str(path / "tests"))
+
+
+@nox.session(python="3.11")
+def tests(session: nox.Session) -> None:
+    """Every package installed together: all unit tests plus the cross-package tests."""
+    packages = plugin_packages()
+    for path in packages.values():
+        ensure_system_programs(session, path)
+    session.install(_spec(CORE, "test"), *[_spec(p, "test", "all") for p in packages.values()])
+    test_dirs = [str(CORE / "tests")] + [str(p / "tests") for p in packages.values()]
+    _pytest(session, *test_dirs, str(ROOT / "tests"))
+
+
+@nox.session(python="3.11")
+def compat(session: nox.Session) -> None:
+    """Wire compatibility with flytekit: same tasks, same protobuf; literals read both ways."""
+    packages = plugin_packages()
+    session.install(
+        _spec(CORE, "test"), *[str(p) for p in packages.values()],
+        f"flytekit=={FLYTEKIT_VERSION}",
+    )
+    _pytest(session, str(ROOT / "tests" / "compat"))
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    """ruff on everything, mypy on core."""
+    session.install("ruff", "mypy", _spec(CORE, "test"))
+    session.run("ruff", "check", ".")
+    session.run("mypy")
+
+
+@nox.session(python="3.11")
+def demo(session: nox.Session) -> None:
+    """The main job on the embedded defaults: the README's first command."""
+    session.install(str(CORE), *[str(p) for p in plugin_packages().values()])
+    session.run("python", str(ROOT / "examples" / "demo.py"), *session.posargs)

@@ -1,0 +1,65 @@
+"""featherkit: a lean, plugin-first Python SDK for Flyte tasks.
+
+Everything public is importable from here, lazily: ``import featherkit`` loads no protobuf,
+no plugin and no command-line library; each name is imported on first access.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "task": "featherkit.function_task",
+    "PythonFunctionTask": "featherkit.function_task",
+    "Task": "featherkit.task",
+    "PythonTask": "featherkit.task",
+    "TaskResolver": "featherkit.task",
+    "TaskMetadata": "featherkit.metadata",
+    "Resources": "featherkit.resources",
+    "Secret": "featherkit.security",
+    "Documentation": "featherkit.docs",
+    "Interface": "featherkit.interface",
+    "kwtypes": "featherkit.interface",
+    "IgnoreOutputs": "featherkit.errors",
+    "RecoverableError": "featherkit.errors",
+    "current_context": "featherkit.context",
+    "ExecutionParameters": "featherkit.context",
+    "hookimpl": "featherkit.hookspecs",
+    "SerializationSettings": "featherkit.serialization",
+    "serialize": "featherkit.serialization",
+    "TypeTransformer": "featherkit.types",
+    "TypeEngine": "featherkit.types",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'featherkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:
+    from featherkit.context import ExecutionParameters, current_context
+    from featherkit.docs import Documentation
+    from featherkit.errors import IgnoreOutputs, RecoverableError
+    from featherkit.function_task import PythonFunctionTask, task
+    from featherkit.hookspecs import hookimpl
+    from featherkit.interface import Interface, kwtypes
+    from featherkit.metadata import TaskMetadata
+    from featherkit.resources import Resources
+    from featherkit.security import Secret
+    from featherkit.serialization import SerializationSettings, serialize
+    from featherkit.task import PythonTask, Task, TaskResolver
+    from featherkit.types import TypeEngine, TypeTransformer

@@ -1,0 +1,31 @@
+"""``featherkit plugins``: what is loaded, from which distribution, implementing which hooks."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import click
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def plugins(as_json: bool) -> None:
+    """List loaded plugins (core's builtins included) and the hooks each implements."""
+    from featherkit.plugins import get_plugin_manager
+
+    manager = get_plugin_manager()
+    infos = sorted(manager.report.infos.values(), key=lambda i: (i.builtin, i.name))
+    if as_json:
+        click.echo(json.dumps(
+            {"plugins": [dataclasses.asdict(i) for i in infos],
+             "failures": manager.report.failures},
+            indent=2,
+        ))
+        return
+    for info in infos:
+        origin = "builtin" if info.builtin else f"{info.distribution} {info.version}".strip()
+        click.echo(f"{info.name}  ({origin}; {info.entry_point})")
+        click.echo(f"    hooks: {', '.join(info.hooks) or '(none)'}")
+    for failure in manager.report.failures:
+        click.echo(f"FAILED: {failure}", err=True)

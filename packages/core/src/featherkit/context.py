@@ -1,0 +1,122 @@
+"""Execution context: what a running task can ask about its execution.
+
+Carried by a :mod:`contextvars` variable, so it is right under threads and asyncio: each
+execution sets its own :class:`ExecutionParameters` and restores the previous one after.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ExecutionIdentifier:
+    """Where an execution runs on a Flyte backend (``local`` fields when run locally)."""
+
+    project: str = "local"
+    domain: str = "local"
+    name: str = "local"
+
+
+class Secrets:
+    """Secrets the task can read: from ``FLYTE_SECRETS_ENV_PREFIX``-style env vars or files.
+
+    Flyte's secret injector exposes ``group``/``key`` as the environment variable
+    ``_FSEC_<GROUP>_<KEY>`` or the file ``/etc/flyte/secrets/<group>/<key>``.
+    """
+
+    def __init__(
+        self, env_prefix: str = "_FSEC_", directory: str = "/etc/flyte/secrets"
+    ) -> None:
+        self.env_prefix = os.environ.get("FLYTE_SECRETS_ENV_PREFIX", env_prefix)
+        self.directory = os.environ.get("FLYTE_SECRETS_DEFAULT_DIR", directory)
+
+    def get(self, group: str | None = None, key: str | None = None) -> str:
+        parts = [p for p in (group, key) if p]
+        if not parts:
+            raise ValueError("Secrets.get needs a group or a key")
+        env_name = self.env_prefix + "_".join(parts).upper()
+        if env_name in os.environ:
+            return os.environ[env_name]
+        path = os.path.join(self.directory, *[p.lower() for p in parts])
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                return fh.read().strip()
+        raise ValueError(
+            f"secret group={group!r} key={key!r} not found: no env var {env_name} and no "
+            f"file {path}"
+        )
+
+
+@dataclass
+class ExecutionParameters:
+    """The parameters of one execution; plugins may adjust them in ``pre_execute``.
+
+    ``working_dir`` is created on first access, so a task that never uses it costs nothing.
+    """
+
+    execution_id: ExecutionIdentifier = field(default_factory=ExecutionIdentifier)
+    task_name: str = ""
+    raw_output_prefix: str = ""
+    output_prefix: str | None = None
+    checkpoint_path: str | None = None
+    prev_checkpoint: str | None = None
+    logging: logging.Logger = field(default_factory=lambda: logging.getLogger("featherkit.user"))
+    decks: list[Any] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    _working_dir: str | None = None
+    _secrets: Secrets | None = None
+
+    @property
+    def working_dir(self) -> str:
+        if self._working_dir is None:
+            self._working_dir = tempfile.mkdtemp(prefix="featherkit-")
+        return self._working_dir
+
+    @working_dir.setter
+    def working_dir(self, value: str) -> None:
+        self._working_dir = value
+
+    @property
+    def secrets(self) -> Secrets:
+        if self._secrets is None:
+            self._secrets = Secrets()
+        return self._secrets
+
+    @property
+    def raw_output_dir(self) -> str:
+        """Where offloaded values (files, pickles) go: the raw output prefix or a local dir."""
+        return self.raw_output_prefix or os.path.join(self.working_dir, "raw")
+
+
+_current: contextvars.ContextVar[ExecutionParameters | None] = contextvars.ContextVar(
+    "featherkit_execution", default=None
+)
+_default: ExecutionParameters | None = None
+
+
+def current_context() -> ExecutionParameters:
+    """The running execution's parameters; outside any task, a process-wide local default."""
+    params = _current.get()
+    if params is not None:
+        return params
+    global _default
+    if _default is None:
+        _default = ExecutionParameters()
+    return _default
+
+
+@contextmanager
+def execution(params: ExecutionParameters) -> Iterator[ExecutionParameters]:
+    token = _current.set(params)
+    try:
+        yield params
+    finally:
+        _current.reset(token)

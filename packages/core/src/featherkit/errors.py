@@ -1,0 +1,27 @@
+"""Exceptions users raise or catch, and the ones featherkit raises for bad input."""
+
+from __future__ import annotations
+
+
+class IgnoreOutputs(Exception):  # noqa: N818 - flytekit's name, kept so users recognise it
+    """Raise from ``execute`` (or a ``post_execute`` hook) to finish without any outputs.
+
+    Locally the call returns ``None``; in a container nothing is written under the output
+    prefix, which distributed-training plugins use so that only one worker reports.
+    """
+
+
+class RecoverableError(Exception):
+    """A user error worth retrying: the backend marks it RECOVERABLE and retries the task."""
+
+
+class FeatherkitUserError(Exception):
+    """An error in how featherkit was used (bad definition, bad settings); not a crash."""
+
+
+class TaskInputError(TypeError):
+    """A task was called with inputs that do not fit its interface."""
+
+
+class TaskOutputError(TypeError):
+    """A task returned values that do not fit its declared outputs."""

@@ -1,0 +1,253 @@
+"""``@task``: turn a typed Python function into a :class:`PythonFunctionTask`."""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, overload
+
+from featherkit.docs import Documentation
+from featherkit.interface import interface_from_function
+from featherkit.metadata import TaskMetadata
+from featherkit.resources import Resources
+from featherkit.security import Secret
+from featherkit.task import PythonTask, TaskResolver
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PYTHON_TASK_TYPE = "python-task"
+
+#: ``@task`` arguments that plugins provide, and the distribution to install for each.
+PLUGIN_ARGUMENT_HINTS = {
+    "pod_template": "featherkit-pod",
+    "deck_fields": "featherkit-deck",
+}
+
+
+class PythonFunctionTask(PythonTask):
+    """A task whose ``execute`` calls a Python function (sync or ``async def``)."""
+
+    def __init__(
+        self,
+        task_function: Callable[..., Any],
+        task_config: Any = None,
+        *,
+        name: str | None = None,
+        task_type: str = PYTHON_TASK_TYPE,
+        metadata: TaskMetadata | None = None,
+        docs: Documentation | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if not callable(task_function):
+            raise TypeError(f"@task needs a function, got {type(task_function).__name__}")
+        name = name or f"{task_function.__module__}.{task_function.__name__}"
+        interface = interface_from_function(task_function, f"task {name!r}")
+        if docs is None and (
+            interface.docstring.short_description or interface.docstring.long_description
+        ):
+            docs = Documentation(
+                short_description=interface.docstring.short_description,
+                long_description=interface.docstring.long_description,
+            )
+        super().__init__(
+            task_type,
+            name,
+            interface,
+            task_config=task_config,
+            metadata=metadata,
+            docs=docs,
+            **kwargs,
+        )
+        self._task_function = task_function
+        self.is_async = inspect.iscoroutinefunction(task_function)
+        self.__doc__ = task_function.__doc__
+        self.__wrapped__ = task_function
+
+    @property
+    def task_function(self) -> Callable[..., Any]:
+        return self._task_function
+
+    @property
+    def instantiated_in(self) -> str:
+        return self._task_function.__module__
+
+    @property
+    def lhs(self) -> str:
+        """The name the task is reachable by in its module."""
+        return self._task_function.__name__
+
+    @property
+    def is_nested(self) -> bool:
+        """Defined inside a function: a module-level import cannot find it again."""
+        return "<locals>" in self._task_function.__qualname__
+
+    def execute(self, **kwargs: Any) -> Any:
+        return self._task_function(**kwargs)
+
+
+def _plugin_options(name: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+    if not extra:
+        return {}
+    from featherkit.plugins import hooks
+
+    accepted = hooks().task_arguments()
+    options: dict[str, Any] = {}
+    for key, value in extra.items():
+        if key not in accepted:
+            hint = PLUGIN_ARGUMENT_HINTS.get(key)
+            if hint:
+                raise TypeError(
+                    f"task {name!r}: @task argument {key!r} comes from the {hint} plugin, "
+                    f"which is not installed: pip install {hint}"
+                )
+            raise TypeError(f"task {name!r}: @task got an unexpected argument {key!r}")
+        validate = accepted[key]
+        try:
+            options[key] = validate(value) if validate else value
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"task {name!r}: @task argument {key!r}: {exc}") from exc
+    return options
+
+
+def _build(
+    fn: Callable[..., Any],
+    *,
+    cache: bool,
+    cache_serialize: bool,
+    cache_version: str,
+    cache_ignore_input_vars: tuple[str, ...] | list[str],
+    retries: int,
+    interruptible: bool | None,
+    deprecated: str,
+    timeout: datetime.timedelta | int | None,
+    environment: Mapping[str, str] | None,
+    requests: Resources | None,
+    limits: Resources | None,
+    secret_requests: list[Secret] | None,
+    pod_template_name: str | None,
+    enable_deck: bool,
+    docs: Documentation | None,
+    task_config: Any,
+    container_image: str | None,
+    task_resolver: TaskResolver | None,
+    extra: Mapping[str, Any],
+) -> PythonFunctionTask:
+    name = f"{fn.__module__}.{getattr(fn, '__name__', repr(fn))}"
+    if not isinstance(deprecated, str):
+        raise TypeError(f"task {name!r}: deprecated must be a message string")
+    try:
+        metadata = TaskMetadata(
+            cache=cache,
+            cache_serialize=cache_serialize,
+            cache_version=cache_version,
+            cache_ignore_input_vars=tuple(cache_ignore_input_vars),
+            retries=retries,
+            interruptible=interruptible,
+            deprecated=deprecated,
+            timeout=timeout,
+            pod_template_name=pod_template_name,
+            generates_deck=enable_deck,
+        )
+    except ValueError as exc:
+        raise ValueError(f"task {name!r}: {exc}") from exc
+    kwargs: dict[str, Any] = dict(
+        metadata=metadata,
+        environment=environment,
+        container_image=container_image,
+        requests=requests,
+        limits=limits,
+        secret_requests=secret_requests,
+        task_resolver=task_resolver,
+        enable_deck=enable_deck,
+        docs=docs,
+        plugin_options=_plugin_options(name, extra),
+    )
+    task_class: type[PythonFunctionTask] = PythonFunctionTask
+    if task_config is not None:
+        from featherkit.plugins import hooks
+
+        registered = hooks().task_types()
+        found = next((cls for t, cls in registered.items() if isinstance(task_config, t)), None)
+        if found is None:
+            raise TypeError(
+                f"task {name!r}: no installed plugin handles task_config of type "
+                f"{type(task_config).__qualname__} (see `featherkit plugins`)"
+            )
+        task_class = found
+    built = task_class(fn, task_config, **kwargs)
+    ignored = set(metadata.cache_ignore_input_vars) - set(built.python_interface.inputs)
+    if ignored:
+        raise ValueError(
+            f"task {name!r}: cache_ignore_input_vars names unknown input(s) "
+            f"{sorted(ignored)}; inputs are {list(built.python_interface.inputs)}"
+        )
+    return built
+
+
+@overload
+def task(_fn: F) -> PythonFunctionTask: ...
+
+
+@overload
+def task(
+    _fn: None = None, **kwargs: Any
+) -> Callable[[Callable[..., Any]], PythonFunctionTask]: ...
+
+
+def task(
+    _fn: Callable[..., Any] | None = None,
+    *,
+    cache: bool = False,
+    cache_serialize: bool = False,
+    cache_version: str = "",
+    cache_ignore_input_vars: tuple[str, ...] | list[str] = (),
+    retries: int = 0,
+    interruptible: bool | None = None,
+    deprecated: str = "",
+    timeout: datetime.timedelta | int | None = None,
+    environment: Mapping[str, str] | None = None,
+    requests: Resources | None = None,
+    limits: Resources | None = None,
+    secret_requests: list[Secret] | None = None,
+    pod_template_name: str | None = None,
+    enable_deck: bool = False,
+    docs: Documentation | None = None,
+    task_config: Any = None,
+    container_image: str | None = None,
+    task_resolver: TaskResolver | None = None,
+    **plugin_arguments: Any,
+) -> PythonFunctionTask | Callable[[Callable[..., Any]], PythonFunctionTask]:
+    """Make a Flyte task of a typed function; usable bare (``@task``) or with arguments.
+
+    Arguments not listed here are accepted only when an installed plugin registers them
+    (``register_task_arguments``), e.g. ``pod_template`` from featherkit-pod.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> PythonFunctionTask:
+        return _build(
+            fn,
+            cache=cache,
+            cache_serialize=cache_serialize,
+            cache_version=cache_version,
+            cache_ignore_input_vars=cache_ignore_input_vars,
+            retries=retries,
+            interruptible=interruptible,
+            deprecated=deprecated,
+            timeout=timeout,
+            environment=environment,
+            requests=requests,
+            limits=limits,
+            secret_requests=secret_requests,
+            pod_template_name=pod_template_name,
+            enable_deck=enable_deck,
+            docs=docs,
+            task_config=task_config,
+            container_image=container_image,
+            task_resolver=task_resolver,
+            extra=plugin_arguments,
+        )
+
+    if _fn is not None:
+        return decorate(_fn)
+    return decorate

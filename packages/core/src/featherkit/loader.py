@@ -1,0 +1,87 @@
+"""Import user code from a file or directory under its proper module name.
+
+A file inside packages (directories with ``__init__.py``) is imported by its dotted name with
+the first non-package directory put on ``sys.path``, so ``examples/quickstart.py`` becomes the
+module ``quickstart`` and a container can import it again the same way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from featherkit.errors import FeatherkitUserError
+
+if TYPE_CHECKING:
+    from featherkit.task import Task
+
+
+def module_name_for(path: Path) -> tuple[Path, str]:
+    """The sys.path root and dotted module name of a ``.py`` file."""
+    path = path.resolve()
+    parts = [path.stem] if path.name != "__init__.py" else []
+    directory = path.parent
+    while (directory / "__init__.py").exists():
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return directory, ".".join(parts)
+
+
+def load_file(path: str | os.PathLike[str]) -> ModuleType:
+    file = Path(path)
+    if not file.exists():
+        raise FeatherkitUserError(f"no such file: {file}")
+    if file.is_dir() or file.suffix != ".py":
+        raise FeatherkitUserError(f"{file} is not a Python file")
+    root, name = module_name_for(file)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:
+        raise FeatherkitUserError(
+            f"cannot import {file} (as module {name!r}): {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def python_files(target: str | os.PathLike[str]) -> list[Path]:
+    """``target`` itself if a file, else every ``.py`` file below it, sorted."""
+    path = Path(target)
+    if not path.exists():
+        raise FeatherkitUserError(f"no such file or directory: {path}")
+    if path.is_file():
+        return [path]
+    return sorted(
+        p for p in path.rglob("*.py")
+        if not any(part.startswith(".") or part == "__pycache__" for part in p.parts)
+    )
+
+
+def tasks_in(module: ModuleType) -> dict[str, Task]:
+    """Tasks defined in ``module``, by attribute name (imported ones are left out)."""
+    from featherkit.task import Task
+
+    found: dict[str, Task] = {}
+    for attribute, value in vars(module).items():
+        if not isinstance(value, Task):
+            continue
+        home = getattr(value, "instantiated_in", module.__name__)
+        if home == module.__name__:
+            found[attribute] = value
+    return found
+
+
+def find_task(file: str | os.PathLike[str], name: str) -> Task:
+    module = load_file(file)
+    tasks = tasks_in(module)
+    if name in tasks:
+        return tasks[name]
+    by_full_name = {t.name: t for t in tasks.values()}
+    if name in by_full_name:
+        return by_full_name[name]
+    known = ", ".join(sorted(tasks)) or "(none)"
+    raise FeatherkitUserError(f"{file} has no task {name!r}; tasks found: {known}")

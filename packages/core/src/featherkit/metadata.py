@@ -1,0 +1,90 @@
+"""TaskMetadata: the knobs a Flyte backend reads for every task, validated when set."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flyteidl.core import tasks_pb2
+
+
+def _timeout(value: Any) -> datetime.timedelta | None:
+    if value is None or isinstance(value, datetime.timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return datetime.timedelta(seconds=value)
+    raise ValueError(
+        f"timeout must be an int (seconds) or a datetime.timedelta, got {type(value).__name__}"
+    )
+
+
+@dataclass
+class TaskMetadata:
+    """Metadata of a task, with flytekit's fields and validation rules.
+
+    * ``cache=True`` needs ``cache_version``;
+    * ``cache_serialize`` and ``cache_ignore_input_vars`` need ``cache``;
+    * an int ``timeout`` is seconds; any other non-timedelta type is an error.
+    """
+
+    cache: bool = False
+    cache_serialize: bool = False
+    cache_version: str = ""
+    cache_ignore_input_vars: tuple[str, ...] = ()
+    interruptible: bool | None = None
+    deprecated: str = ""
+    retries: int = 0
+    timeout: datetime.timedelta | int | None = None
+    pod_template_name: str | None = None
+    generates_deck: bool = False
+    is_eager: bool = False
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.timeout = _timeout(self.timeout)
+        self.cache_ignore_input_vars = tuple(self.cache_ignore_input_vars)
+        if self.cache and not self.cache_version:
+            raise ValueError("cache=True needs a cache_version (any string you bump to invalidate)")
+        if self.cache_serialize and not self.cache:
+            raise ValueError("cache_serialize=True needs cache=True")
+        if self.cache_ignore_input_vars and not self.cache:
+            raise ValueError(
+                "cache_ignore_input_vars="
+                f"{list(self.cache_ignore_input_vars)} needs cache=True"
+            )
+        if not isinstance(self.retries, int) or isinstance(self.retries, bool) or self.retries < 0:
+            raise ValueError(f"retries must be a non-negative int, got {self.retries!r}")
+
+    @property
+    def timeout_delta(self) -> datetime.timedelta | None:
+        assert not isinstance(self.timeout, int)
+        return self.timeout
+
+    def to_idl(self, runtime_version: str) -> tasks_pb2.TaskMetadata:
+        """The wire form (``flyteidl.core.TaskMetadata``)."""
+        from flyteidl.core import literals_pb2, tasks_pb2
+
+        metadata = tasks_pb2.TaskMetadata(
+            discoverable=self.cache,
+            runtime=tasks_pb2.RuntimeMetadata(
+                type=tasks_pb2.RuntimeMetadata.FLYTE_SDK,
+                version=runtime_version,
+                flavor="python",
+            ),
+            retries=literals_pb2.RetryStrategy(retries=self.retries),
+            discovery_version=self.cache_version,
+            deprecated_error_message=self.deprecated,
+            cache_serializable=self.cache_serialize,
+            pod_template_name=self.pod_template_name or "",
+            cache_ignore_input_vars=list(self.cache_ignore_input_vars),
+            generates_deck=self.generates_deck,
+            is_eager=self.is_eager,
+            tags=self.tags,
+        )
+        if self.interruptible is not None:
+            metadata.interruptible = self.interruptible
+        if self.timeout_delta is not None:
+            metadata.timeout.FromTimedelta(self.timeout_delta)
+        return metadata

@@ -1,0 +1,436 @@
+"""Task and PythonTask: the shape flytekit users know, backed by plugin hooks.
+
+Every ``get_*`` method, ``pre_execute`` and ``post_execute`` asks the plugin hooks of the same
+name by default; a subclass may override any of them (and call ``super()``).
+
+Execution pipeline (``dispatch_execute``): pre_execute, literals to native values, execute,
+post_execute, native values to literals. A local call wraps it: native inputs become literals
+first (so a local run sees the same conversions a remote one does), the cache is consulted,
+and the output literals become native values again for the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from featherkit.context import ExecutionParameters, execution
+from featherkit.docs import Documentation
+from featherkit.errors import IgnoreOutputs, TaskInputError, TaskOutputError
+from featherkit.interface import NO_DEFAULT, Interface
+from featherkit.metadata import TaskMetadata
+from featherkit.resources import Resources
+from featherkit.security import Secret
+
+if TYPE_CHECKING:
+    from flyteidl.core import interface_pb2, literals_pb2, security_pb2, tasks_pb2
+
+    from featherkit.serialization import SerializationSettings
+    from featherkit.types import TypeEngine
+
+
+class UserCodeError(Exception):
+    """Wraps an exception raised by a task's own code during ``dispatch_execute``.
+
+    The container entrypoint uses it to tell user errors from system errors; a local call
+    unwraps it, so callers see their own exception.
+    """
+
+    def __init__(self, task_name: str, original: BaseException) -> None:
+        super().__init__(f"task {task_name!r} raised {type(original).__name__}: {original}")
+        self.task_name = task_name
+        self.original = original
+
+
+@runtime_checkable
+class TaskResolver(Protocol):
+    """How a container finds a task again: loader args written at serialization, read back."""
+
+    location: str
+    name: str
+
+    def load_task(self, loader_args: list[str]) -> Task: ...
+
+    def loader_args(self, settings: SerializationSettings, task: Task) -> list[str]: ...
+
+    def get_all_tasks(self) -> list[Task]: ...
+
+    def task_name(self, task: Task) -> str | None: ...
+
+
+def _type_name(tp: Any) -> str:
+    if isinstance(tp, type):
+        return tp.__qualname__
+    return repr(tp).replace("typing.", "")
+
+
+class Task:
+    """The base of every task: a name, a type, an interface and metadata."""
+
+    def __init__(
+        self,
+        task_type: str,
+        name: str,
+        interface: Interface,
+        metadata: TaskMetadata | None = None,
+        task_type_version: int = 0,
+        security_ctx: security_pb2.SecurityContext | None = None,
+        docs: Documentation | None = None,
+    ) -> None:
+        self._task_type = task_type
+        self._name = name
+        self._python_interface = interface
+        self._metadata = metadata or TaskMetadata()
+        self._task_type_version = task_type_version
+        self._security_ctx = security_ctx
+        self._docs = docs
+        self._idl_interface: interface_pb2.TypedInterface | None = None
+        self._literal_types: tuple[TypeEngine, dict[str, Any], dict[str, Any]] | None = None
+
+    # -- properties ------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def task_type(self) -> str:
+        return self._task_type
+
+    @property
+    def task_type_version(self) -> int:
+        return self._task_type_version
+
+    @property
+    def python_interface(self) -> Interface:
+        return self._python_interface
+
+    @property
+    def interface(self) -> interface_pb2.TypedInterface:
+        """The IDL ``TypedInterface``, computed on first use."""
+        if self._idl_interface is None:
+            self._idl_interface = self._python_interface.to_idl()
+        return self._idl_interface
+
+    @property
+    def metadata(self) -> TaskMetadata:
+        return self._metadata
+
+    @property
+    def security_context(self) -> security_pb2.SecurityContext | None:
+        return self._security_ctx
+
+    @property
+    def docs(self) -> Documentation | None:
+        return self._docs
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, task_type={self.task_type!r})"
+
+    # -- hooks-backed methods --------------------------------------------------------------
+
+    def pre_execute(self, params: ExecutionParameters) -> ExecutionParameters:
+        from featherkit.plugins import hooks
+
+        hooks().pre_execute(self, params)
+        return params
+
+    def post_execute(self, params: ExecutionParameters, outputs: Any) -> Any:
+        from featherkit.plugins import hooks
+
+        return hooks().post_execute(self, params, outputs)
+
+    def execute(self, **kwargs: Any) -> Any:
+        """Run the task's work on native values; subclasses implement it."""
+        raise TypeError(f"{type(self).__name__} {self.name!r} does not define execute()")
+
+    def get_container(self, settings: SerializationSettings) -> tasks_pb2.Container | None:
+        from featherkit.plugins import hooks
+
+        return hooks().get_container(self, settings)
+
+    def get_k8s_pod(self, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
+        from featherkit.plugins import hooks
+
+        return hooks().get_k8s_pod(self, settings)
+
+    def get_sql(self, settings: SerializationSettings) -> tasks_pb2.Sql | None:
+        from featherkit.plugins import hooks
+
+        return hooks().get_sql(self, settings)
+
+    def get_custom(self, settings: SerializationSettings) -> dict[str, Any] | None:
+        from featherkit.plugins import hooks
+
+        return hooks().get_custom(self, settings) or None
+
+    def get_config(self, settings: SerializationSettings) -> dict[str, str] | None:
+        from featherkit.plugins import hooks
+
+        return hooks().get_config(self, settings) or None
+
+    def get_extended_resources(
+        self, settings: SerializationSettings
+    ) -> tasks_pb2.ExtendedResources | None:
+        from featherkit.plugins import hooks
+
+        return hooks().get_extended_resources(self, settings)
+
+    # -- conversions -----------------------------------------------------------------------
+
+    def _types(self) -> tuple[TypeEngine, dict[str, Any], dict[str, Any]]:
+        """The type engine and the literal types of inputs and outputs, cached per engine."""
+        from featherkit.type_registry import type_engine
+
+        engine = type_engine()
+        cached = self._literal_types
+        if cached is not None and cached[0] is engine:
+            return cached
+        iface = self._python_interface
+        fresh = (
+            engine,
+            {n: engine.to_literal_type(t) for n, t in iface.inputs.items()},
+            {n: engine.to_literal_type(t) for n, t in iface.outputs.items()},
+        )
+        self._literal_types = fresh
+        return fresh
+
+    def inputs_to_literals(self, kwargs: Mapping[str, Any]) -> literals_pb2.LiteralMap:
+        """Check native inputs against the interface (filling defaults) and convert them."""
+        from flyteidl.core import literals_pb2
+
+        engine, input_types, _ = self._types()
+        iface = self._python_interface
+        unknown = [k for k in kwargs if k not in iface.inputs]
+        if unknown:
+            raise TaskInputError(
+                f"task {self.name!r} got unknown input(s) {', '.join(map(repr, unknown))}; "
+                f"its inputs are: {', '.join(iface.inputs) or '(none)'}"
+            )
+        literals = {}
+        for name, tp in iface.inputs.items():
+            if name in kwargs:
+                value = kwargs[name]
+            else:
+                value = iface.defaults.get(name, NO_DEFAULT)
+                if value is NO_DEFAULT:
+                    raise TaskInputError(
+                        f"task {self.name!r} is missing input {name!r} "
+                        f"(expected {_type_name(tp)})"
+                    )
+            try:
+                literals[name] = engine.to_literal(value, tp, input_types[name])
+            except TypeError as exc:
+                raise TaskInputError(
+                    f"task {self.name!r}, input {name!r}: expected {_type_name(tp)}, "
+                    f"received {type(value).__name__} ({exc})"
+                ) from exc
+        return literals_pb2.LiteralMap(literals=literals)
+
+    def literals_to_inputs(self, literal_map: literals_pb2.LiteralMap) -> dict[str, Any]:
+        engine, _, _ = self._types()
+        iface = self._python_interface
+        native: dict[str, Any] = {}
+        for name, tp in iface.inputs.items():
+            if name not in literal_map.literals:
+                if name in iface.defaults:
+                    native[name] = iface.defaults[name]
+                    continue
+                raise TaskInputError(
+                    f"task {self.name!r}: input {name!r} ({_type_name(tp)}) is missing from "
+                    "the input literal map"
+                )
+            try:
+                native[name] = engine.to_python_value(literal_map.literals[name], tp)
+            except (TypeError, ValueError) as exc:
+                raise TaskInputError(
+                    f"task {self.name!r}, input {name!r}: cannot read the literal as "
+                    f"{_type_name(tp)}: {exc}"
+                ) from exc
+        return native
+
+    def outputs_to_literals(self, outputs: Any) -> literals_pb2.LiteralMap:
+        """Convert what ``execute`` returned into the outputs literal map."""
+        from flyteidl.core import literals_pb2
+
+        engine, _, output_types = self._types()
+        declared = self._python_interface.outputs
+        if not declared:
+            if outputs is not None:
+                raise TaskOutputError(
+                    f"task {self.name!r} declares no outputs but returned a "
+                    f"{type(outputs).__name__}"
+                )
+            return literals_pb2.LiteralMap()
+        if len(declared) == 1:
+            values = {next(iter(declared)): outputs}
+        else:
+            if not isinstance(outputs, tuple) or len(outputs) != len(declared):
+                raise TaskOutputError(
+                    f"task {self.name!r} must return {len(declared)} values "
+                    f"({', '.join(declared)}), received {type(outputs).__name__}"
+                    + (f" of length {len(outputs)}" if isinstance(outputs, tuple) else "")
+                )
+            values = dict(zip(declared, outputs))
+        literals = {}
+        for name, value in values.items():
+            tp = declared[name]
+            try:
+                literals[name] = engine.to_literal(value, tp, output_types[name])
+            except TypeError as exc:
+                raise TaskOutputError(
+                    f"task {self.name!r}, output {name!r}: expected {_type_name(tp)}, "
+                    f"received {type(value).__name__} ({exc})"
+                ) from exc
+        return literals_pb2.LiteralMap(literals=literals)
+
+    def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
+        """The native value(s) a caller gets: one value, a NamedTuple, or None."""
+        engine, _, _ = self._types()
+        iface = self._python_interface
+        values = []
+        for name, tp in iface.outputs.items():
+            try:
+                values.append(engine.to_python_value(literal_map.literals[name], tp))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise TaskOutputError(
+                    f"task {self.name!r}: cannot read output {name!r} as {_type_name(tp)}: {exc}"
+                ) from exc
+        if not values:
+            return None
+        if iface.output_tuple is not None:
+            return iface.output_tuple(*values)
+        return values[0]
+
+    # -- execution -------------------------------------------------------------------------
+
+    def _run_user_code(self, native: dict[str, Any]) -> Any:
+        try:
+            return self.execute(**native)
+        except IgnoreOutputs:
+            raise
+        except Exception as exc:
+            raise UserCodeError(self.name, exc) from exc
+
+    async def _await_user_code(self, pending: Any) -> Any:
+        try:
+            return await pending
+        except IgnoreOutputs:
+            raise
+        except Exception as exc:
+            raise UserCodeError(self.name, exc) from exc
+
+    def dispatch_execute(
+        self, params: ExecutionParameters, input_literal_map: literals_pb2.LiteralMap
+    ) -> literals_pb2.LiteralMap:
+        """Run the task on literals; raises :class:`IgnoreOutputs` when there are none.
+
+        Exceptions from the task's own code come wrapped in :class:`UserCodeError`;
+        :class:`featherkit.errors.TaskInputError`/``TaskOutputError`` mean the literals did
+        not fit the interface; anything else is a system error.
+        """
+        with execution(params):
+            params = self.pre_execute(params)
+            native = self.literals_to_inputs(input_literal_map)
+            outputs = self._run_user_code(native)
+            if inspect.isawaitable(outputs):
+                outputs = asyncio.run(self._await_user_code(outputs))
+            outputs = self.post_execute(params, outputs)
+            params.attributes["native_outputs"] = outputs
+            return self.outputs_to_literals(outputs)
+
+    async def dispatch_execute_async(
+        self, params: ExecutionParameters, input_literal_map: literals_pb2.LiteralMap
+    ) -> literals_pb2.LiteralMap:
+        """:meth:`dispatch_execute` for callers already inside an event loop."""
+        with execution(params):
+            params = self.pre_execute(params)
+            native = self.literals_to_inputs(input_literal_map)
+            outputs = self._run_user_code(native)
+            if inspect.isawaitable(outputs):
+                outputs = await self._await_user_code(outputs)
+            outputs = self.post_execute(params, outputs)
+            params.attributes["native_outputs"] = outputs
+            return self.outputs_to_literals(outputs)
+
+    def local_execute(self, **kwargs: Any) -> Any:
+        """Run the task in this process on native inputs, as a call does."""
+        from featherkit import local
+
+        return local.run(self, kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            raise TaskInputError(
+                f"task {self.name!r} takes keyword arguments only "
+                f"(got {len(args)} positional); call it as "
+                f"{self.name.rsplit('.', 1)[-1]}("
+                + ", ".join(f"{n}=..." for n in self._python_interface.inputs)
+                + ")"
+            )
+        return self.local_execute(**kwargs)
+
+
+class PythonTask(Task):
+    """A task whose code is Python run by featherkit's entrypoint in a container.
+
+    Holds what a container needs: image, environment, resources, secrets, resolver, and the
+    plugin options given on ``@task`` (``plugin_options``).
+    """
+
+    def __init__(
+        self,
+        task_type: str,
+        name: str,
+        interface: Interface,
+        task_config: Any = None,
+        metadata: TaskMetadata | None = None,
+        environment: Mapping[str, str] | None = None,
+        container_image: str | None = None,
+        requests: Resources | None = None,
+        limits: Resources | None = None,
+        secret_requests: list[Secret] | None = None,
+        task_resolver: TaskResolver | None = None,
+        enable_deck: bool = False,
+        docs: Documentation | None = None,
+        plugin_options: Mapping[str, Any] | None = None,
+        task_type_version: int = 0,
+    ) -> None:
+        from featherkit.security import security_context
+
+        secrets = list(secret_requests or [])
+        for secret in secrets:
+            if not isinstance(secret, Secret):
+                raise TypeError(
+                    f"task {name!r}: secret_requests must hold featherkit.Secret objects, "
+                    f"got {type(secret).__name__}"
+                )
+        for label, value in (("requests", requests), ("limits", limits)):
+            if value is not None and not isinstance(value, Resources):
+                raise TypeError(
+                    f"task {name!r}: {label} must be a featherkit.Resources, "
+                    f"got {type(value).__name__}"
+                )
+        metadata = metadata or TaskMetadata()
+        if enable_deck:
+            metadata.generates_deck = True
+        super().__init__(
+            task_type,
+            name,
+            interface,
+            metadata=metadata,
+            task_type_version=task_type_version,
+            security_ctx=security_context(secrets) if secrets else None,
+            docs=docs,
+        )
+        self.task_config = task_config
+        self.environment: dict[str, str] = dict(environment or {})
+        self.container_image = container_image
+        self.requests = requests
+        self.limits = limits
+        self.secret_requests = secrets
+        self.task_resolver = task_resolver
+        self.enable_deck = enable_deck
+        self.plugin_options: dict[str, Any] = dict(plugin_options or {})
