@@ -11,6 +11,7 @@ BUILTIN_MODULES = {
     "types": "featherkit.type_registry",
     "container": "featherkit.container",
     "module-resolver": "featherkit.resolvers",
+    "storage-local": "featherkit.storage",
 }
 
 

@@ -130,8 +130,14 @@ class PluginManager:
             self.report.failures.append(message)
 
     def _register(self, plugin: object, name: str, dist: str, version: str, value: str) -> None:
+        """Register one plugin; a plugin may bring hookspecs of its own as ``featherkit_hookspecs``
+        (a module or class marked with :data:`featherkit.hookspecs.hookspec`), which are added
+        first so that other plugins can implement them."""
         if self.pm.has_plugin(name):
             raise PluginError(f"featherkit: two plugins are named {name!r} ({dist} {value})")
+        extra_specs = getattr(plugin, "featherkit_hookspecs", None)
+        if extra_specs is not None:
+            self.pm.add_hookspecs(extra_specs)
         self.pm.register(plugin, name=name)
         hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or []))
         self.report.infos[name] = PluginInfo(

@@ -1,0 +1,126 @@
+"""Storage: read and write bytes at a URI, chosen by scheme through ``register_storage``.
+
+Core's builtin handles local paths and ``file://``; plugins add object stores. Writes are
+atomic: a reader sees the whole file or none of it, even if the writer is killed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlparse
+
+from featherkit.errors import FeatherkitUserError
+from featherkit.hookspecs import hookimpl
+
+
+@runtime_checkable
+class Storage(Protocol):
+    """What a storage backend offers; URIs are full (``s3://bucket/key``, ``/tmp/x``)."""
+
+    def read_bytes(self, uri: str) -> bytes: ...
+
+    def write_bytes(self, uri: str, data: bytes) -> None:
+        """Write atomically: readers never see a partial object."""
+        ...
+
+    def exists(self, uri: str) -> bool: ...
+
+    def download(self, uri: str, local_path: str) -> None: ...
+
+    def upload(self, local_path: str, uri: str) -> None: ...
+
+
+def scheme_of(uri: str) -> str:
+    parsed = urlparse(uri)
+    # a Windows drive letter or a bare path has no real scheme
+    return parsed.scheme if len(parsed.scheme) > 1 else ""
+
+
+def join(base: str, *parts: str) -> str:
+    """Join URI or path segments with ``/`` (``os.path.join`` for local paths)."""
+    if scheme_of(base) in ("", "file"):
+        return os.path.join(base, *parts)
+    return "/".join([base.rstrip("/"), *[p.strip("/") for p in parts]])
+
+
+def local_path(uri: str) -> str:
+    return urlparse(uri).path if uri.startswith("file://") else uri
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it over."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+class LocalStorage:
+    """Local paths and ``file://`` URIs."""
+
+    def read_bytes(self, uri: str) -> bytes:
+        with open(local_path(uri), "rb") as fh:
+            return fh.read()
+
+    def write_bytes(self, uri: str, data: bytes) -> None:
+        atomic_write(local_path(uri), data)
+
+    def exists(self, uri: str) -> bool:
+        return os.path.exists(local_path(uri))
+
+    def download(self, uri: str, local: str) -> None:
+        atomic_write(local, self.read_bytes(uri))
+
+    def upload(self, local: str, uri: str) -> None:
+        with open(local, "rb") as fh:
+            self.write_bytes(uri, fh.read())
+
+
+def storage_for(uri: str) -> Storage:
+    """The storage registered for ``uri``'s scheme; a clear error names the plugin to install."""
+    from featherkit.plugins import hooks
+
+    scheme = scheme_of(uri)
+    backends = hooks().storage()
+    if scheme in backends:
+        backend: Storage = backends[scheme]
+        return backend
+    raise FeatherkitUserError(
+        f"no storage is installed for {scheme}:// URIs ({uri}); "
+        "pip install featherkit-fsspec (plus the fsspec driver, e.g. s3fs) for object stores"
+    )
+
+
+def read_bytes(uri: str) -> bytes:
+    return storage_for(uri).read_bytes(uri)
+
+
+def write_bytes(uri: str, data: bytes) -> None:
+    storage_for(uri).write_bytes(uri, data)
+
+
+def exists(uri: str) -> bool:
+    return storage_for(uri).exists(uri)
+
+
+_local = LocalStorage()
+
+
+@hookimpl(trylast=True)
+def register_storage(register: Callable[[str, Any], None]) -> None:
+    register("", _local)
+    register("file", _local)
