@@ -174,6 +174,18 @@ def register_storage(register: Callable[[str, Any], None]) -> None:
 
 
 @hookspec
+def register_template_executors(
+    register: Callable[[str, Callable[[tasks_pb2.TaskTemplate], Task]], None],
+) -> None:
+    """Register executors for tasks that run from their serialized template (no user code).
+
+    ``register(name, factory)``: ``factory(template)`` rebuilds a runnable task from a
+    ``TaskTemplate`` (interface from its literal types, configuration from ``custom``). The
+    template resolver's loader args carry ``name``, never an import path. Register callback.
+    """
+
+
+@hookspec
 def register_task_types(register: Callable[[type, type], None]) -> None:
     """Map a ``task_config`` class to the task class ``@task(task_config=...)`` builds.
 

@@ -437,6 +437,9 @@ class Hooks:
     def storage(self) -> Mapping[str, Any]:
         return self._registry("register_storage", "storage scheme")
 
+    def template_executors(self) -> Mapping[str, Callable[[Any], Any]]:
+        return self._registry("register_template_executors", "template executor")
+
     def task_types(self) -> Mapping[type, type]:
         return self._registry("register_task_types", "task_config type")
 
