@@ -65,6 +65,7 @@ class TaskMetadata:
     def to_idl(self, runtime_version: str) -> tasks_pb2.TaskMetadata:
         """The wire form (``flyteidl.core.TaskMetadata``)."""
         from flyteidl.core import literals_pb2, tasks_pb2
+        from google.protobuf import wrappers_pb2
 
         metadata = tasks_pb2.TaskMetadata(
             discoverable=self.cache,
@@ -79,7 +80,7 @@ class TaskMetadata:
             cache_serializable=self.cache_serialize,
             pod_template_name=self.pod_template_name or "",
             cache_ignore_input_vars=list(self.cache_ignore_input_vars),
-            generates_deck=self.generates_deck,
+            generates_deck=wrappers_pb2.BoolValue(value=self.generates_deck),
             is_eager=self.is_eager,
             tags=self.tags,
         )
