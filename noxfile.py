@@ -157,3 +157,34 @@ def demo(session: nox.Session) -> None:
     """The main job on the embedded defaults: the README's first command."""
     session.install(str(CORE), *[str(p) for p in plugin_packages().values()])
     session.run("python", str(ROOT / "examples" / "demo.py"), *session.posargs)
+
+
+def _side_env(session: nox.Session, name: str, *requirements: str) -> str:
+    """A separate virtualenv beside the session's (for the peer SDK, or core alone)."""
+    location = ROOT / ".nox" / name
+    python = location / "bin" / "python"
+    uv = shutil.which("uv")
+    if uv:
+        if not python.exists():
+            session.run(uv, "venv", "--quiet", "--python", "3.11", str(location), external=True)
+        session.run(uv, "pip", "install", "--quiet", "--python", str(python), *requirements,
+                    external=True)
+    else:
+        if not python.exists():
+            session.run(sys.executable, "-m", "venv", str(location), external=True)
+        session.run(str(python), "-m", "pip", "install", "--quiet", *requirements,
+                    external=True)
+    return str(python)
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """featherkit against flytekit, same workloads, alternating; writes docs/benchmarks.md."""
+    session.install(str(CORE), *[str(p) for p in plugin_packages().values()])
+    flytekit = _side_env(session, "bench-flytekit", f"flytekit=={FLYTEKIT_VERSION}")
+    core_only = _side_env(session, "bench-core-only", str(CORE))
+    session.run(
+        "python", str(ROOT / "bench" / "run.py"),
+        "--featherkit", "python", "--flytekit", flytekit, "--core-only", core_only,
+        *session.posargs,
+    )

@@ -1,0 +1,241 @@
+"""One benchmark workload in one SDK; prints its measurements as JSON on stdout.
+
+    python workloads.py SDK WORKLOAD [--samples N]
+
+Every workload warms up first, then takes ``N`` samples; a sample is the mean time of one
+operation over a batch sized so that a sample lasts long enough to time reliably. The driver
+(run.py) alternates SDKs and takes medians across processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import types
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+
+def sample(op: Callable[[], object], samples: int, batch: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        op()
+    out = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        for _ in range(batch):
+            op()
+        out.append((time.perf_counter() - start) / batch)
+    return out
+
+
+def w_call(sdk: str, samples: int) -> dict:
+    import bench_tasks
+
+    return {"samples": sample(lambda: bench_tasks.add(a=1, b=2), samples, batch=200)}
+
+
+def w_list(sdk: str, samples: int) -> dict:
+    import bench_tasks
+
+    xs = list(range(10_000))
+    assert bench_tasks.echo_list(xs=xs) == xs
+    return {"samples": sample(lambda: bench_tasks.echo_list(xs=xs), samples, batch=1, warmup=1)}
+
+
+def w_dataclass(sdk: str, samples: int) -> dict:
+    import bench_tasks
+
+    record = bench_tasks.Record(1, "alpha", 0.5, ["a", "b", "c"])
+    assert bench_tasks.echo_record(r=record) == record
+    return {"samples": sample(lambda: bench_tasks.echo_record(r=record), samples, batch=50)}
+
+
+def w_cache_hit(sdk: str, samples: int) -> dict:
+    import bench_tasks
+
+    bench_tasks.cached_square(n=7)
+    return {"samples": sample(lambda: bench_tasks.cached_square(n=7), samples, batch=100)}
+
+
+def w_cache_miss(sdk: str, samples: int) -> dict:
+    import bench_tasks
+
+    counter = iter(range(10**9))
+    return {
+        "samples": sample(lambda: bench_tasks.cached_square(n=next(counter) + 1000), samples,
+                          batch=20, warmup=2)
+    }
+
+
+def _generated_source(count: int) -> str:
+    lines = [
+        "import os",
+        "if os.environ.get('BENCH_SDK') == 'flytekit':",
+        "    from flytekit import task",
+        "else:",
+        "    from featherkit import task",
+    ]
+    for i in range(count):
+        lines += [
+            "",
+            "@task",
+            f"def t{i}(a: int, b: str, c: list[float]) -> int:",
+            f"    '''Task {i}.\n\n    :param a: an int\n    :param b: a str\n    '''",
+            "    return a",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _decorate(code: types.CodeType, name: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__file__ = str(HERE / f"{name}.py")
+    sys.modules[name] = module
+    exec(code, module.__dict__)
+    return module
+
+
+def w_decorate(sdk: str, samples: int) -> dict:
+    code = compile(_generated_source(200), "generated_tasks.py", "exec")
+    counter = iter(range(10**9))
+    return {
+        "samples": sample(lambda: _decorate(code, f"generated_{next(counter)}"), samples,
+                          batch=1, warmup=1)
+    }
+
+
+def w_serialize(sdk: str, samples: int) -> dict:
+    code = compile(_generated_source(200), "generated_tasks.py", "exec")
+    module = _decorate(code, "generated_serialize")
+    tasks = [getattr(module, f"t{i}") for i in range(200)]
+    if sdk == "flytekit":
+        from flytekit.configuration import Image, ImageConfig, SerializationSettings
+        from flytekit.tools.translator import get_serializable
+
+        image = Image(name="default", fqn="ghcr.io/acme/app", tag="v1")
+        settings = SerializationSettings(
+            ImageConfig(default_image=image, images=[image]), project="p", domain="d",
+            version="v1",
+        )
+
+        def op() -> None:
+            for t in tasks:
+                get_serializable(OrderedDict(), settings, t).to_flyte_idl().SerializeToString()
+    else:
+        from featherkit import SerializationSettings, serialize
+
+        settings = SerializationSettings(
+            image="ghcr.io/acme/app:v1", project="p", domain="d", version="v1"
+        )
+
+        def op() -> None:
+            for t in tasks:
+                serialize(t, settings).SerializeToString()
+
+    return {"samples": sample(op, samples, batch=1, warmup=1)}
+
+
+def w_import_stats(sdk: str, samples: int) -> dict:
+    import resource
+
+    before = len(sys.modules)
+    start = time.perf_counter()
+    __import__(sdk)
+    elapsed = time.perf_counter() - start
+    return {
+        "samples": [elapsed],
+        "modules": len(sys.modules) - before,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
+    """Write inputs.pb for add(a=1, b=2) and print the command line that runs it."""
+    from flyteidl.core import literals_pb2
+
+    directory = Path(tempfile.mkdtemp(prefix=f"bench-{sdk}-"))
+    literals = {
+        name: literals_pb2.Literal(
+            scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive(integer=value))
+        )
+        for name, value in (("a", 1), ("b", 2))
+    }
+    inputs = directory / "inputs.pb"
+    inputs.write_bytes(literals_pb2.LiteralMap(literals=literals).SerializeToString())
+    bindir = Path(sys.executable).parent
+    if sdk == "flytekit":
+        command = [
+            str(bindir / "pyflyte-execute"), "--inputs", str(inputs),
+            "--output-prefix", str(directory / "out"),
+            "--raw-output-data-prefix", str(directory / "raw"),
+            "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
+            "--", "task-module", "bench_tasks", "task-name", "add",
+        ]
+    else:
+        command = [
+            str(bindir / "featherkit-execute"), "--inputs", str(inputs),
+            "--output-prefix", str(directory / "out"),
+            "--raw-output-data-prefix", str(directory / "raw"),
+            "--checkpoint-path", "{{.checkpointOutputPrefix}}",
+            "--prev-checkpoint", "{{.prevCheckpointPrefix}}",
+            "--resolver", "featherkit.resolvers.module",
+            "--", "task-module", "bench_tasks", "task-name", "add",
+        ]
+    return {"command": command, "outputs": str(directory / "out" / "outputs.pb")}
+
+
+def w_footprint(sdk: str, samples: int) -> dict:
+    import importlib.metadata
+    import site
+
+    tools = {"pip", "setuptools", "wheel"}
+    dists = sorted(
+        {d.metadata["Name"].lower() for d in importlib.metadata.distributions()} - tools
+    )
+    total = 0
+    for root in site.getsitepackages():
+        for dirpath, _, filenames in os.walk(root):
+            for filename in filenames:
+                if dirpath.rsplit(os.sep, 1)[-1] == "__pycache__":
+                    continue
+                try:
+                    total += os.path.getsize(os.path.join(dirpath, filename))
+                except OSError:
+                    pass
+    for tool in tools:
+        for d in importlib.metadata.distributions():
+            if d.metadata["Name"].lower() == tool:
+                for f in d.files or []:
+                    try:
+                        total -= os.path.getsize(d.locate_file(f))
+                    except OSError:
+                        pass
+    return {"samples": [0.0], "distributions": len(dists), "names": dists,
+            "megabytes": total / 1e6}
+
+
+WORKLOADS = {
+    name[2:]: fn for name, fn in globals().items() if name.startswith("w_") and callable(fn)
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sdk", choices=["featherkit", "flytekit"])
+    parser.add_argument("workload", choices=sorted(WORKLOADS))
+    parser.add_argument("--samples", type=int, default=7)
+    args = parser.parse_args()
+    os.environ["BENCH_SDK"] = args.sdk
+    result = WORKLOADS[args.workload](args.sdk, args.samples)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from featherkit.cli import main
+
+main()

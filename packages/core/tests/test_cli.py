@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURE = str(Path(__file__).parent / "fixtures" / "cli_tasks.py")
+
+
+def featherkit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "featherkit.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_run_prints_result():
+    result = featherkit("run", FIXTURE, "summarize", "--xs", "[1, 2, 3]")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Stats(mean=2.0, n=3)"
+
+
+def test_run_json_and_structured_inputs():
+    result = featherkit(
+        "run", FIXTURE, "describe", "--json",
+        "--box", '{"w": 2, "h": 3}', "--when", "2024-05-01T10:00:00",
+        "--color", "blue", "--flag", "true", "--scale=2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == "4.0x6.0 blue 2024-05-01T10:00:00 True"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "nope.py", "summarize"], "no such file: nope.py"),
+        (["run", FIXTURE, "missing"], "has no task 'missing'; tasks found: describe, fails"),
+        (["run", FIXTURE, "summarize", "--xs", "[1,"], "input --xs: expected JSON"),
+        (["run", FIXTURE, "summarize", "--ys", "[1]"], "has no input 'ys'; inputs: --xs, --label"),
+        (["run", FIXTURE, "summarize"], "missing input 'xs'"),
+        (["run", FIXTURE, "describe", "--color", "green"], "expected one of 'red', 'blue'"),
+    ],
+)
+def test_run_errors_are_one_line_exit_2(args, expected):
+    result = featherkit(*args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("Error: ") and expected in first
+
+
+def test_user_error_in_task_is_reported_without_traceback():
+    result = featherkit("run", FIXTURE, "fails", "--n", "3")
+    assert result.returncode == 1
+    assert "RuntimeError: failing on 3" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verbose_shows_traceback():
+    result = featherkit("--verbose", "run", FIXTURE, "fails", "--n", "3")
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+
+
+def test_plugins_lists_builtins():
+    result = featherkit("plugins", "--json")
+    assert result.returncode == 0, result.stderr
+    names = {p["name"] for p in json.loads(result.stdout)["plugins"]}
+    assert "featherkit.builtin.container" in names
+    text = featherkit("plugins").stdout
+    assert "featherkit.builtin.types" in text and "hooks: register_type_transformers" in text

@@ -1,0 +1,71 @@
+from featherkit.docstring import parse_docstring
+
+
+def test_rest_style():
+    doc = parse_docstring(
+        """Summarize numbers.
+
+        Longer text
+        over two lines.
+
+        :param xs: the numbers,
+            continued here
+        :param label: a name
+        :return: the stats
+        """
+    )
+    assert doc.short_description == "Summarize numbers."
+    assert doc.long_description == "Longer text\nover two lines."
+    assert doc.params == {"xs": "the numbers, continued here", "label": "a name"}
+    assert doc.returns == "the stats"
+
+
+def test_rest_typed_param():
+    doc = parse_docstring(":param int n: how many\n:rtype: int\n:returns: a count")
+    assert doc.params == {"n": "how many"}
+    assert doc.returns == "a count"
+
+
+def test_google_style():
+    doc = parse_docstring(
+        """Do it.
+
+        Args:
+            a (int): first
+                and more
+            b: second
+
+        Returns:
+            int: the total
+        """
+    )
+    assert doc.short_description == "Do it."
+    assert doc.params == {"a": "first and more", "b": "second"}
+    assert doc.returns == "the total"
+
+
+def test_numpy_style():
+    doc = parse_docstring(
+        """Do it.
+
+        Parameters
+        ----------
+        a : int
+            first one
+        b : str
+            second
+
+        Returns
+        -------
+        total : int
+            the total
+        """
+    )
+    assert doc.params == {"a": "first one", "b": "second"}
+    assert doc.returns == "the total"
+    assert doc.named_returns == {"total": "the total"}
+
+
+def test_empty():
+    doc = parse_docstring(None)
+    assert doc.short_description == "" and doc.params == {}

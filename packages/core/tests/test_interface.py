@@ -1,0 +1,107 @@
+from typing import NamedTuple
+
+import pytest
+
+from featherkit import kwtypes, task
+
+
+class Pair(NamedTuple):
+    left: int
+    right: str
+
+
+def test_kwtypes_keeps_order():
+    assert list(kwtypes(b=int, a=str).items()) == [("b", int), ("a", str)]
+
+
+def test_inputs_defaults_and_descriptions():
+    @task
+    def t(a: int, b: str = "x") -> float:
+        """Doc.
+
+        :param a: the a
+        :return: a float
+        """
+        return 1.0
+
+    iface = t.python_interface
+    assert iface.inputs == {"a": int, "b": str}
+    assert iface.defaults == {"b": "x"}
+    assert iface.outputs == {"o0": float}
+    assert iface.input_descriptions == {"a": "the a"}
+    assert iface.output_descriptions == {"o0": "a float"}
+
+
+def test_outputs_named_o0_o1_for_tuples():
+    @task
+    def t() -> tuple[int, str]:
+        return 1, "a"
+
+    assert list(t.python_interface.outputs) == ["o0", "o1"]
+
+
+def test_named_tuple_outputs():
+    @task
+    def t() -> Pair:
+        return Pair(1, "a")
+
+    assert t.python_interface.outputs == {"left": int, "right": str}
+    assert t.python_interface.output_tuple is Pair
+
+
+def test_single_field_named_tuple_allowed():
+    class One(NamedTuple):
+        only: int
+
+    @task
+    def t() -> One:
+        return One(1)
+
+    assert t.python_interface.outputs == {"only": int}
+
+
+def test_no_outputs():
+    @task
+    def t(a: int) -> None:
+        pass
+
+    assert t.python_interface.outputs == {}
+
+
+def test_one_element_tuple_rejected():
+    with pytest.raises(TypeError, match="one-element tuple"):
+
+        @task
+        def t() -> tuple[int]:
+            return (1,)
+
+
+def test_missing_annotation_named():
+    with pytest.raises(TypeError, match="input 'b' needs a type annotation"):
+
+        @task
+        def t(a: int, b) -> int:  # type: ignore[no-untyped-def]
+            return a
+
+
+def test_varargs_rejected():
+    with pytest.raises(TypeError, match=r"\*args and \*\*kwargs"):
+
+        @task
+        def t(*a: int) -> int:
+            return 1
+
+
+def test_idl_interface_descriptions_default_to_names():
+    @task
+    def t(a: int, b: str = "x") -> int:
+        """Doc.
+
+        :param a: the a
+        """
+        return a
+
+    idl = t.interface
+    assert idl.inputs.variables["a"].description == "the a"
+    assert idl.inputs.variables["b"].description == "b"
+    assert idl.outputs.variables["o0"].description == "o0"

@@ -1,0 +1,180 @@
+"""The plugin loader with real (fake-distribution) entry points, and the facade semantics."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from featherkit import hookimpl
+from featherkit.plugins import PluginError, get_plugin_manager, hooks
+
+GOOD = """
+from featherkit import hookimpl
+
+@hookimpl
+def register_task_arguments(register):
+    register("good_flag", lambda v: bool(v))
+"""
+
+BROKEN = """
+raise ImportError("boom: missing dependency")
+"""
+
+MISSPELT = """
+from featherkit import hookimpl
+
+@hookimpl
+def pre_exeucte(task, params):
+    pass
+"""
+
+
+def make_distribution(site: Path, dist: str, module: str, source: str) -> None:
+    (site / f"{module}.py").write_text(textwrap.dedent(source))
+    info = site / f"{dist.replace('-', '_')}-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2.3\n")
+    (info / "entry_points.txt").write_text(f"[featherkit]\n{module} = {module}\n")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch, fresh_plugins):
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    return site
+
+
+def test_good_plugin_is_loaded_and_listed(site):
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    manager = get_plugin_manager()
+    info = manager.report.infos["fk_good"]
+    assert info.distribution == "fk-good"
+    assert info.version == "1.2.3"
+    assert info.hooks == ("register_task_arguments",)
+    assert "good_flag" in hooks().task_arguments()
+
+
+def test_builtins_are_registered_as_plugins(fresh_plugins):
+    infos = get_plugin_manager().report.infos
+    builtin = {name for name, info in infos.items() if info.builtin}
+    assert {"featherkit.builtin.types", "featherkit.builtin.container"} <= builtin
+
+
+def test_failing_plugin_named_and_skipped(site, monkeypatch, caplog):
+    monkeypatch.setenv("FEATHERKIT_STRICT_PLUGINS", "0")
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    make_distribution(site, "fk-broken", "fk_broken", BROKEN)
+    with caplog.at_level(logging.WARNING, logger="featherkit.plugins"):
+        manager = get_plugin_manager()
+    assert "fk_good" in manager.report.infos
+    assert "fk_broken" not in manager.report.infos
+    message = caplog.text
+    assert "'fk_broken'" in message and "'fk-broken'" in message and "boom" in message
+
+
+def test_failing_plugin_raises_in_strict_mode(site, monkeypatch):
+    monkeypatch.setenv("FEATHERKIT_STRICT_PLUGINS", "1")
+    make_distribution(site, "fk-broken", "fk_broken", BROKEN)
+    with pytest.raises(PluginError, match=r"fk_broken.*fk-broken.*boom"):
+        get_plugin_manager()
+
+
+def test_disabled_plugin_not_loaded(site, monkeypatch):
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    monkeypatch.setenv("FEATHERKIT_DISABLE_PLUGINS", "fk-good")
+    assert "fk_good" not in get_plugin_manager().report.infos
+
+
+def test_plugins_selection_empty_means_none(site, monkeypatch):
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    monkeypatch.setenv("FEATHERKIT_PLUGINS", "")
+    infos = get_plugin_manager().report.infos
+    assert "fk_good" not in infos
+    assert any(info.builtin for info in infos.values())
+
+
+def test_plugins_selection_by_distribution(site, monkeypatch):
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    make_distribution(site, "fk-other", "fk_other", GOOD.replace("good_flag", "other_flag"))
+    monkeypatch.setenv("FEATHERKIT_PLUGINS", "fk-other")
+    infos = get_plugin_manager().report.infos
+    assert "fk_other" in infos and "fk_good" not in infos
+
+
+def test_misspelt_hook_fails_loudly_in_strict_mode(site, monkeypatch):
+    monkeypatch.setenv("FEATHERKIT_STRICT_PLUGINS", "1")
+    make_distribution(site, "fk-typo", "fk_typo", MISSPELT)
+    with pytest.raises(PluginError, match="pre_exeucte"):
+        get_plugin_manager()
+
+
+def test_misspelt_hook_skipped_with_warning(site, monkeypatch, caplog):
+    monkeypatch.setenv("FEATHERKIT_STRICT_PLUGINS", "0")
+    make_distribution(site, "fk-typo", "fk_typo", MISSPELT)
+    with caplog.at_level(logging.WARNING, logger="featherkit.plugins"):
+        manager = get_plugin_manager()
+    assert "fk_typo" not in manager.report.infos
+    assert "pre_exeucte" in caplog.text
+
+
+def test_import_featherkit_loads_no_plugins_or_protobuf():
+    code = (
+        "import sys, featherkit\n"
+        "bad = [m for m in sys.modules if m.startswith(('google.protobuf', 'flyteidl', "
+        "'click', 'pluggy', 'featherkit.plugins'))]\n"
+        "assert not bad, bad\n"
+        "from featherkit import task\n"
+        "assert 'featherkit.plugins' not in sys.modules\n"
+        "assert 'click' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_plugin_manager_created_once(fresh_plugins):
+    assert get_plugin_manager() is get_plugin_manager()
+
+
+class _Custom:
+    def __init__(self, payload):
+        self.payload = payload
+
+    @hookimpl
+    def get_custom(self, task, settings):
+        return self.payload
+
+
+def test_get_custom_merges_and_names_both_on_conflict(fresh_plugins):
+    from featherkit import task
+    from featherkit.testing import registered
+
+    @task
+    def t() -> None:
+        pass
+
+    with registered(_Custom({"a": 1}), "one"), registered(_Custom({"b": 2}), "two"):
+        assert hooks().get_custom(t, None) == {"a": 1, "b": 2}
+    with registered(_Custom({"a": 1}), "one"), registered(_Custom({"a": 2}), "two"):
+        with pytest.raises(PluginError, match=r"'a'.*'(one|two)'.*'(one|two)'"):
+            hooks().get_custom(t, None)
+
+
+def test_two_registrations_of_one_key_name_both(fresh_plugins):
+    class Reg:
+        def __init__(self, value):
+            self.value = value
+
+        @hookimpl
+        def register_cache_backends(self, register):
+            register("shared", self.value)
+
+    from featherkit.testing import registered
+
+    with registered(Reg(1), "first"), registered(Reg(2), "second"):
+        with pytest.raises(PluginError, match=r"'shared'.*'first'.*'second'"):
+            hooks().cache_backends()
