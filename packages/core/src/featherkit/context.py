@@ -25,6 +25,19 @@ class ExecutionIdentifier:
     name: str = "local"
 
 
+@dataclass(frozen=True)
+class TaskIdentifier:
+    """Which registered task version runs (empty fields when run locally).
+
+    The container entrypoint fills it from ``FLYTE_INTERNAL_TASK_*`` (or ``_F_TK_*``).
+    """
+
+    project: str = ""
+    domain: str = ""
+    name: str = ""
+    version: str = ""
+
+
 class Secrets:
     """Secrets the task can read: from ``FLYTE_SECRETS_ENV_PREFIX``-style env vars or files.
 
@@ -71,6 +84,7 @@ class ExecutionParameters:
     logging: logging.Logger = field(default_factory=lambda: logging.getLogger("featherkit.user"))
     decks: list[Any] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)
+    task_id: TaskIdentifier = field(default_factory=TaskIdentifier)
     _working_dir: str | None = None
     _secrets: Secrets | None = None
 
