@@ -1,0 +1,48 @@
+"""featherkit hook implementations of the pod plugin (entry point ``pod``).
+
+* ``register_task_arguments``: ``@task(pod_template=PodTemplate(...))``;
+* ``get_k8s_pod``: the merged pod for a task with a template; core then drops its builtin
+  container target (installed plugins' targets win over core's);
+* ``get_config``: ``primary_container_name``, which tells the backend which container's exit
+  decides the task, as flytekit writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from featherkit.hookspecs import hookimpl
+from featherkit_pod.merge import k8s_pod_for, pod_template_of
+from featherkit_pod.template import validate_pod_template
+
+if TYPE_CHECKING:
+    from flyteidl.core import tasks_pb2
+
+    from featherkit.serialization import SerializationSettings
+    from featherkit.task import Task
+
+#: the TaskTemplate.config key Flyte reads to find the container that runs the task
+PRIMARY_CONTAINER_NAME_FIELD = "primary_container_name"
+
+
+@hookimpl
+def register_task_arguments(register: Callable[..., None]) -> None:
+    register("pod_template", validate_pod_template)
+
+
+@hookimpl
+def get_k8s_pod(task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
+    from featherkit.task import PythonTask
+
+    if not isinstance(task, PythonTask) or pod_template_of(task) is None:
+        return None
+    return k8s_pod_for(task, settings)
+
+
+@hookimpl
+def get_config(task: Task, settings: SerializationSettings) -> dict[str, str] | None:
+    template = pod_template_of(task)
+    if template is None:
+        return None
+    return {PRIMARY_CONTAINER_NAME_FIELD: template.primary_container_name}
