@@ -334,6 +334,7 @@ class Task:
         with execution(params):
             params = self.pre_execute(params)
             native = self.literals_to_inputs(input_literal_map)
+            params.attributes["native_inputs"] = native
             outputs = self._run_user_code(native)
             if inspect.isawaitable(outputs):
                 outputs = asyncio.run(self._await_user_code(outputs))
@@ -348,6 +349,7 @@ class Task:
         with execution(params):
             params = self.pre_execute(params)
             native = self.literals_to_inputs(input_literal_map)
+            params.attributes["native_inputs"] = native
             outputs = self._run_user_code(native)
             if inspect.isawaitable(outputs):
                 outputs = await self._await_user_code(outputs)
