@@ -32,7 +32,8 @@ def test_run_json_and_structured_inputs():
         "--color", "blue", "--flag", "true", "--scale=2",
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == "4.0x6.0 blue 2024-05-01T10:00:00 True"
+    # naive datetimes are read as UTC, as flytekit does
+    assert json.loads(result.stdout) == "4.0x6.0 blue 2024-05-01T10:00:00+00:00 True"
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,9 @@ def plugins(as_json: bool) -> None:
         ))
         return
     for info in infos:
-        origin = "builtin" if info.builtin else f"{info.distribution} {info.version}".strip()
-        click.echo(f"{info.name}  ({origin}; {info.entry_point})")
+        origin = f"{info.distribution} {info.version}".strip()
+        where = "builtin" if info.builtin else f"entry point {info.entry_point}"
+        click.echo(f"{info.name}  ({origin}, {where})")
         click.echo(f"    hooks: {', '.join(info.hooks) or '(none)'}")
     for failure in manager.report.failures:
         click.echo(f"FAILED: {failure}", err=True)
