@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from featherkit.hookspecs import hookimpl
+from featherkit.serialization import SerializationError, non_string_entries
 
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
@@ -22,15 +23,26 @@ CHECKPOINT_TEMPLATE = "{{.checkpointOutputPrefix}}"
 PREV_CHECKPOINT_TEMPLATE = "{{.prevCheckpointPrefix}}"
 
 
-def resolver_for(task: PythonTask) -> TaskResolver:
-    from featherkit.resolvers import default_resolver
+def resolver_for(task: PythonTask, settings: SerializationSettings | None = None) -> TaskResolver:
+    """The task's resolver: see :func:`featherkit.resolvers.resolver_for` for the order."""
+    from featherkit.resolvers import resolver_for as choose
 
-    return task.task_resolver or default_resolver()
+    return choose(task, settings)
 
 
 def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[str]:
-    """The container args of DESIGN section 4: entrypoint options, resolver, loader args."""
-    resolver = resolver_for(task)
+    """The container args of DESIGN section 4: entrypoint options, resolver, loader args.
+
+    The same shape as flytekit's ``pyflyte-execute`` args, so Flyte propeller fills the same
+    ``{{.x}}`` templates; only the program and the resolver location differ.
+    """
+    resolver = resolver_for(task, settings)
+    loader_args = resolver.loader_args(settings, task)
+    if not isinstance(loader_args, list) or not all(isinstance(a, str) for a in loader_args):
+        raise SerializationError(
+            f"task {task.name!r}: resolver {resolver.location!r} returned loader args "
+            f"{loader_args!r}; expected a list of strings"
+        )
     return [
         ENTRYPOINT,
         "--inputs", INPUT_TEMPLATE,
@@ -40,7 +52,7 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
         "--prev-checkpoint", PREV_CHECKPOINT_TEMPLATE,
         "--resolver", resolver.location,
         "--",
-        *resolver.loader_args(settings, task),
+        *loader_args,
     ]
 
 
@@ -48,6 +60,12 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
     """The container for a python task; plugins building pods start from this."""
     from flyteidl.core import literals_pb2, tasks_pb2
 
+    bad = non_string_entries(task.environment)
+    if bad:
+        raise SerializationError(
+            f"task {task.name!r}: environment must map strings to strings; bad entries: {bad}"
+        )
+    # settings first, the task's own values win; insertion order as flytekit writes it
     env = {**settings.env, **task.environment}
     resources = tasks_pb2.Resources(
         requests=task.requests.entries() if task.requests else [],

@@ -69,7 +69,7 @@ class Interface:
             return interface_pb2.VariableMap(
                 variables={
                     name: interface_pb2.Variable(
-                        type=engine.to_literal_type(tp), description=docs.get(name) or name
+                        type=engine.to_literal_type(tp), description=docs.get(name, name)
                     )
                     for name, tp in types.items()
                 }
@@ -107,6 +107,21 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
+def output_descriptions(doc: Docstring, outputs: dict[str, Any]) -> dict[str, str]:
+    """Descriptions of the outputs, documented the way flytekit reads them.
+
+    Several named return entries (NumPy style ``total : int``) describe the outputs of the
+    same names. Otherwise one return description (``:return:``, ``Returns:``) describes every
+    output, a NamedTuple's fields included. Undocumented outputs are left out, so that
+    :meth:`Interface.to_idl` falls back to their names.
+    """
+    if len(doc.named_returns) > 1:
+        return {k: v for k, v in doc.named_returns.items() if k in outputs}
+    if doc.returns:
+        return {name: doc.returns for name in outputs}
+    return {}
+
+
 def interface_from_function(fn: Callable[..., Any], where: str) -> Interface:
     """Build the interface from ``fn``'s signature, annotations and docstring."""
     try:
@@ -127,15 +142,12 @@ def interface_from_function(fn: Callable[..., Any], where: str) -> Interface:
     returns = hints.get("return", inspect.Signature.empty)
     outputs, output_tuple = output_names(returns, where)
     doc = parse_docstring(fn.__doc__)
-    output_docs = dict(doc.named_returns)
-    if len(outputs) == 1 and doc.returns:
-        output_docs.setdefault(next(iter(outputs)), doc.returns)
     return Interface(
         inputs=inputs,
         outputs=outputs,
         defaults=defaults,
         input_descriptions={k: v for k, v in doc.params.items() if k in inputs},
-        output_descriptions={k: v for k, v in output_docs.items() if k in outputs},
+        output_descriptions=output_descriptions(doc, outputs),
         output_tuple=output_tuple,
         docstring=doc,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,12 +13,29 @@ if TYPE_CHECKING:
 
 def _timeout(value: Any) -> datetime.timedelta | None:
     if value is None or isinstance(value, datetime.timedelta):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return datetime.timedelta(seconds=value)
-    raise ValueError(
-        f"timeout must be an int (seconds) or a datetime.timedelta, got {type(value).__name__}"
+        delta = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        delta = datetime.timedelta(seconds=value)
+    else:
+        raise ValueError(
+            f"timeout must be an int (seconds) or a datetime.timedelta, got {type(value).__name__}"
+        )
+    if delta is not None and delta < datetime.timedelta(0):
+        raise ValueError(f"timeout must not be negative, got {delta}")
+    return delta
+
+
+def _string_map(value: Mapping[str, str] | None, what: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{what} must be a dict of strings, got {type(value).__name__}")
+    bad = sorted(
+        repr(k) for k, v in value.items() if not isinstance(k, str) or not isinstance(v, str)
     )
+    if bad:
+        raise ValueError(f"{what} must map strings to strings; bad entries: {', '.join(bad)}")
+    return dict(value)
 
 
 @dataclass
@@ -26,7 +44,9 @@ class TaskMetadata:
 
     * ``cache=True`` needs ``cache_version``;
     * ``cache_serialize`` and ``cache_ignore_input_vars`` need ``cache``;
-    * an int ``timeout`` is seconds; any other non-timedelta type is an error.
+    * an int ``timeout`` is seconds; any other non-timedelta type is an error; a zero timeout
+      means "no timeout" (as in flytekit, whose ``@task`` default is ``timeout=0``);
+    * ``labels`` and ``annotations`` go to the pod the task runs in (``K8sObjectMetadata``).
     """
 
     cache: bool = False
@@ -41,9 +61,16 @@ class TaskMetadata:
     generates_deck: bool = False
     is_eager: bool = False
     tags: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.timeout = _timeout(self.timeout)
+        if isinstance(self.cache_ignore_input_vars, str):
+            raise ValueError(
+                "cache_ignore_input_vars must be a tuple or list of input names, "
+                f"got the string {self.cache_ignore_input_vars!r}"
+            )
         self.cache_ignore_input_vars = tuple(self.cache_ignore_input_vars)
         if self.cache and not self.cache_version:
             raise ValueError("cache=True needs a cache_version (any string you bump to invalidate)")
@@ -56,6 +83,13 @@ class TaskMetadata:
             )
         if not isinstance(self.retries, int) or isinstance(self.retries, bool) or self.retries < 0:
             raise ValueError(f"retries must be a non-negative int, got {self.retries!r}")
+        if self.interruptible is not None and not isinstance(self.interruptible, bool):
+            raise ValueError(
+                f"interruptible must be True, False or None, got {self.interruptible!r}"
+            )
+        self.tags = _string_map(self.tags, "tags")
+        self.labels = _string_map(self.labels, "labels")
+        self.annotations = _string_map(self.annotations, "annotations")
 
     @property
     def timeout_delta(self) -> datetime.timedelta | None:
@@ -63,7 +97,13 @@ class TaskMetadata:
         return self.timeout
 
     def to_idl(self, runtime_version: str) -> tasks_pb2.TaskMetadata:
-        """The wire form (``flyteidl.core.TaskMetadata``)."""
+        """The wire form (``flyteidl.core.TaskMetadata``), field for field as flytekit writes it.
+
+        Presence matters as much as values: flytekit always sets ``generates_deck`` (a
+        ``BoolValue``, even when false), ``retries`` and the pod ``metadata``
+        (``K8sObjectMetadata``, empty without labels or annotations); ``interruptible`` only
+        when it was given; ``timeout`` only when it is not zero.
+        """
         from flyteidl.core import literals_pb2, tasks_pb2
         from google.protobuf import wrappers_pb2
 
@@ -83,9 +123,12 @@ class TaskMetadata:
             generates_deck=wrappers_pb2.BoolValue(value=self.generates_deck),
             is_eager=self.is_eager,
             tags=self.tags,
+            metadata=tasks_pb2.K8sObjectMetadata(
+                labels=self.labels, annotations=self.annotations
+            ),
         )
         if self.interruptible is not None:
             metadata.interruptible = self.interruptible
-        if self.timeout_delta is not None:
+        if self.timeout_delta:
             metadata.timeout.FromTimedelta(self.timeout_delta)
         return metadata

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Union
 
@@ -10,10 +12,24 @@ if TYPE_CHECKING:
 
 ResourceValue = Union[str, int, float, None]
 
+#: A Kubernetes quantity: a non-negative decimal number with an optional binary (Ki, Mi, ...),
+#: decimal (m, k, M, ...) or exponent (e3) suffix.
+_QUANTITY = re.compile(
+    r"^\+?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$"
+)
+
+#: The order flytekit writes a task container's resource entries in; the backend does not care,
+#: but keeping it makes our TaskTemplates equal to flytekit's, field for field.
+_WIRE_ORDER = ("ephemeral_storage", "cpu", "gpu", "mem")
+
 
 @dataclass(frozen=True)
 class Resources:
-    """Kubernetes-style quantities: ``Resources(cpu="2", mem="4Gi", gpu=1)``."""
+    """Kubernetes-style quantities: ``Resources(cpu="2", mem="4Gi", gpu=1)``.
+
+    Strings must be Kubernetes quantities (``"500m"``, ``"4Gi"``, ``"1.5"``); numbers are
+    written as their decimal text. Unset values are left out of the serialized task.
+    """
 
     cpu: ResourceValue = None
     mem: ResourceValue = None
@@ -32,6 +48,13 @@ class Resources:
                 )
             if isinstance(value, str) and not value.strip():
                 raise ValueError(f"Resources.{f.name} is an empty string")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"Resources.{f.name} must be a finite number, got {value!r}")
+            if not _QUANTITY.match(_quantity(value)):
+                raise ValueError(
+                    f"Resources.{f.name}={value!r} is not a Kubernetes quantity; write e.g. "
+                    "'500m' or '2' for CPUs, '512Mi' or '4Gi' for memory and storage"
+                )
 
     def entries(self) -> list[tasks_pb2.Resources.ResourceEntry]:
         """The IDL entries for the values that are set, in flytekit's order."""
@@ -44,7 +67,11 @@ class Resources:
             "ephemeral_storage": tasks_pb2.Resources.EPHEMERAL_STORAGE,
         }
         return [
-            tasks_pb2.Resources.ResourceEntry(name=names[f.name], value=str(value))
-            for f in fields(self)
-            if (value := getattr(self, f.name)) is not None
+            tasks_pb2.Resources.ResourceEntry(name=names[name], value=_quantity(value))
+            for name in _WIRE_ORDER
+            if (value := getattr(self, name)) is not None
         ]
+
+
+def _quantity(value: str | int | float) -> str:
+    return value.strip() if isinstance(value, str) else str(value)

@@ -1,12 +1,18 @@
 """Serialization: assemble the flyteidl ``TaskTemplate`` (and ``TaskSpec``) of a task.
 
 The task is asked for its pieces (``get_container``, ``get_custom``, ...), whose defaults ask
-the plugin hooks; this module only assembles them and enforces the one-target rule.
+the plugin hooks; this module only assembles them and enforces the one-target rule. The
+result is field for field what flytekit 1.16 writes for the same task, apart from the
+differences listed in ``docs/compatibility.md`` (runtime version, entrypoint and resolver).
+
+Bytes are deterministic: :func:`to_bytes` sorts map entries, and nothing here reads the
+working directory, the environment or the clock.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,15 +22,45 @@ from featherkit.errors import FeatherkitUserError
 if TYPE_CHECKING:
     from flyteidl.admin import task_pb2 as admin_task_pb2
     from flyteidl.core import tasks_pb2
+    from google.protobuf.message import Message
 
+    from featherkit.docs import Documentation
     from featherkit.task import Task
 
 DEFAULT_PYTHON_INTERPRETER = "/opt/venv/bin/python3"
 
+_TARGETS = ("get_container", "get_k8s_pod", "get_sql")
+_WHITESPACE = re.compile(r"\s")
+
+
+def non_string_entries(mapping: Mapping[Any, Any]) -> str:
+    """The keys of ``mapping`` whose key or value is not a string, for error messages."""
+    bad = (k for k, v in mapping.items() if not isinstance(k, str) or not isinstance(v, str))
+    return ", ".join(sorted(repr(k) for k in bad))
+
+
+def _check_string_map(value: Any, what: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise FeatherkitUserError(
+            f"{what} must be a mapping of strings, got {type(value).__name__}"
+        )
+    bad = non_string_entries(value)
+    if bad:
+        raise FeatherkitUserError(f"{what} must map strings to strings; bad entries: {bad}")
+    return dict(value)
+
 
 @dataclass(frozen=True)
 class SerializationSettings:
-    """Where and how tasks will run: image, registration identity and environment."""
+    """Where and how tasks will run: image, registration identity and environment.
+
+    ``image`` is the default container image (a task's own ``container_image`` wins);
+    ``project``, ``domain`` and ``version`` form each task's identifier (``flytectl register
+    files`` fills an empty project or domain, and an empty version, from its own flags);
+    ``env`` is set in every task's container, under the task's own ``environment``.
+    ``python_interpreter`` and ``source_root`` describe the image for plugins that need them
+    (the python entrypoint does not); ``extra`` carries plugin-specific settings.
+    """
 
     image: str
     version: str
@@ -36,16 +72,29 @@ class SerializationSettings:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not self.image or not isinstance(self.image, str):
+        if not isinstance(self.image, str) or not self.image.strip():
             raise FeatherkitUserError(
                 "SerializationSettings needs an image, e.g. image='ghcr.io/acme/app:v1' "
                 "(--image on the command line)"
             )
-        if not self.version or not isinstance(self.version, str):
+        if _WHITESPACE.search(self.image):
+            raise FeatherkitUserError(f"image {self.image!r} contains whitespace")
+        if not isinstance(self.version, str) or not self.version.strip():
             raise FeatherkitUserError(
                 "SerializationSettings needs a version, e.g. version='v1' "
                 "(--version on the command line)"
             )
+        for name in ("version", "project", "domain"):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise FeatherkitUserError(
+                    f"SerializationSettings.{name} must be a string, got {type(value).__name__}"
+                )
+            if _WHITESPACE.search(value):
+                raise FeatherkitUserError(
+                    f"SerializationSettings.{name}={value!r} contains whitespace"
+                )
+        object.__setattr__(self, "env", _check_string_map(self.env, "SerializationSettings.env"))
 
 
 class SerializationError(FeatherkitUserError):
@@ -56,10 +105,56 @@ def _struct(data: Mapping[str, Any], task: Task, what: str) -> Any:
     from google.protobuf import json_format, struct_pb2
 
     try:
-        text = json.dumps(data, sort_keys=True)
-    except TypeError as exc:
+        text = json.dumps(data, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
         raise SerializationError(f"task {task.name!r}: {what} is not JSON-able: {exc}") from exc
     return json_format.Parse(text, struct_pb2.Struct())
+
+
+def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any, str]]:
+    """The targets offered for ``task``: kind -> (message, who offered it).
+
+    A task class that overrides ``get_container`` (or the others) is asked directly; otherwise
+    the plugin hooks are asked once for all three kinds.
+    """
+    from featherkit.plugins import hooks
+    from featherkit.task import Task
+
+    found: dict[str, tuple[Any, str]] = {}
+    answers = None
+    for kind in _TARGETS:
+        if getattr(type(task), kind) is getattr(Task, kind):
+            if answers is None:
+                answers = hooks().target_answers(task, settings)
+            answer = answers.get(kind)
+            if answer is not None and answer.value is not None:
+                found[kind] = (answer.value, f"plugin {answer.plugin!r}")
+        else:
+            value = getattr(task, kind)(settings)
+            if value is not None:
+                found[kind] = (value, f"{type(task).__qualname__}.{kind}()")
+    return found
+
+
+def _interface(task: Task) -> Any:
+    try:
+        return task.interface
+    except FeatherkitUserError:
+        raise
+    except Exception as exc:
+        raise SerializationError(
+            f"task {task.name!r}: cannot turn its interface into Flyte types: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _config(config: Mapping[str, Any], task: Task) -> dict[str, str]:
+    bad = non_string_entries(config)
+    if bad:
+        raise SerializationError(
+            f"task {task.name!r}: get_config must return strings only; bad entries: {bad}"
+        )
+    return dict(config)
 
 
 def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemplate:
@@ -67,19 +162,22 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
     from flyteidl.core import identifier_pb2, tasks_pb2
 
     from featherkit import __version__
-    from featherkit.plugins import hooks
+    from featherkit.task import Task
 
-    container = task.get_container(settings)
-    k8s_pod = task.get_k8s_pod(settings)
-    sql = task.get_sql(settings)
-    given = [kind for kind, value in (("container", container), ("k8s_pod", k8s_pod),
-                                      ("sql", sql)) if value is not None]
-    if len(given) > 1:
-        answers = hooks().target_answers(task, settings)
-        who = ", ".join(f"{kind[4:]} from plugin {a.plugin!r}" for kind, a in answers.items())
+    if not isinstance(task, Task):
+        raise SerializationError(f"cannot serialize {task!r}: it is not a featherkit task")
+    if not isinstance(settings, SerializationSettings):
         raise SerializationError(
-            f"task {task.name!r} has more than one target ({', '.join(given)}): {who}; "
-            "a task runs as exactly one of container, k8s_pod or sql"
+            f"task {task.name!r}: serialize() needs featherkit.SerializationSettings, "
+            f"got {type(settings).__name__}"
+        )
+    targets = _targets(task, settings)
+    if len(targets) > 1:
+        who = "; ".join(f"{kind[4:]} from {source}" for kind, (_, source) in targets.items())
+        raise SerializationError(
+            f"task {task.name!r} has more than one target ({who}); a task runs as exactly "
+            "one of container, k8s_pod or sql: uninstall or disable one of the plugins "
+            "(FEATHERKIT_DISABLE_PLUGINS) or configure the task for one of them"
         )
     template = tasks_pb2.TaskTemplate(
         id=identifier_pb2.Identifier(
@@ -91,7 +189,7 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
         ),
         type=task.task_type,
         metadata=task.metadata.to_idl(__version__),
-        interface=task.interface,
+        interface=_interface(task),
         task_type_version=task.task_type_version,
     )
     custom = task.get_custom(settings)
@@ -99,13 +197,13 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
         template.custom.CopyFrom(_struct(custom, task, "get_custom"))
     config = task.get_config(settings)
     if config:
-        template.config.update({str(k): str(v) for k, v in config.items()})
-    if container is not None:
-        template.container.CopyFrom(container)
-    elif k8s_pod is not None:
-        template.k8s_pod.CopyFrom(k8s_pod)
-    elif sql is not None:
-        template.sql.CopyFrom(sql)
+        template.config.update(_config(config, task))
+    if "get_container" in targets:
+        template.container.CopyFrom(targets["get_container"][0])
+    elif "get_k8s_pod" in targets:
+        template.k8s_pod.CopyFrom(targets["get_k8s_pod"][0])
+    elif "get_sql" in targets:
+        template.sql.CopyFrom(targets["get_sql"][0])
     if task.security_context is not None:
         template.security_context.CopyFrom(task.security_context)
     extended = task.get_extended_resources(settings)
@@ -114,11 +212,44 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
     return template
 
 
+def documentation(task: Task) -> Documentation | None:
+    """The documentation registered with ``task``.
+
+    A task made from a Python function is always documented, if only by an empty entity
+    (which is what flytekit writes for a function without a docstring); other tasks only
+    when they were given docs.
+    """
+    from featherkit.docs import Documentation
+
+    if task.docs is not None:
+        return task.docs
+    if getattr(task, "task_function", None) is not None:
+        return Documentation(long_description="")
+    return None
+
+
 def task_spec(task: Task, settings: SerializationSettings) -> admin_task_pb2.TaskSpec:
     """The registration ``TaskSpec``: the template plus the task's documentation."""
     from flyteidl.admin import task_pb2 as admin_task_pb2
 
     spec = admin_task_pb2.TaskSpec(template=serialize(task, settings))
-    if task.docs is not None:
-        spec.description.CopyFrom(task.docs.to_idl())
+    docs = documentation(task)
+    if docs is not None:
+        spec.description.CopyFrom(docs.to_idl())
     return spec
+
+
+def to_bytes(message: Message) -> bytes:
+    """Deterministic protobuf bytes (map entries sorted), the same on every run."""
+    data: bytes = message.SerializeToString(deterministic=True)
+    return data
+
+
+def to_json(message: Message) -> str:
+    """Stable, readable JSON of a message (keys sorted, proto field names), newline-ended."""
+    from google.protobuf import json_format
+
+    text: str = json_format.MessageToJson(
+        message, preserving_proto_field_name=True, sort_keys=True, indent=2
+    )
+    return text + "\n"
