@@ -138,7 +138,7 @@ def compat(session: nox.Session) -> None:
     """Wire compatibility with flytekit: same tasks, same protobuf; literals read both ways."""
     packages = plugin_packages()
     session.install(
-        _spec(CORE, "test"), *[str(p) for p in packages.values()],
+        _spec(CORE, "test"), *[_spec(p, "compat") for p in packages.values()],
         f"flytekit=={FLYTEKIT_VERSION}",
     )
     _pytest(session, str(ROOT / "tests" / "compat"))

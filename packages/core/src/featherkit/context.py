@@ -81,7 +81,6 @@ class ExecutionParameters:
     output_prefix: str | None = None
     checkpoint_path: str | None = None
     prev_checkpoint: str | None = None
-    logging: logging.Logger = field(default_factory=lambda: logging.getLogger("featherkit.user"))
     decks: list[Any] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)
     task_id: TaskIdentifier = field(default_factory=TaskIdentifier)
@@ -97,6 +96,10 @@ class ExecutionParameters:
     @working_dir.setter
     def working_dir(self, value: str) -> None:
         self._working_dir = value
+
+    @property
+    def logging(self) -> logging.Logger:
+        return logging.getLogger("featherkit.user")
 
     @property
     def secrets(self) -> Secrets:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from featherkit import plugins
 from featherkit.context import ExecutionParameters
 from featherkit.errors import IgnoreOutputs
 from featherkit.task import UserCodeError
@@ -92,8 +93,6 @@ def _reporting(task: Task, params: ExecutionParameters) -> Iterator[None]:
 def _report(
     task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
 ) -> None:
-    from featherkit.plugins import hooks
-
-    facade = hooks()
+    facade = plugins.hooks()
     if facade.has_execution_hooks():
         facade.execution_finished(task, params, outputs, error)

@@ -94,6 +94,7 @@ class PluginManager:
         self.generation = 0
         self.report = _LoadReport()
         self._derived: dict[str, tuple[int, Any]] = {}
+        self.facade: Hooks | None = None
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -260,7 +261,10 @@ class Hooks:
         return impls
 
     def _each(self, name: str, **kwargs: Any) -> Iterator[Answer]:
-        for impl in self._impls(name):
+        impls = self._impls(name)
+        if not impls:
+            return
+        for impl in impls:
             args = [kwargs[arg] for arg in impl.argnames]
             yield Answer(impl.plugin_name, impl.function(*args))
 
@@ -320,10 +324,12 @@ class Hooks:
         )
 
     def pre_execute(self, task: Task, params: ExecutionParameters) -> None:
-        for _ in self._each("pre_execute", task=task, params=params):
-            pass
+        for impl in self._impls("pre_execute"):
+            impl.function(**{arg: {"task": task, "params": params}[arg] for arg in impl.argnames})
 
     def post_execute(self, task: Task, params: ExecutionParameters, outputs: Any) -> Any:
+        if not self._impls("post_execute"):
+            return outputs
         replaced: Answer | None = None
         for answer in self._each("post_execute", task=task, params=params, outputs=outputs):
             if answer.value is None:
@@ -475,8 +481,9 @@ class Hooks:
 
 
 def hooks() -> Hooks:
-    """The facade over the process's plugin manager."""
-    manager = get_plugin_manager()
-    facade = manager.derived("facade", lambda: Hooks(manager))
-    assert isinstance(facade, Hooks)
+    """The facade over the process's plugin manager (on every task call: keep it cheap)."""
+    manager = _manager or get_plugin_manager()
+    facade = manager.facade
+    if facade is None:
+        facade = manager.facade = Hooks(manager)
     return facade

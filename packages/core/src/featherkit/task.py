@@ -16,7 +16,8 @@ import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from featherkit.context import ExecutionParameters, execution
+from featherkit import context
+from featherkit.context import ExecutionParameters
 from featherkit.docs import Documentation
 from featherkit.errors import IgnoreOutputs, TaskInputError, TaskOutputError
 from featherkit.interface import NO_DEFAULT, Interface
@@ -29,6 +30,29 @@ if TYPE_CHECKING:
 
     from featherkit.serialization import SerializationSettings
     from featherkit.types import TypeEngine
+
+
+class _Lazy:
+    """Modules the per-call path needs, imported on first use and then kept.
+
+    ``from featherkit import task`` must stay light (no protobuf, no pluggy) so decorating is
+    cheap, yet a ``from x import y`` statement inside a function costs about half a
+    microsecond on every call; these attributes cost one lookup after the first.
+    """
+
+    plugins: Any = None
+    literals_pb2: Any = None
+    local: Any = None
+
+    @classmethod
+    def load(cls) -> type[_Lazy]:
+        if cls.local is None:
+            from flyteidl.core import literals_pb2
+
+            from featherkit import local, plugins
+
+            cls.plugins, cls.literals_pb2, cls.local = plugins, literals_pb2, local
+        return cls
 
 
 class UserCodeError(Exception):
@@ -87,7 +111,9 @@ class Task:
         self._security_ctx = security_ctx
         self._docs = docs
         self._idl_interface: interface_pb2.TypedInterface | None = None
-        self._literal_types: tuple[TypeEngine, dict[str, Any], dict[str, Any]] | None = None
+        self._literal_types: tuple[TypeEngine, dict[str, Any], dict[str, Any], Any, int] | None = (
+            None
+        )
 
     # -- properties ------------------------------------------------------------------------
 
@@ -132,15 +158,11 @@ class Task:
     # -- hooks-backed methods --------------------------------------------------------------
 
     def pre_execute(self, params: ExecutionParameters) -> ExecutionParameters:
-        from featherkit.plugins import hooks
-
-        hooks().pre_execute(self, params)
+        _Lazy.load().plugins.hooks().pre_execute(self, params)
         return params
 
     def post_execute(self, params: ExecutionParameters, outputs: Any) -> Any:
-        from featherkit.plugins import hooks
-
-        return hooks().post_execute(self, params, outputs)
+        return _Lazy.load().plugins.hooks().post_execute(self, params, outputs)
 
     def execute(self, **kwargs: Any) -> Any:
         """Run the task's work on native values; subclasses implement it."""
@@ -180,28 +202,36 @@ class Task:
 
     # -- conversions -----------------------------------------------------------------------
 
-    def _types(self) -> tuple[TypeEngine, dict[str, Any], dict[str, Any]]:
-        """The type engine and the literal types of inputs and outputs, cached per engine."""
+    def _types(self) -> tuple[TypeEngine, dict[str, Any], dict[str, Any], Any, int]:
+        """The type engine and the literal types of inputs and outputs.
+
+        Cached per plugin generation; this runs several times per call, so the check is a
+        couple of attribute reads.
+        """
+        plugins = _Lazy.load().plugins
+        cached = self._literal_types
+        manager = plugins._manager
+        if cached is not None and cached[3] is manager and cached[4] == manager.generation:
+            return cached
         from featherkit.type_registry import type_engine
 
         engine = type_engine()
-        cached = self._literal_types
-        if cached is not None and cached[0] is engine:
-            return cached
+        manager = plugins.get_plugin_manager()
         iface = self._python_interface
         fresh = (
             engine,
             {n: engine.to_literal_type(t) for n, t in iface.inputs.items()},
             {n: engine.to_literal_type(t) for n, t in iface.outputs.items()},
+            manager,
+            manager.generation,
         )
         self._literal_types = fresh
         return fresh
 
     def inputs_to_literals(self, kwargs: Mapping[str, Any]) -> literals_pb2.LiteralMap:
         """Check native inputs against the interface (filling defaults) and convert them."""
-        from flyteidl.core import literals_pb2
-
-        engine, input_types, _ = self._types()
+        literals_pb2 = _Lazy.load().literals_pb2
+        engine, input_types = self._types()[:2]
         iface = self._python_interface
         unknown = [k for k in kwargs if k not in iface.inputs]
         if unknown:
@@ -230,7 +260,7 @@ class Task:
         return literals_pb2.LiteralMap(literals=literals)
 
     def literals_to_inputs(self, literal_map: literals_pb2.LiteralMap) -> dict[str, Any]:
-        engine, _, _ = self._types()
+        engine = self._types()[0]
         iface = self._python_interface
         native: dict[str, Any] = {}
         for name, tp in iface.inputs.items():
@@ -253,9 +283,8 @@ class Task:
 
     def outputs_to_literals(self, outputs: Any) -> literals_pb2.LiteralMap:
         """Convert what ``execute`` returned into the outputs literal map."""
-        from flyteidl.core import literals_pb2
-
-        engine, _, output_types = self._types()
+        literals_pb2 = _Lazy.load().literals_pb2
+        engine, _, output_types = self._types()[:3]
         declared = self._python_interface.outputs
         if not declared:
             if outputs is not None:
@@ -288,7 +317,7 @@ class Task:
 
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
         """The native value(s) a caller gets: one value, a NamedTuple, or None."""
-        engine, _, _ = self._types()
+        engine = self._types()[0]
         iface = self._python_interface
         values = []
         for name, tp in iface.outputs.items():
@@ -322,6 +351,21 @@ class Task:
         except Exception as exc:
             raise UserCodeError(self.name, exc) from exc
 
+    def _start(
+        self, params: ExecutionParameters, input_literal_map: literals_pb2.LiteralMap
+    ) -> tuple[ExecutionParameters, Any]:
+        """pre_execute, inputs to native values, and the user's code (maybe an awaitable)."""
+        params = self.pre_execute(params)
+        native = self.literals_to_inputs(input_literal_map)
+        params.attributes["native_inputs"] = native
+        return params, self._run_user_code(native)
+
+    def _finish(self, params: ExecutionParameters, outputs: Any) -> literals_pb2.LiteralMap:
+        """post_execute, then native outputs to literals."""
+        outputs = self.post_execute(params, outputs)
+        params.attributes["native_outputs"] = outputs
+        return self.outputs_to_literals(outputs)
+
     def dispatch_execute(
         self, params: ExecutionParameters, input_literal_map: literals_pb2.LiteralMap
     ) -> literals_pb2.LiteralMap:
@@ -329,39 +373,31 @@ class Task:
 
         Exceptions from the task's own code come wrapped in :class:`UserCodeError`;
         :class:`featherkit.errors.TaskInputError`/``TaskOutputError`` mean the literals did
-        not fit the interface; anything else is a system error.
+        not fit the interface; anything else is a system error. ``params`` is the current
+        context (``current_context()``) for the duration.
         """
-        with execution(params):
-            params = self.pre_execute(params)
-            native = self.literals_to_inputs(input_literal_map)
-            params.attributes["native_inputs"] = native
-            outputs = self._run_user_code(native)
+        token = context._current.set(params)
+        try:
+            params, outputs = self._start(params, input_literal_map)
             if inspect.isawaitable(outputs):
                 outputs = asyncio.run(self._await_user_code(outputs))
-            outputs = self.post_execute(params, outputs)
-            params.attributes["native_outputs"] = outputs
-            return self.outputs_to_literals(outputs)
+            return self._finish(params, outputs)
+        finally:
+            context._current.reset(token)
 
     async def dispatch_execute_async(
         self, params: ExecutionParameters, input_literal_map: literals_pb2.LiteralMap
     ) -> literals_pb2.LiteralMap:
         """:meth:`dispatch_execute` for callers already inside an event loop."""
-        with execution(params):
-            params = self.pre_execute(params)
-            native = self.literals_to_inputs(input_literal_map)
-            params.attributes["native_inputs"] = native
-            outputs = self._run_user_code(native)
+        with context.execution(params):
+            params, outputs = self._start(params, input_literal_map)
             if inspect.isawaitable(outputs):
                 outputs = await self._await_user_code(outputs)
-            outputs = self.post_execute(params, outputs)
-            params.attributes["native_outputs"] = outputs
-            return self.outputs_to_literals(outputs)
+            return self._finish(params, outputs)
 
     def local_execute(self, **kwargs: Any) -> Any:
         """Run the task in this process on native inputs, as a call does."""
-        from featherkit import local
-
-        return local.run(self, kwargs)
+        return _Lazy.load().local.run(self, kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if args:
