@@ -12,6 +12,7 @@ BUILTIN_MODULES = {
     "container": "featherkit.container",
     "module-resolver": "featherkit.resolvers",
     "storage-local": "featherkit.storage",
+    "cache-sqlite": "featherkit.cache.sqlite",
 }
 
 

@@ -1,0 +1,243 @@
+"""The cache key: what makes two calls of a task "the same call".
+
+A key is the SHA-256 of a framed sequence of components, each a digest of one part:
+
+* ``task``: the task's name (two tasks never share an entry);
+* ``version``: the task's ``cache_version``;
+* ``interface``: the literal types of every input and output of the IDL interface (names and
+  ``LiteralType`` messages; descriptions are left out, so editing a docstring keeps the cache);
+* ``input:<name>``: one component per input, the digest of its literal, for every input not
+  listed in ``cache_ignore_input_vars``. A literal (or a literal nested in a collection or map)
+  that carries an explicit ``hash`` is replaced by a literal holding only that hash, so a
+  large offloaded value is identified by its hash, not its bytes (flytekit's rule too).
+
+Protobuf messages are serialized with ``SerializeToString(deterministic=True)`` (map entries
+sorted), inputs are taken in name order, and every component is framed with its length, so no
+two different sets of components give the same byte stream. Nothing depends on Python's
+``hash()``: a key is the same in every process, on every machine, under any hash seed.
+
+Keeping one digest per component lets ``featherkit cache explain`` say which component differs
+from the nearest stored entry without storing the inputs themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from featherkit.errors import FeatherkitUserError
+
+if TYPE_CHECKING:
+    from flyteidl.core import interface_pb2, literals_pb2, types_pb2
+
+    from featherkit.task import Task
+
+#: bumped if the framing or the choice of components ever changes (old entries then miss)
+KEY_SCHEME = b"featherkit-cache-key/1"
+
+_LEN32 = struct.Struct(">I").pack
+
+
+def _frame(label: bytes, value: bytes) -> bytes:
+    """A self-delimiting ``label, value`` pair: lengths first, so concatenation is unambiguous."""
+    return _LEN32(len(label)) + label + _LEN32(len(value)) + value
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def cache_form(literal: literals_pb2.Literal) -> literals_pb2.Literal:
+    """``literal`` as the key sees it: explicit hashes stand in for the values they name."""
+    if literal.hash or _has_nested_hash(literal):
+        return _substitute(literal)
+    return literal
+
+
+def _has_nested_hash(literal: literals_pb2.Literal) -> bool:
+    kind = literal.WhichOneof("value")
+    if kind == "collection":
+        return any(item.hash or _has_nested_hash(item) for item in literal.collection.literals)
+    if kind == "map":
+        return any(item.hash or _has_nested_hash(item) for item in literal.map.literals.values())
+    return False
+
+
+def _substitute(literal: literals_pb2.Literal) -> literals_pb2.Literal:
+    from flyteidl.core import literals_pb2
+
+    if literal.hash:
+        return literals_pb2.Literal(hash=literal.hash)
+    kind = literal.WhichOneof("value")
+    if kind == "collection":
+        return literals_pb2.Literal(
+            collection=literals_pb2.LiteralCollection(
+                literals=[_substitute(item) for item in literal.collection.literals]
+            )
+        )
+    if kind == "map":
+        return literals_pb2.Literal(
+            map=literals_pb2.LiteralMap(
+                literals={k: _substitute(v) for k, v in literal.map.literals.items()}
+            )
+        )
+    return literal
+
+
+def literal_digest(literal: literals_pb2.Literal) -> str:
+    """The digest of one input literal, as it enters the key."""
+    return _digest(cache_form(literal).SerializeToString(deterministic=True))
+
+
+def _variables_frame(
+    label: bytes, variables: interface_pb2.VariableMap
+) -> bytes:
+    parts = [_frame(label, b"")]
+    for name in sorted(variables.variables):
+        literal_type: types_pb2.LiteralType = variables.variables[name].type
+        parts.append(_frame(name.encode(), literal_type.SerializeToString(deterministic=True)))
+    return b"".join(parts)
+
+
+def interface_digest(interface: interface_pb2.TypedInterface) -> str:
+    """Digest of the input and output literal types (names and types, not descriptions)."""
+    return _digest(
+        _variables_frame(b"inputs", interface.inputs)
+        + _variables_frame(b"outputs", interface.outputs)
+    )
+
+
+@dataclass(frozen=True)
+class _TaskPart:
+    """What the key takes from the task, computed once per task and reused by every call."""
+
+    source: tuple[Any, ...]
+    name: str
+    version: str
+    interface: str
+    ignored: frozenset[str]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    prefix: bytes
+    #: (input name, its frame label) for every input that enters the key, in name order
+    labels: tuple[tuple[str, bytes], ...]
+
+
+_task_parts: weakref.WeakKeyDictionary[Task, _TaskPart] = weakref.WeakKeyDictionary()
+_task_parts_lock = threading.Lock()
+
+
+def task_part(task: Task) -> _TaskPart:
+    """The task's share of its keys (cached; recomputed if name, version or interface change)."""
+    metadata = task.metadata
+    interface = task.interface
+    source = (task.name, metadata.cache_version, metadata.cache_ignore_input_vars, id(interface))
+    part = _task_parts.get(task)
+    if part is not None and part.source == source:
+        return part
+    all_inputs = tuple(sorted(interface.inputs.variables))
+    ignored = frozenset(metadata.cache_ignore_input_vars)
+    unknown = sorted(ignored - set(all_inputs))
+    if unknown:
+        raise FeatherkitUserError(
+            f"task {task.name!r}: cache_ignore_input_vars names unknown input(s) "
+            f"{', '.join(map(repr, unknown))}; its inputs are: "
+            f"{', '.join(all_inputs) or '(none)'}"
+        )
+    iface = interface_digest(interface)
+    inputs = tuple(n for n in all_inputs if n not in ignored)
+    part = _TaskPart(
+        source=source,
+        name=task.name,
+        version=metadata.cache_version,
+        interface=iface,
+        ignored=ignored,
+        inputs=inputs,
+        outputs=tuple(sorted(interface.outputs.variables)),
+        prefix=(
+            _frame(b"scheme", KEY_SCHEME)
+            + _frame(b"task", task.name.encode())
+            + _frame(b"version", metadata.cache_version.encode())
+            + _frame(b"interface", bytes.fromhex(iface))
+        ),
+        # each input's digest has a fixed length (32 bytes), so the label's frame is enough
+        labels=tuple((n, _frame(b"input", n.encode())) for n in inputs),
+    )
+    with _task_parts_lock:
+        _task_parts[task] = part
+    return part
+
+
+@dataclass(frozen=True)
+class KeyComponents:
+    """The parts a key is made of, and the key itself (what ``explain`` prints and compares).
+
+    ``inputs`` maps each input that enters the key to its literal's digest (hex).
+    """
+
+    key: str
+    task: str
+    version: str
+    interface: str
+    inputs: dict[str, str] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()
+
+
+def _missing(task: Task, name: str) -> FeatherkitUserError:
+    return FeatherkitUserError(
+        f"task {task.name!r}: input {name!r} is missing from the input literal map, "
+        "so no cache key can be computed"
+    )
+
+
+def task_key(task: Task, inputs: literals_pb2.LiteralMap) -> tuple[_TaskPart, str]:
+    """The task's key part and the cache key of calling ``task`` on ``inputs`` (hex SHA-256).
+
+    The hot path of every cached call: one digest per input, one for the key.
+    """
+    part = task_part(task)
+    literals = inputs.literals
+    sha256 = hashlib.sha256
+    key = sha256(part.prefix)
+    for name, label in part.labels:
+        if name not in literals:
+            raise _missing(task, name)
+        literal = literals[name]
+        if literal.hash or _has_nested_hash(literal):
+            literal = _substitute(literal)
+        key.update(label)
+        key.update(sha256(literal.SerializeToString(deterministic=True)).digest())
+    return part, key.hexdigest()
+
+
+def cache_key(task: Task, inputs: literals_pb2.LiteralMap) -> str:
+    """The cache key of calling ``task`` on ``inputs`` (a hex SHA-256)."""
+    return task_key(task, inputs)[1]
+
+
+def key_components(task: Task, inputs: literals_pb2.LiteralMap) -> KeyComponents:
+    """The key with its components, for storing beside an entry and for ``explain``."""
+    part = task_part(task)
+    digests = {}
+    key = hashlib.sha256(part.prefix)
+    for name, label in part.labels:
+        if name not in inputs.literals:
+            raise _missing(task, name)
+        digest = hashlib.sha256(
+            cache_form(inputs.literals[name]).SerializeToString(deterministic=True)
+        ).digest()
+        digests[name] = digest.hex()
+        key.update(label)
+        key.update(digest)
+    return KeyComponents(
+        key=key.hexdigest(),
+        task=part.name,
+        version=part.version,
+        interface=part.interface,
+        inputs=digests,
+        ignored=tuple(sorted(part.ignored)),
+    )
