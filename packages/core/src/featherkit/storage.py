@@ -1,19 +1,28 @@
 """Storage: read and write bytes at a URI, chosen by scheme through ``register_storage``.
 
-Core's builtin handles local paths and ``file://``; plugins add object stores. Writes are
-atomic: a reader sees the whole file or none of it, even if the writer is killed.
+Core's builtin handles local paths and ``file://``; plugins add object stores. A plugin
+registers a backend for a scheme (``register("s3", backend)``) or for every scheme nobody
+else claims (``register("*", backend)``: featherkit-fsspec does this, so any protocol fsspec
+knows works without importing fsspec until such a URI is used). An exact scheme always wins
+over ``"*"``.
+
+Writes are atomic: a reader sees the whole file or none of it, even if the writer is killed
+at any moment. Locally that is a temporary file beside the target, fsynced, then renamed over
+it; object stores get it from their single-request PUT.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from featherkit.errors import FeatherkitUserError
 from featherkit.hookspecs import hookimpl
+
+#: the scheme a backend registers to serve every scheme no other backend claims
+ANY_SCHEME = "*"
 
 
 @runtime_checkable
@@ -47,26 +56,49 @@ def join(base: str, *parts: str) -> str:
 
 
 def local_path(uri: str) -> str:
-    return urlparse(uri).path if uri.startswith("file://") else uri
+    """The filesystem path of a local path or ``file://`` URI (percent-escapes decoded)."""
+    return unquote(urlparse(uri).path) if uri.startswith("file://") else uri
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make a rename in ``directory`` durable; a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it over."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it over.
+
+    A process killed at any moment leaves ``path`` as it was (absent or the previous
+    content) or complete, never partial; at worst a ``.<name>.<random>.tmp`` file stays
+    behind. The file gets the usual permissions (``0o666`` less the umask).
+    """
+    target = os.path.abspath(path)
+    directory = os.path.dirname(target)
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    tmp = os.path.join(directory, f".{os.path.basename(target)}.{os.urandom(6).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+    _fsync_directory(directory)
 
 
 class LocalStorage:
@@ -82,11 +114,11 @@ class LocalStorage:
     def exists(self, uri: str) -> bool:
         return os.path.exists(local_path(uri))
 
-    def download(self, uri: str, local: str) -> None:
-        atomic_write(local, self.read_bytes(uri))
+    def download(self, uri: str, local_path: str) -> None:
+        atomic_write(local_path, self.read_bytes(uri))
 
-    def upload(self, local: str, uri: str) -> None:
-        with open(local, "rb") as fh:
+    def upload(self, local_path: str, uri: str) -> None:
+        with open(local_path, "rb") as fh:
             self.write_bytes(uri, fh.read())
 
 
@@ -96,8 +128,10 @@ def storage_for(uri: str) -> Storage:
 
     scheme = scheme_of(uri)
     backends = hooks().storage()
-    if scheme in backends:
-        backend: Storage = backends[scheme]
+    backend: Storage | None = backends.get(scheme)
+    if backend is None and scheme not in ("", "file"):
+        backend = backends.get(ANY_SCHEME)
+    if backend is not None:
         return backend
     raise FeatherkitUserError(
         f"no storage is installed for {scheme}:// URIs ({uri}); "
@@ -110,6 +144,7 @@ def read_bytes(uri: str) -> bytes:
 
 
 def write_bytes(uri: str, data: bytes) -> None:
+    """Write ``data`` at ``uri`` atomically (whole or not at all)."""
     storage_for(uri).write_bytes(uri, data)
 
 

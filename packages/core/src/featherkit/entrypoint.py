@@ -1,0 +1,417 @@
+"""``featherkit-execute``: the container entrypoint every Flyte pod of a featherkit task runs.
+
+::
+
+    featherkit-execute --inputs {{.input}} --output-prefix {{.outputPrefix}}
+        --raw-output-data-prefix {{.rawOutputDataPrefix}}
+        --checkpoint-path {{.checkpointOutputPrefix}} --prev-checkpoint {{.prevCheckpointPrefix}}
+        --resolver <location> -- <loader args>
+
+It loads the task through its resolver, reads ``inputs.pb`` (a flyteidl ``LiteralMap``), runs
+``Task.dispatch_execute`` and writes ``outputs.pb`` under the output prefix, or ``error.pb``
+(an ``ErrorDocument``, classified by :mod:`featherkit.error_document`) when anything fails;
+nothing at all when the task raised ``IgnoreOutputs``. Every write is atomic. Propeller fills
+the ``{{.x}}`` templates; one left as it is (and an empty previous checkpoint) means absent.
+
+Exit codes: 0 once ``outputs.pb`` or ``error.pb`` is written (1 after ``error.pb`` when
+``FLYTE_FAIL_ON_ERROR`` is true), 2 for bad command-line options, 1 when not even
+``error.pb`` could be written.
+
+This module is every pod's cold start, so it imports only ``argparse`` at module level; the
+task model, plugins and protobuf modules load when they are first needed, and ``--help`` or
+a usage error loads none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flyteidl.core import literals_pb2
+
+    from featherkit.context import ExecutionIdentifier, ExecutionParameters, TaskIdentifier
+    from featherkit.error_document import ErrorReport
+    from featherkit.task import Task
+
+PROG = "featherkit-execute"
+OUTPUTS_FILE = "outputs.pb"
+ERROR_FILE = "error.pb"
+
+#: option -> the template propeller substitutes for it; left unsubstituted, it means absent
+TEMPLATES = {
+    "inputs": "{{.input}}",
+    "output_prefix": "{{.outputPrefix}}",
+    "raw_output_data_prefix": "{{.rawOutputDataPrefix}}",
+    "checkpoint_path": "{{.checkpointOutputPrefix}}",
+    "prev_checkpoint": "{{.prevCheckpointPrefix}}",
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """The parsed command line; ``None`` means absent."""
+
+    output_prefix: str
+    resolver: str
+    loader_args: list[str]
+    inputs: str | None = None
+    raw_output_data_prefix: str | None = None
+    checkpoint_path: str | None = None
+    prev_checkpoint: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What one execution left under the output prefix."""
+
+    written: str | None
+    """``outputs.pb``, ``error.pb`` (or its per-worker name), or ``None`` (IgnoreOutputs)."""
+    report: ErrorReport | None = None
+    params: ExecutionParameters | None = None
+    problems: list[str] = field(default_factory=list)
+    """Failures that kept even ``error.pb`` from being written (exit code 1)."""
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        usage=(
+            f"{PROG} --inputs URI --output-prefix URI [--raw-output-data-prefix URI] "
+            "[--checkpoint-path URI] [--prev-checkpoint URI] --resolver LOCATION "
+            "-- LOADER_ARG ..."
+        ),
+        description=(
+            "Run a featherkit task inside a Flyte container: load it with its resolver, read "
+            "inputs.pb, run it, and write outputs.pb or error.pb under the output prefix."
+        ),
+        epilog=(
+            "Un-substituted {{.x}} templates and an empty previous checkpoint mean absent. "
+            "Exit 0 once outputs.pb or error.pb is written (1 after error.pb when "
+            "FLYTE_FAIL_ON_ERROR=true), 2 for bad options."
+        ),
+        allow_abbrev=False,
+    )
+    parser.add_argument("--inputs", help="URI of inputs.pb (a flyteidl LiteralMap)")
+    parser.add_argument(
+        "--output-prefix", required=True, help="where outputs.pb / error.pb / deck.html go"
+    )
+    parser.add_argument(
+        "--raw-output-data-prefix", help="where offloaded data (files, dataframes) goes"
+    )
+    parser.add_argument("--checkpoint-path", help="where the task may write a checkpoint")
+    parser.add_argument("--prev-checkpoint", help="the previous attempt's checkpoint, if any")
+    parser.add_argument(
+        "--resolver", required=True, help="location of the task resolver, e.g. "
+        "featherkit.resolvers.module"
+    )
+    parser.add_argument(
+        "loader_args", nargs="*", metavar="LOADER_ARG",
+        help="the resolver's loader args (after --)",
+    )
+    return parser
+
+
+def _present(value: str | None, template: str) -> str | None:
+    if value is None or value == "" or value == template:
+        return None
+    return value
+
+
+def parse_args(argv: Sequence[str]) -> Options:
+    """Parse the command line; bad options exit 2 with a usage line (argparse's convention)."""
+    argv = list(argv)
+    after: list[str] = []
+    if "--" in argv:
+        split = argv.index("--")
+        argv, after = argv[:split], argv[split + 1:]
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    output_prefix = _present(ns.output_prefix, TEMPLATES["output_prefix"])
+    if output_prefix is None:
+        parser.error(
+            f"--output-prefix is required; got {ns.output_prefix!r}, which is not a location "
+            "(was the container's output prefix template substituted?)"
+        )
+    prev = ns.prev_checkpoint
+    if prev == '""':  # an empty value that went through one level of quoting
+        prev = None
+    return Options(
+        output_prefix=output_prefix,
+        resolver=ns.resolver,
+        loader_args=[*ns.loader_args, *after],
+        inputs=_present(ns.inputs, TEMPLATES["inputs"]),
+        raw_output_data_prefix=_present(
+            ns.raw_output_data_prefix, TEMPLATES["raw_output_data_prefix"]
+        ),
+        checkpoint_path=_present(ns.checkpoint_path, TEMPLATES["checkpoint_path"]),
+        prev_checkpoint=_present(prev, TEMPLATES["prev_checkpoint"]),
+    )
+
+
+# --- the environment a Flyte backend sets ------------------------------------------------------
+
+
+def _env(environ: Mapping[str, str], *names: str) -> str:
+    """The first of ``names`` set in ``environ`` (long Flyte name first, then its short form)."""
+    for name in names:
+        if name in environ:
+            return environ[name]
+    return ""
+
+
+def identity_from_env(
+    environ: Mapping[str, str],
+) -> tuple[ExecutionIdentifier, TaskIdentifier]:
+    """Execution and task identity from ``FLYTE_INTERNAL_*`` (or the short ``_F_*``) vars.
+
+    A variable that is not set keeps the local default.
+    """
+    from featherkit.context import ExecutionIdentifier, TaskIdentifier
+
+    local_exe = ExecutionIdentifier()
+    execution_id = ExecutionIdentifier(
+        project=_env(environ, "FLYTE_INTERNAL_EXECUTION_PROJECT", "_F_PRJ") or local_exe.project,
+        domain=_env(environ, "FLYTE_INTERNAL_EXECUTION_DOMAIN", "_F_DM") or local_exe.domain,
+        name=_env(environ, "FLYTE_INTERNAL_EXECUTION_ID", "_F_NM") or local_exe.name,
+    )
+    task_id = TaskIdentifier(
+        project=_env(environ, "FLYTE_INTERNAL_TASK_PROJECT", "_F_TK_PRJ"),
+        domain=_env(environ, "FLYTE_INTERNAL_TASK_DOMAIN", "_F_TK_DM"),
+        name=_env(environ, "FLYTE_INTERNAL_TASK_NAME", "_F_TK_NM"),
+        version=_env(environ, "FLYTE_INTERNAL_TASK_VERSION", "_F_TK_V"),
+    )
+    return execution_id, task_id
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("true", "t", "1", "yes")
+
+
+def fail_on_error(environ: Mapping[str, str]) -> bool:
+    """``FLYTE_FAIL_ON_ERROR=true``: exit 1 after writing ``error.pb`` (plugins that need the
+    pod itself to fail, e.g. on AWS Batch, set it)."""
+    return _truthy(environ.get("FLYTE_FAIL_ON_ERROR"))
+
+
+def error_file_and_worker(environ: Mapping[str, str]) -> tuple[str, str]:
+    """The error file's name and the worker name to report.
+
+    With a distributed error strategy (``FLYTE_INTERNAL_DIST_ERROR_STRATEGY``/``_F_DES``, set
+    by backend plugins for multi-worker tasks) every worker writes its own
+    ``error-<random>.pb`` and names itself (``FLYTE_INTERNAL_WORKER_NAME``/``_F_WN``), so
+    workers never overwrite each other's report.
+    """
+    if not _env(environ, "FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES"):
+        return ERROR_FILE, ""
+    stem, ext = os.path.splitext(ERROR_FILE)
+    return f"{stem}-{os.urandom(16).hex()}{ext}", _env(
+        environ, "FLYTE_INTERNAL_WORKER_NAME", "_F_WN"
+    )
+
+
+# --- the execution -----------------------------------------------------------------------------
+
+
+def load_task(resolver_location: str, loader_args: list[str]) -> Task:
+    """The task the resolver finds from its loader args (raises on any failure)."""
+    from featherkit.resolvers import ResolverError, find_resolver
+
+    resolver = find_resolver(resolver_location)
+    if not loader_args:
+        raise ResolverError(
+            f"no loader args were given after '--' for resolver {resolver_location!r}"
+        )
+    _restore_task_decorator()
+    return resolver.load_task(list(loader_args))
+
+
+def _restore_task_decorator() -> None:
+    """Make ``from featherkit import task`` give the decorator in the user's module.
+
+    Importing the submodule ``featherkit.task`` (the resolvers do) makes Python set the
+    package attribute ``task`` to that module, shadowing the lazily exported ``@task``
+    decorator; a task module imported afterwards would then get the module.
+    """
+    import featherkit
+    from featherkit.function_task import task
+
+    if getattr(featherkit, "task", None) is not task:
+        featherkit.task = task  # type: ignore[attr-defined]
+
+
+@dataclass
+class _Inputs:
+    uri: str | None
+    size: int = 0
+    names: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.uri is None:
+            return "no --inputs was given, so the task got an empty input map"
+        held = ", ".join(repr(n) for n in self.names) if self.names else "no inputs"
+        empty = " (an empty file)" if self.size == 0 else ""
+        return f"inputs read from {self.uri}: {self.size} bytes{empty}, holding {held}"
+
+
+def read_inputs(task: Task, uri: str | None, seen: _Inputs) -> literals_pb2.LiteralMap:
+    """Read and decode ``inputs.pb``; a file that is not a ``LiteralMap`` is a TaskInputError."""
+    from flyteidl.core import literals_pb2
+    from google.protobuf.message import DecodeError
+
+    from featherkit import storage
+    from featherkit.errors import TaskInputError
+
+    literal_map = literals_pb2.LiteralMap()
+    if uri is None:
+        return literal_map
+    data = storage.read_bytes(uri)
+    seen.size = len(data)
+    try:
+        literal_map.ParseFromString(data)
+    except DecodeError as exc:
+        raise TaskInputError(
+            f"task {task.name!r}: the inputs at {uri} ({len(data)} bytes) are not a flyteidl "
+            f"LiteralMap (truncated or another kind of file?): {exc}"
+        ) from exc
+    seen.names = tuple(sorted(literal_map.literals))
+    return literal_map
+
+
+def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outcome:
+    """Run one execution as a pod does and report what was written (never raises for a task
+    failure: every failure becomes ``error.pb``)."""
+    from featherkit import storage
+    from featherkit.context import ExecutionParameters
+    from featherkit.error_document import describe, load_error, system_error, user_error
+    from featherkit.errors import IgnoreOutputs, TaskInputError
+    from featherkit.task import UserCodeError
+
+    env = os.environ if environ is None else environ
+    execution_id, task_id = identity_from_env(env)
+    params = ExecutionParameters(
+        execution_id=execution_id,
+        task_id=task_id,
+        raw_output_prefix=options.raw_output_data_prefix or "",
+        output_prefix=options.output_prefix,
+        checkpoint_path=options.checkpoint_path,
+        prev_checkpoint=options.prev_checkpoint,
+    )
+    outcome = Outcome(written=None, params=params)
+    task: Task | None = None
+    error: BaseException | None = None
+    report: ErrorReport | None = None
+    seen = _Inputs(options.inputs)
+    try:
+        task = load_task(options.resolver, options.loader_args)
+    except (Exception, SystemExit) as exc:
+        error = exc
+        report = load_error(
+            exc,
+            f"cannot load the task: resolver {options.resolver!r} with loader args "
+            f"{options.loader_args!r} failed: {describe(exc)}",
+        )
+    if task is not None:
+        params.task_name = task.name
+        try:
+            inputs = read_inputs(task, options.inputs, seen)
+            outputs = task.dispatch_execute(params, inputs)
+        except IgnoreOutputs:
+            outputs = None
+        except UserCodeError as exc:
+            error = exc.original
+            report = user_error(
+                exc.original, f"task {task.name!r} failed: {describe(exc.original)}"
+            )
+        except SystemExit as exc:  # sys.exit() in the task: user code, not a crash of ours
+            error = exc
+            report = user_error(exc, f"task {task.name!r} called sys.exit({exc.code!r})")
+        except TaskInputError as exc:
+            error = exc
+            report = system_error(exc, f"{describe(exc)}\n({seen.describe()})")
+        except Exception as exc:
+            error = exc
+            report = system_error(exc, f"running task {task.name!r} failed: {describe(exc)}")
+        else:
+            uri = storage.join(options.output_prefix, OUTPUTS_FILE)
+            try:
+                storage.write_bytes(uri, outputs.SerializeToString(deterministic=True))
+                outcome.written = OUTPUTS_FILE
+            except Exception as exc:
+                error = exc
+                report = system_error(
+                    exc, f"cannot write the outputs of task {task.name!r} to {uri}: "
+                    f"{describe(exc)}"
+                )
+    if report is not None:
+        outcome.report = report
+        name, worker = error_file_and_worker(env)
+        uri = storage.join(options.output_prefix, name)
+        try:
+            storage.write_bytes(
+                uri, report.to_document(worker).SerializeToString(deterministic=True)
+            )
+            outcome.written = name
+        except Exception as exc:
+            outcome.problems.append(f"cannot write {uri}: {describe(exc)}")
+    if task is not None:
+        from featherkit.plugins import hooks
+
+        native = params.attributes.get("native_outputs") if error is None else None
+        hooks().execution_finished(task, params, native, error)
+    return outcome
+
+
+def _log_report(outcome: Outcome) -> None:
+    report = outcome.report
+    if report is None:
+        return
+    kind = "RECOVERABLE" if report.recoverable else "NON_RECOVERABLE"
+    where = outcome.written or "(not written)"
+    print(
+        f"{PROG}: {report.origin} error, {kind}, code {report.code}; reported in {where}\n"
+        f"{report.message}",
+        file=sys.stderr,
+    )
+    for problem in outcome.problems:
+        print(f"{PROG}: {problem}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console script ``featherkit-execute``; returns the process's exit code."""
+    options = parse_args(sys.argv[1:] if argv is None else argv)
+    # a pod's working directory holds the user's code (flytekit does the same)
+    cwd = os.getcwd()
+    if all(os.path.realpath(p or ".") != cwd for p in sys.path):
+        sys.path.append(cwd)
+    from featherkit import storage
+    from featherkit.errors import FeatherkitUserError
+
+    # nothing, not even error.pb, can be reported under a prefix no storage serves
+    try:
+        storage.storage_for(options.output_prefix)
+    except FeatherkitUserError as exc:
+        build_parser().print_usage(sys.stderr)
+        print(f"{PROG}: error: --output-prefix {options.output_prefix}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        print(f"{PROG}: cannot set up storage for {options.output_prefix}: {exc}", file=sys.stderr)
+        return 1
+    outcome = execute(options)
+    _log_report(outcome)
+    if outcome.problems:
+        return 1
+    if outcome.report is not None and fail_on_error(os.environ):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
