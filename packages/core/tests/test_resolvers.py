@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from featherkit import task
 from featherkit.errors import FeatherkitUserError
+from featherkit.function_task import task
 from featherkit.plugins import hooks
 from featherkit.resolvers import (
     MODULE_RESOLVER_LOCATION,
@@ -41,7 +41,8 @@ SETTINGS = SerializationSettings(image="ghcr.io/featherkit/test:1", version="v1"
 TASKS_SOURCE = '''
 from typing import NamedTuple
 
-from featherkit import Interface, PythonTask, task
+from featherkit import Interface, PythonTask
+from featherkit.function_task import task
 
 
 @task

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from featherkit import task
 from featherkit.errors import FeatherkitUserError
+from featherkit.function_task import task
 from featherkit.resolvers import ModuleResolver, ResolverError
 from featherkit.serialization import SerializationSettings
 from featherkit.testing.resolvers import (

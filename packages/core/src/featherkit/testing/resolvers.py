@@ -69,6 +69,7 @@ __all__ = [
     "MissingCase",
     "ResolverCase",
     "TaskResolverSuite",
+    "fake_plugin_distribution",
     "run_container",
     "substitute_templates",
 ]
@@ -124,6 +125,25 @@ class ContainerRun:
     """``outputs.pb``, when written."""
     error: errors_pb2.ErrorDocument | None
     """``error.pb``, when written."""
+
+
+def fake_plugin_distribution(
+    directory: Path, distribution: str, entry_points: Mapping[str, str]
+) -> Path:
+    """Make ``directory`` hold an installed-looking distribution with featherkit entry points.
+
+    Put ``directory`` on ``PYTHONPATH`` of a child process (e.g. ``run_container(...,
+    env={"PYTHONPATH": ...})``) and that process loads the plugins as if ``distribution``
+    were pip-installed: the way to give a test plugin to a container entrypoint run.
+    """
+    info = directory / f"{distribution.replace('-', '_')}-0.0.0.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {distribution}\nVersion: 0.0.0\n"
+    )
+    lines = "".join(f"{name} = {target}\n" for name, target in entry_points.items())
+    (info / "entry_points.txt").write_text(f"[featherkit]\n{lines}")
+    return directory
 
 
 def _entrypoint_command(program: str) -> list[str]:
