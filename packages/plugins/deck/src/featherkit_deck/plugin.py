@@ -1,0 +1,105 @@
+"""The deck plugin's hook implementations (entry point ``deck = featherkit_deck.plugin``).
+
+Kept light: importing it loads no renderer; pygments and markdown-it load only when a deck is
+built at the end of an execution that makes one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from featherkit.hookspecs import hookimpl
+from featherkit_deck import hookspecs as featherkit_hookspecs
+from featherkit_deck.fields import validate_deck_fields
+from featherkit_deck.timeline import RUN_KEY, DeckRun
+
+if TYPE_CHECKING:
+    from featherkit.context import ExecutionParameters
+    from featherkit.task import Task
+
+__all__ = ["DECK_FILE", "PATH_KEY", "featherkit_hookspecs"]
+
+log = logging.getLogger("featherkit.deck")
+
+DECK_FILE = "deck.html"
+#: ``params.attributes`` key holding where the deck of an execution was written.
+PATH_KEY = "deck_path"
+
+
+def _makes_deck(task: Task) -> bool:
+    return bool(getattr(task.metadata, "generates_deck", False))
+
+
+@hookimpl
+def register_task_arguments(register: Callable[..., None]) -> None:
+    register("deck_fields", validate_deck_fields)
+
+
+@hookimpl
+def pre_execute(task: Task, params: ExecutionParameters) -> None:
+    if _makes_deck(task):
+        params.attributes.setdefault(RUN_KEY, DeckRun())
+    elif "deck_fields" in (getattr(task, "plugin_options", None) or {}):
+        warnings.warn(
+            f"task {task.name!r} sets deck_fields but not enable_deck=True: no deck is written",
+            UserWarning,
+            stacklevel=2,
+        )
+
+
+@hookimpl
+def post_execute(task: Task, params: ExecutionParameters, outputs: Any) -> None:
+    run = params.attributes.get(RUN_KEY)
+    if isinstance(run, DeckRun):
+        run.executed = time.perf_counter()
+
+
+@hookimpl
+def execution_finished(
+    task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
+) -> None:
+    run = params.attributes.get(RUN_KEY)
+    if not isinstance(run, DeckRun):
+        if params.decks and not _makes_deck(task):
+            warnings.warn(
+                f"task {task.name!r} added {len(params.decks)} deck(s) but does not have "
+                "enable_deck=True: no deck is written",
+                UserWarning,
+                stacklevel=2,
+            )
+        return
+    run.finished = time.perf_counter()
+    try:
+        from featherkit_deck.build import build_deck
+
+        page = build_deck(task, params, outputs, error, run)
+        where = write_deck(params, page)
+    except Exception as exc:
+        log.warning(
+            "deck of task %r could not be written: %s: %s", task.name, type(exc).__name__, exc,
+            exc_info=True,
+        )
+        return
+    params.attributes[PATH_KEY] = where
+    if params.output_prefix:
+        log.info("deck of task %r written to %s", task.name, where)
+    else:
+        # WARNING so that `featherkit run` (logging at WARNING) shows where the deck is
+        log.warning("deck written to %s", where)
+
+
+def write_deck(params: ExecutionParameters, page: str) -> str:
+    """Write the page atomically: under the output prefix in a container, else the working dir."""
+    from featherkit import storage
+
+    if params.output_prefix:
+        where = storage.join(params.output_prefix, DECK_FILE)
+    else:
+        where = os.path.join(params.working_dir, DECK_FILE)
+    storage.write_bytes(where, page.encode("utf-8"))
+    return where
