@@ -370,6 +370,26 @@ def test_custom_resolver_is_registered_and_loads(tasks_module: ModuleType) -> No
         find_resolver("tests.echo")
 
 
+def test_featherkit_plugins_shows_resolvers() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from featherkit.cli import cli
+
+    with registered(EchoPlugin(EchoResolver({})), name="echo-plugin"):
+        table = CliRunner().invoke(cli, ["plugins"])
+        as_json = CliRunner().invoke(cli, ["plugins", "--json"])
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    at = lines.index(next(line for line in lines if line.startswith("echo-plugin ")))
+    assert lines[at + 2] == "    resolvers: tests.echo"
+    assert "    resolvers: featherkit.resolvers.module" in lines
+    resolvers = json.loads(as_json.output)["resolvers"]
+    assert resolvers["tests.echo"] == "echo-plugin"
+    assert resolvers[MODULE_RESOLVER_LOCATION] == "featherkit.builtin.module-resolver"
+
+
 def test_errors_are_user_errors() -> None:
     assert issubclass(ResolverError, FeatherkitUserError)
 

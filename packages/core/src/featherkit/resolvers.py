@@ -278,7 +278,7 @@ def resolver_owners() -> dict[str, str]:
     # builtins first, so an installed plugin replacing one is the owner shown
     for impl in manager.pm.hook.register_resolvers.get_hookimpls():
         impl.function(lambda resolver, _p=impl.plugin_name: owners.__setitem__(
-            resolver.location, _p))
+            str(getattr(resolver, "location", repr(resolver))), _p))
     return owners
 
 

@@ -254,7 +254,9 @@ def test_featherkit_plugins_lists_the_resolver() -> None:
         [sys.executable, "-m", "featherkit.cli", "plugins", "--json"],
         capture_output=True, text=True, check=True,
     )
-    plugins = {p["name"]: p for p in json.loads(listing.stdout)["plugins"]}
+    report = json.loads(listing.stdout)
+    plugins = {p["name"]: p for p in report["plugins"]}
     mine = plugins["template-resolver"]
     assert mine["distribution"] == "featherkit-resolver-template"
     assert "register_resolvers" in mine["hooks"]
+    assert report["resolvers"][LOCATION] == "template-resolver"
