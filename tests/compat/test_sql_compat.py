@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 import pytest
+from featherkit_sql import SQLite3Config, SQLite3Task
 from flytekit import TaskMetadata as FlyteTaskMetadata
 from flytekit import kwtypes as flyte_kwtypes
 from flytekit.extras.sqlite3.task import SQLite3Config as FlyteSQLite3Config
@@ -43,7 +44,6 @@ from flytekit.extras.sqlite3.task import SQLite3Task as FlyteSQLite3Task
 from google.protobuf import json_format
 
 from featherkit import TaskMetadata, kwtypes
-from featherkit_sql import SQLite3Config, SQLite3Task
 
 FLYTEKIT_IMAGE_PREFIX = "cr.flyte.org/flyteorg/flytekit:"
 FLYTEKIT_RESOLVER = "flytekit.core.python_customized_container_task.default_task_template_resolver"

@@ -14,6 +14,7 @@ from featherkit_sql import (
     SQLExecutionError,
     SQLite3Config,
     SQLite3Task,
+    SQLResultError,
     SQLTask,
 )
 from flyteidl.core import tasks_pb2
@@ -192,3 +193,13 @@ def test_template_without_query_is_refused(settings):
     template.custom.update({"query_template": FLAT, "uri": ""})
     with pytest.raises(SQLDefinitionError, match="no database uri"):
         SQLite3Task.from_template(template)
+
+
+def test_rebuilt_task_checks_rows_against_the_templates_dataclass(shop_db, settings):
+    original = SQLite3Task("mismatch", "SELECT name, total, id FROM orders",
+                           output_type=list[Order], task_config=SQLite3Config(uri=str(shop_db)))
+    rebuilt = SQLite3Task.from_template(serialize(original, settings))
+    (row_type,) = rebuilt.output_type.__args__
+    assert set(row_type.__dataclass_fields__) == {"name", "total"}
+    with pytest.raises(SQLResultError, match="column 'id' has no field in Order"):
+        rebuilt()
