@@ -18,7 +18,7 @@ from featherkit.testing.cache import CacheBackendSuite, suite_entry, suite_key
 class TestSQLiteConformance(CacheBackendSuite):
     @pytest.fixture
     def cache_backend(self, tmp_path: Path):
-        yield SQLiteCache(tmp_path / "cache")
+        return SQLiteCache(tmp_path / "cache")
 
 
 def _call(backend: SQLiteCache, key: str, value: bytes) -> bytes:

@@ -57,7 +57,26 @@ _EXPORTS = {
     "SQLiteCache": "sqlite",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "CacheBackend",
+    "CacheEntry",
+    "CacheError",
+    "CacheSettings",
+    "CacheWarning",
+    "CorruptEntryError",
+    "KeyComponents",
+    "SQLiteCache",
+    "backend_for",
+    "cache_key",
+    "cache_options",
+    "cached_call",
+    "current_backend",
+    "current_settings",
+    "decode_record",
+    "encode_record",
+    "key_components",
+    "run_cached",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,23 +1,31 @@
 """The cache key: what makes two calls of a task "the same call".
 
-A key is the SHA-256 of a framed sequence of components, each a digest of one part:
+Components:
 
 * ``task``: the task's name (two tasks never share an entry);
 * ``version``: the task's ``cache_version``;
 * ``interface``: the literal types of every input and output of the IDL interface (names and
   ``LiteralType`` messages; descriptions are left out, so editing a docstring keeps the cache);
-* ``input:<name>``: one component per input, the digest of its literal, for every input not
-  listed in ``cache_ignore_input_vars``. A literal (or a literal nested in a collection or map)
-  that carries an explicit ``hash`` is replaced by a literal holding only that hash, so a
-  large offloaded value is identified by its hash, not its bytes (flytekit's rule too).
+* one component per input not listed in ``cache_ignore_input_vars``: the SHA-256 of its
+  literal. A literal (or a literal nested in a collection or map) that carries an explicit
+  ``hash`` is replaced by a literal holding only that hash, so a large offloaded value is
+  identified by its hash, not its bytes (flytekit's rule too).
 
-Protobuf messages are serialized with ``SerializeToString(deterministic=True)`` (map entries
-sorted), inputs are taken in name order, and every component is framed with its length, so no
-two different sets of components give the same byte stream. Nothing depends on Python's
+The key is the SHA-256 of the byte stream::
+
+    frame("scheme", "featherkit-cache-key/1") frame("task", name) frame("version", version)
+    frame("interface", sha256(frame("inputs", "") frame(name, type)... frame("outputs", "")
+                              frame(name, type)...))
+    then per input, in name order: frame("input", name) sha256(literal)
+
+where ``frame(label, value)`` is the 4-byte big-endian length of ``label``, ``label``, the
+4-byte length of ``value`` and ``value``, and messages are serialized with
+``SerializeToString(deterministic=True)`` (map entries sorted). Every part is self-delimiting,
+so no two different sets of components give the same stream. Nothing depends on Python's
 ``hash()``: a key is the same in every process, on every machine, under any hash seed.
 
-Keeping one digest per component lets ``featherkit cache explain`` say which component differs
-from the nearest stored entry without storing the inputs themselves.
+Keeping one digest per input lets ``featherkit cache explain`` say which input differs from
+the nearest stored entry, without storing the inputs themselves.
 """
 
 from __future__ import annotations

@@ -91,7 +91,8 @@ def _scalar_preview(scalar: literals_pb2.Scalar, depth: int) -> str:
         primitive = scalar.primitive
         which = primitive.WhichOneof("value")
         if which == "datetime":
-            return primitive.datetime.ToDatetime(tzinfo=datetime.timezone.utc).isoformat()
+            moment: datetime.datetime = primitive.datetime.ToDatetime(tzinfo=datetime.timezone.utc)
+            return moment.isoformat()
         if which == "duration":
             return str(primitive.duration.ToTimedelta())
         if which == "string_value":

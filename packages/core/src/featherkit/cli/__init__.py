@@ -20,6 +20,7 @@ from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputErr
 COMMANDS = {
     "run": "featherkit.cli.run:run",
     "plugins": "featherkit.cli.plugins:plugins",
+    "cache": "featherkit.cli.cache:cache",
 }
 
 #: exceptions that are the user's to fix: one line, exit code 2

@@ -61,14 +61,37 @@ def _jsonable(value: Any) -> Any:
 @click.argument("file", type=click.Path())
 @click.argument("task_name", metavar="TASK")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--cache/--no-cache", "use_cache", default=None,
+    help="Use the task cache for this run (default: on unless FEATHERKIT_CACHE=off).",
+)
+@click.option(
+    "--overwrite-cache", is_flag=True, help="Run cached tasks anyway and replace their entries."
+)
+@click.option(
+    "--cache-backend", metavar="NAME|URL", default=None,
+    help="Cache backend for this run: sqlite, redis, or a URL such as redis://host:6379/0.",
+)
 @click.pass_context
-def run(ctx: click.Context, file: str, task_name: str, as_json: bool) -> None:
+def run(
+    ctx: click.Context,
+    file: str,
+    task_name: str,
+    as_json: bool,
+    use_cache: bool | None,
+    overwrite_cache: bool,
+    cache_backend: str | None,
+) -> None:
     """Run TASK from FILE locally; inputs as --name value (JSON for lists, dicts, dataclasses)."""
+    from featherkit.cache import cache_options
     from featherkit.loader import find_task
 
     task = find_task(file, task_name)
     inputs = _parse_inputs(task, list(ctx.args))
-    result = task(**inputs)
+    with cache_options(
+        enabled=use_cache, overwrite=overwrite_cache or None, backend=cache_backend
+    ):
+        result = task(**inputs)
     if as_json:
         click.echo(json.dumps(_jsonable(result), indent=2, sort_keys=True))
     else:
