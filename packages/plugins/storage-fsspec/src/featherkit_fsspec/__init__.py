@@ -1,0 +1,181 @@
+"""featherkit-fsspec: featherkit storage for every fsspec protocol (s3, gs, abfs, memory, ...).
+
+The plugin registers one backend for the scheme ``"*"``: every URI whose scheme no other
+plugin claims (core keeps local paths and ``file://``). fsspec and its drivers are imported
+only when such a URI is first used, so a pod that only touches local paths pays nothing.
+
+Atomic writes: on object stores (S3, GCS, Azure Blob, ...) an object becomes visible only
+once its upload completed, whole (a single PUT, or the completion of a multipart upload), so
+a write goes straight to its key. On every other fsspec filesystem (sftp, hdfs, webdav, ...)
+the data goes to a temporary name beside the target first and is then moved over it.
+
+Credentials and endpoints come from the driver's usual sources (environment, instance roles,
+``FSSPEC_<PROTOCOL>_<OPTION>`` variables, fsspec config files) and from the variables a Flyte
+deployment sets for flytekit: ``FLYTE_AWS_ENDPOINT``, ``FLYTE_AWS_ACCESS_KEY_ID``,
+``FLYTE_AWS_SECRET_ACCESS_KEY``, ``FLYTE_AWS_ADDRESSING_STYLE`` for S3, and
+``FLYTE_AZURE_STORAGE_ACCOUNT_NAME``, ``..._ACCOUNT_KEY``, ``FLYTE_AZURE_TENANT_ID``,
+``..._CLIENT_ID``, ``..._CLIENT_SECRET`` for Azure. fsspec's own configuration wins over them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+from featherkit.errors import FeatherkitUserError
+from featherkit.hookspecs import hookimpl
+
+__all__ = ["ATOMIC_PUT_PROTOCOLS", "FsspecStorage", "register_storage", "storage_options"]
+
+#: protocols whose objects appear only once complete, so a plain upload is atomic
+ATOMIC_PUT_PROTOCOLS = frozenset(
+    {"s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "oci", "oss", "memory"}
+)
+
+#: driver packages to suggest when fsspec cannot import the implementation of a protocol
+DRIVERS = {
+    "s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "abfs": "adlfs",
+    "abfss": "adlfs", "az": "adlfs", "oci": "ocifs", "oss": "ossfs", "sftp": "paramiko",
+    "hdfs": "pyarrow", "webdav": "webdav4",
+}
+
+_S3_ENV = {
+    "FLYTE_AWS_ACCESS_KEY_ID": "key",
+    "FLYTE_AWS_SECRET_ACCESS_KEY": "secret",
+}
+_AZURE_ENV = {
+    "FLYTE_AZURE_STORAGE_ACCOUNT_NAME": "account_name",
+    "FLYTE_AZURE_STORAGE_ACCOUNT_KEY": "account_key",
+    "FLYTE_AZURE_TENANT_ID": "tenant_id",
+    "FLYTE_AZURE_CLIENT_ID": "client_id",
+    "FLYTE_AZURE_CLIENT_SECRET": "client_secret",
+}
+
+
+def protocol_of(uri: str) -> str:
+    """The outermost protocol of ``uri`` (``simplecache::s3://b/k`` -> ``simplecache``)."""
+    return urlparse(uri).scheme
+
+
+def storage_options(protocol: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Driver options from the ``FLYTE_*`` variables a Flyte deployment sets for flytekit.
+
+    Options that fsspec's own configuration (``FSSPEC_*`` variables, config files) sets for
+    the protocol are left out, so that configuration wins.
+    """
+    env = os.environ if environ is None else environ
+    options: dict[str, Any] = {}
+    if protocol in ("s3", "s3a"):
+        options.update({opt: env[var] for var, opt in _S3_ENV.items() if env.get(var)})
+        if env.get("FLYTE_AWS_ENDPOINT"):
+            options["client_kwargs"] = {"endpoint_url": env["FLYTE_AWS_ENDPOINT"]}
+        if env.get("FLYTE_AWS_ADDRESSING_STYLE"):
+            options["config_kwargs"] = {
+                "s3": {"addressing_style": env["FLYTE_AWS_ADDRESSING_STYLE"]}
+            }
+    elif protocol in ("abfs", "abfss", "az"):
+        options.update({opt: env[var] for var, opt in _AZURE_ENV.items() if env.get(var)})
+    if options:
+        from fsspec.config import conf
+
+        configured = conf.get(protocol, {})
+        options = {k: v for k, v in options.items() if k not in configured}
+    return options
+
+
+class FsspecStorage:
+    """A featherkit :class:`~featherkit.storage.Storage` over fsspec filesystems."""
+
+    def _fs(self, uri: str) -> tuple[Any, str, str]:
+        """The filesystem for ``uri``, the path inside it, and the protocol."""
+        protocol = protocol_of(uri)
+        try:
+            from fsspec.core import url_to_fs
+        except ImportError as exc:  # pragma: no cover - fsspec is a dependency
+            raise FeatherkitUserError(f"cannot use {uri}: fsspec is not installed") from exc
+        try:
+            fs, path = url_to_fs(uri, **storage_options(protocol))
+        except ImportError as exc:
+            driver = DRIVERS.get(protocol)
+            hint = f"pip install {driver}" if driver else "install its fsspec driver"
+            raise FeatherkitUserError(
+                f"cannot use {uri}: the fsspec driver for {protocol}:// is not installed "
+                f"({hint}): {exc}"
+            ) from exc
+        except ValueError as exc:
+            if "Protocol not known" in str(exc):
+                raise FeatherkitUserError(
+                    f"cannot use {uri}: no storage is installed for {protocol}:// URIs "
+                    "(fsspec does not know the protocol either)"
+                ) from exc
+            raise
+        return fs, path, protocol
+
+    def read_bytes(self, uri: str) -> bytes:
+        fs, path, _ = self._fs(uri)
+        data: bytes = fs.cat_file(path)
+        return data
+
+    def write_bytes(self, uri: str, data: bytes) -> None:
+        """Write atomically: a direct PUT on object stores, temporary name + move elsewhere."""
+        fs, path, protocol = self._fs(uri)
+        if protocol in ATOMIC_PUT_PROTOCOLS:
+            fs.pipe_file(path, data)
+            return
+        self._via_temporary(fs, path, lambda tmp: fs.pipe_file(tmp, data))
+
+    def exists(self, uri: str) -> bool:
+        fs, path, _ = self._fs(uri)
+        return bool(fs.exists(path))
+
+    def download(self, uri: str, local_path: str) -> None:
+        """Copy ``uri`` to a local file, atomically on the local side."""
+        fs, path, _ = self._fs(uri)
+        target = os.path.abspath(local_path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        tmp = f"{os.path.dirname(target)}/.{os.path.basename(target)}.{os.urandom(6).hex()}.tmp"
+        try:
+            fs.get_file(path, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def upload(self, local_path: str, uri: str) -> None:
+        """Copy a local file to ``uri``, atomically as :meth:`write_bytes` is."""
+        fs, path, protocol = self._fs(uri)
+        if protocol in ATOMIC_PUT_PROTOCOLS:
+            fs.put_file(local_path, path)
+            return
+        self._via_temporary(fs, path, lambda tmp: fs.put_file(local_path, tmp))
+
+    @staticmethod
+    def _via_temporary(fs: Any, path: str, write: Callable[[str], None]) -> None:
+        parent = fs._parent(path)
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        tmp = f"{parent}/.{name}.{os.urandom(6).hex()}.tmp" if parent else f".{name}.tmp"
+        if parent:
+            fs.makedirs(parent, exist_ok=True)
+        try:
+            write(tmp)
+            fs.mv(tmp, path)
+        except BaseException:
+            try:
+                if fs.exists(tmp):
+                    fs.rm(tmp)
+            except Exception:  # the original error matters more than the cleanup's
+                pass
+            raise
+
+
+_storage = FsspecStorage()
+
+
+@hookimpl
+def register_storage(register: Callable[[str, Any], None]) -> None:
+    from featherkit.storage import ANY_SCHEME
+
+    register(ANY_SCHEME, _storage)
