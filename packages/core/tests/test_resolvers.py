@@ -427,3 +427,43 @@ def test_entrypoint_reports_a_missing_module_as_a_user_error(
 
     assert run.error.error.origin == execution_pb2.ExecutionError.USER
     assert "no module named 'fk_gone_module'" in run.error.error.message
+
+
+# -- the docs' example ----------------------------------------------------------------------
+
+
+def _docs_block(heading: str) -> str:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "resolvers.md"
+    section = docs.read_text().split(f"## {heading}\n", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_docs_write_a_resolver_example_passes_the_suite(
+    tasks_module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acme = ModuleType("acme")
+    registry = ModuleType("acme.registry")
+    m = tasks_module
+    registry.TASKS = {t.name: t for t in (m.add_one, m.shout)}  # type: ignore[attr-defined]
+    acme.registry = registry  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "acme", acme)
+    monkeypatch.setitem(sys.modules, "acme.registry", registry)
+    plugin = ModuleType("my_resolvers.plugin")
+    exec(compile(_docs_block("Write a resolver"), "docs/resolvers.md", "exec"), vars(plugin))
+
+    suite = TaskResolverSuite()
+    cases = [ResolverCase(m.add_one, {"x": 1}), ResolverCase(m.shout, {"s": "hi"})]
+    with registered(plugin, name="registry-resolver"):
+        resolver = find_resolver("acme.resolvers.registry")
+        assert type(resolver).__name__ == "RegistryResolver"
+
+        def no_values(t: Any) -> dict[str, str]:
+            return {}
+
+        suite.test_registered_under_its_location(resolver)
+        suite.test_round_trip_gives_an_equivalent_task(resolver, SETTINGS, cases, no_values)
+        suite.test_tasks_do_not_interfere(resolver, SETTINGS, cases, no_values)
+        suite.test_missing_things_give_a_clear_error(
+            resolver, [MissingCase(["key", "nope"], "no task")]
+        )
+        suite.test_malformed_loader_args_give_a_clear_error(resolver)

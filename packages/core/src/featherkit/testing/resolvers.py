@@ -38,6 +38,11 @@ interface and behaviour, run on the same input literals), that missing things gi
 :class:`~featherkit.errors.FeatherkitUserError`, that tasks do not interfere (in any order, in
 threads) and the resolver keeps no state, and that loader args are plain strings that survive
 propeller's template substitution.
+
+For end-to-end tests: :func:`run_container` runs a task's container args in a fresh
+``featherkit-execute`` process (templates substituted as propeller does) and returns what it
+wrote; :func:`fake_plugin_distribution` gives that process a test plugin through a real entry
+point.
 """
 
 from __future__ import annotations
