@@ -1,0 +1,68 @@
+"""The transformers core registers by default, and a private engine holding them."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from featherkit.types.base import TypeTransformer
+    from featherkit.types.engine import TypeEngine
+
+_default_engine: TypeEngine | None = None
+_default_lock = threading.Lock()
+
+
+def builtin_transformers() -> list[TypeTransformer[Any]]:
+    """Fresh instances of every transformer core registers (through its own plugin).
+
+    Order matters only for :meth:`TypeEngine.guess_python_type` (first answer wins) and for
+    transformers that match by predicate (enums are asked before dataclasses).
+    """
+    from featherkit.types.containers import DictTransformer, ListTransformer, TupleTransformer
+    from featherkit.types.dataclass import DataclassTransformer
+    from featherkit.types.enums import EnumTransformer
+    from featherkit.types.pickle import PickleTransformer
+    from featherkit.types.primitives import (
+        BoolTransformer,
+        FloatTransformer,
+        IntTransformer,
+        NoneTransformer,
+        StrTransformer,
+    )
+    from featherkit.types.temporal import DatetimeTransformer, DateTransformer, TimedeltaTransformer
+    from featherkit.types.unions import UnionTransformer
+
+    return [
+        IntTransformer(),
+        FloatTransformer(),
+        StrTransformer(),
+        BoolTransformer(),
+        NoneTransformer(),
+        DatetimeTransformer(),
+        DateTransformer(),
+        TimedeltaTransformer(),
+        ListTransformer(),
+        DictTransformer(),
+        UnionTransformer(),
+        EnumTransformer(),
+        DataclassTransformer(),
+        TupleTransformer(),
+        PickleTransformer(),
+    ]
+
+
+def default_engine() -> TypeEngine:
+    """An engine with only the builtins, for transformer methods called outside any engine.
+
+    Core's real engine is built by its plugin manager; this one exists so that
+    ``IntTransformer().to_literal(...)`` works on its own, as in flytekit.
+    """
+    global _default_engine
+    if _default_engine is None:
+        with _default_lock:
+            if _default_engine is None:
+                from featherkit.types.engine import TypeEngine
+
+                _default_engine = TypeEngine(builtin_transformers())
+    return _default_engine
