@@ -63,8 +63,6 @@ def serialize() -> Path:
                 "development", "--version", "v1"]
     featherkit("serialize", "examples/pipeline.py", *settings, "-o", str(specs))
     featherkit("package", "examples/pipeline.py", *settings, "-o", str(OUT / "flyte-package.tgz"))
-    for path in sorted(specs.iterdir()):
-        print(f"  {path.relative_to(OUT.parent.parent)}")
     return specs
 
 
