@@ -143,6 +143,12 @@ class Browser:
         self.session = attached["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
+        # an injected alert() must not block the page (a dialog would stall every command):
+        # dialogs only set a flag the tests check
+        self.send("Page.addScriptToEvaluateOnNewDocument", {"source": (
+            "window.alert = window.confirm = window.prompt = "
+            "function () { window.__pwned = true; };"
+        )})
         self.send("Emulation.setDeviceMetricsOverride",
                   {"width": 1280, "height": 860, "deviceScaleFactor": 1, "mobile": False})
 

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from featherkit_deck.values import escape
-
 #: ``params.attributes`` key of the :class:`DeckRun` of an execution that makes a deck.
 RUN_KEY = "featherkit_deck.run"
 
@@ -86,6 +84,8 @@ _TOP = 24
 
 def timeline_html(run: DeckRun) -> str:
     """An SVG Gantt chart of the spans and the same numbers as a table (for screen readers)."""
+    from featherkit_deck.values import escape
+
     spans = run.spans()
     origin = run.started
     total = max([s.end for s in spans] + [origin]) - origin or 1e-9
