@@ -4,12 +4,15 @@
 sqlite3`` runs in a fresh process with no user code on its path: the template resolver
 (featherkit-resolver-template) reads the serialized template and featherkit-sql's
 ``sqlite3``/``duckdb`` executor rebuilds the task from it. Needs core, featherkit-sql (with
-its duckdb extra) and featherkit-resolver-template installed (the ``tests`` session).
+its duckdb extra), featherkit-resolver-template and featherkit-fsspec (for the database on
+a loopback S3 server, see ``conftest.py``) installed: the ``tests`` session.
 """
 
 from __future__ import annotations
 
+import io
 import sqlite3
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +133,20 @@ def test_duckdb_task_runs_from_its_template(tmp_path: Path) -> None:
     result = run(task, {"x": 21}, tmp_path / "pod")
     assert result.outputs is not None, result.stderr
     assert task.literals_to_outputs(result.outputs) == [{"doubled": 42}]
+
+
+def test_compressed_database_on_s3(shop_db: Path, tmp_path: Path, s3, bucket: str) -> None:
+    """The database is read through storage (featherkit-fsspec), here a tar.gz on S3."""
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w:gz") as tf:
+        tf.add(shop_db, arcname="shop.db")
+    uri = f"s3://{bucket}/data/shop.tar.gz"
+    s3.filesystem().pipe(uri, archive.getvalue())
+    task = SQLite3Task(
+        "shop.remote_top", "SELECT name, total FROM orders ORDER BY total DESC LIMIT 1",
+        output_type=list[Order], task_config=SQLite3Config(uri=uri, compressed=True),
+    )
+    assert task() == [Order("cy", 40.25)]  # locally, in this process
+    result = run(task, {}, tmp_path / "pod")  # and in a pod, whose environment points at S3
+    assert result.outputs is not None, result.stderr
+    assert task.literals_to_outputs(result.outputs) == [Order("cy", 40.25)]

@@ -87,8 +87,6 @@ class SQLTask(PythonTask):
     tests, or use an embedded engine such as :class:`featherkit_sql.SQLite3Task`).
     """
 
-    #: True for engines featherkit runs itself (they bind placeholders as driver parameters)
-    binds_locally: ClassVar[bool] = False
     #: the output type used when none is given
     default_output_type: ClassVar[Any] = None
 
@@ -244,7 +242,6 @@ class EmbeddedSQLTask(SQLTask, abc.ABC):
     ``register_template_executors``) and implement :meth:`run_query`.
     """
 
-    binds_locally: ClassVar[bool] = True
     #: a dict per row (bare ``dict``: the untyped msgpack STRUCT flytekit also writes)
     default_output_type: ClassVar[Any] = list[dict]  # type: ignore[type-arg]
     template_executor: ClassVar[str] = ""
