@@ -31,6 +31,10 @@ LOCATION = PICKLE_RESOLVER_LOCATION
 PREFIX_SETTING = "pickle_prefix"
 
 MAGIC = b"featherkit-pickle 1 "
+
+#: ``cls.__new__(cls)``, as pickle's own protocol-2 reduction uses (so the file does not name
+#: this package)
+_NEWOBJ = getattr(copyreg, "__newobj__")  # noqa: B009  (not in the type stubs)
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 #: per-task caches that are rebuilt on first use and must not travel (the type engine in
@@ -71,7 +75,7 @@ def _task_pickler(buffer: io.BytesIO) -> Any:
                     # computed the same either way; pickled filled in, so that the file
                     # (and its name) does not depend on whether it was computed yet
                     state["_idl_interface"] = obj.interface
-                return copyreg.__newobj__, (type(obj),), state
+                return _NEWOBJ, (type(obj),), state
             return super().reducer_override(obj)
 
     return TaskPickler(buffer, protocol=4)
