@@ -178,3 +178,32 @@ def test_two_registrations_of_one_key_name_both(fresh_plugins):
     with registered(Reg(1), "first"), registered(Reg(2), "second"):
         with pytest.raises(PluginError, match=r"'shared'.*'first'.*'second'"):
             hooks().cache_backends()
+
+
+def test_installed_target_skips_builtin_container_entirely(fresh_plugins):
+    """A task only an installed plugin can serialize must not reach core's container at all."""
+    from featherkit import SerializationSettings, task
+    from featherkit.serialization import serialize
+    from featherkit.testing import registered
+
+    def make():
+        @task
+        def nested() -> None:  # not reachable by the module resolver
+            pass
+
+        return nested
+
+    nested = make()
+
+    class SqlTarget:
+        @hookimpl
+        def get_sql(self, task, settings):
+            from flyteidl.core import tasks_pb2
+
+            return tasks_pb2.Sql(statement="select 1", dialect=tasks_pb2.Sql.ANSI)
+
+    settings = SerializationSettings(image="img:1", version="v1")
+    with registered(SqlTarget()):
+        template = serialize(nested, settings)
+    assert template.sql.statement == "select 1"
+    assert not template.HasField("container")

@@ -82,6 +82,8 @@ class ExecutionParameters:
     checkpoint_path: str | None = None
     prev_checkpoint: str | None = None
     decks: list[Any] = field(default_factory=list)
+    #: ``time.perf_counter()`` when the inputs had been converted (timelines split on it)
+    inputs_loaded_at: float | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     task_id: TaskIdentifier = field(default_factory=TaskIdentifier)
     _working_dir: str | None = None

@@ -269,9 +269,13 @@ class Hooks:
             yield Answer(impl.plugin_name, impl.function(*args))
 
     def _first(self, name: str, *, builtins: bool = True, **kwargs: Any) -> Answer | None:
-        for answer in self._each(name, **kwargs):
-            if answer.value is not None and (builtins or not is_builtin(answer.plugin)):
-                return answer
+        """The first non-``None`` answer; with ``builtins=False`` core's own are not even asked."""
+        for impl in self._impls(name):
+            if not builtins and is_builtin(impl.plugin_name):
+                continue
+            value = impl.function(*[kwargs[arg] for arg in impl.argnames])
+            if value is not None:
+                return Answer(impl.plugin_name, value)
         return None
 
     def _merged(self, name: str, **kwargs: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -358,6 +359,7 @@ class Task:
         params = self.pre_execute(params)
         native = self.literals_to_inputs(input_literal_map)
         params.attributes["native_inputs"] = native
+        params.inputs_loaded_at = time.perf_counter()
         return params, self._run_user_code(native)
 
     def _finish(self, params: ExecutionParameters, outputs: Any) -> literals_pb2.LiteralMap:

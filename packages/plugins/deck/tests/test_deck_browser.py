@@ -84,7 +84,7 @@ EXPECTED_TEXT = {
     "Input": [INJECTION, "<i>beta</i>", "150 more items not shown", "99"],
     "Output": ["list of 2", "-2"],
     "Source Code": ["def survey(", "scale points"],
-    "Timeline": ["load inputs + execute", "convert outputs", "scale points"],
+    "Timeline": ["load inputs", "execute", "convert outputs", "scale points"],
     "Dependencies": ["featherkit-deck", "Pygments"],
 }
 

@@ -87,7 +87,9 @@ def test_local_run_writes_a_deck_in_the_working_dir(
     assert "add" in panel(page, "Source Code")
     assert "fk-highlight" in panel(page, "Source Code")
     assert ".fk-highlight .k " in page  # pygments' styles, inline
-    assert "load inputs + execute" in panel(page, "Timeline")
+    timeline = panel(page, "Timeline")
+    for phase in ("load inputs", "execute", "convert outputs"):
+        assert phase in timeline
     assert "featherkit-deck" in panel(page, "Dependencies")
     # self-contained: nothing refers to another document
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", page)

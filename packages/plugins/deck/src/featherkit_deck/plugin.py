@@ -57,6 +57,7 @@ def post_execute(task: Task, params: ExecutionParameters, outputs: Any) -> None:
     run = params.attributes.get(RUN_KEY)
     if isinstance(run, DeckRun):
         run.executed = time.perf_counter()
+        run.inputs_loaded = getattr(params, "inputs_loaded_at", None)
 
 
 @hookimpl

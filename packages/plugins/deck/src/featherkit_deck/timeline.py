@@ -1,9 +1,9 @@
 """The Timeline tab: when each phase of an execution ran, as a small inline SVG chart.
 
 Phases come from the hooks the plugin sees: ``pre_execute`` (before inputs are read),
-``post_execute`` (the task's code returned) and ``execution_finished`` (outputs converted).
-Reading inputs and running the code happen between two hooks with nothing in between, so
-they show as one phase; :func:`timeit` lets a task mark spans of its own.
+core's ``params.inputs_loaded_at`` mark (inputs converted), ``post_execute`` (the task's code
+returned) and ``execution_finished`` (outputs converted); :func:`timeit` lets a task mark
+spans of its own.
 """
 
 from __future__ import annotations
@@ -35,19 +35,22 @@ class DeckRun:
 
     started: float = field(default_factory=time.perf_counter)
     started_wall: float = field(default_factory=time.time)
+    inputs_loaded: float | None = None
     executed: float | None = None
     finished: float | None = None
     marks: list[Span] = field(default_factory=list)
 
     def spans(self) -> list[Span]:
         end = self.finished if self.finished is not None else time.perf_counter()
-        if self.executed is None:
-            phases = [Span("load inputs + execute", self.started, end)]
-        else:
-            phases = [
-                Span("load inputs + execute", self.started, self.executed),
-                Span("convert outputs", self.executed, end),
-            ]
+        bounds = [("load inputs", self.inputs_loaded), ("execute", self.executed),
+                  ("convert outputs", end)]
+        phases = []
+        start = self.started
+        for label, stop in bounds:
+            if stop is None:
+                continue
+            phases.append(Span(label, start, stop))
+            start = stop
         return phases + sorted(self.marks, key=lambda s: s.start)
 
 
