@@ -21,6 +21,8 @@ COMMANDS = {
     "run": "featherkit.cli.run:run",
     "plugins": "featherkit.cli.plugins:plugins",
     "cache": "featherkit.cli.cache:cache",
+    "serialize": "featherkit.cli.serialize:serialize",
+    "package": "featherkit.cli.serialize:package",
 }
 
 #: exceptions that are the user's to fix: one line, exit code 2

@@ -1,0 +1,158 @@
+"""The one list of differences allowed between flytekit's and featherkit's serialized tasks.
+
+Every comparison in ``tests/compat`` goes through :func:`spec_diff.differences`, which looks a
+difference up here: a difference at a field path is accepted only when a rule below names
+that path *and* its check says the two values differ in exactly the documented way. Anything
+else fails the test. ``docs/compatibility.md`` explains each rule for users; keep the two in
+step (``test_allowed_differences_are_documented`` checks that every rule is named there).
+
+Paths are dotted field names of the ``TaskSpec`` as ``json_format.MessageToDict`` spells them
+(proto field names), with ``[i]`` for list items; ``*`` matches any run of characters.
+
+To add a rule, add an :class:`AllowedDifference` to :data:`ALLOWED` with a ``why`` a Flyte user
+would accept, and a check as narrow as you can make it; then document it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import flytekit
+
+import featherkit
+
+#: The flytekit version this list was written against (the compat session pins it).
+FLYTEKIT_VERSION = "1.16.31"
+
+#: The program each SDK's container runs.
+ENTRYPOINTS = {"pyflyte-execute": "featherkit-execute"}
+
+#: Resolvers that write the same loader args, flytekit's location -> featherkit's location.
+RESOLVERS = {
+    "flytekit.core.python_auto_container.default_task_resolver": "featherkit.resolvers.module",
+}
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+#: What a rule's check receives for a field one side left unset.
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class AllowedDifference:
+    """One documented difference: where it may occur, why, and how narrow it is."""
+
+    name: str
+    path: str
+    why: str
+    allows: Callable[[Any, Any], bool]
+
+    def matches(self, path: str) -> bool:
+        return re.fullmatch(_glob(self.path), path) is not None
+
+
+def _glob(pattern: str) -> str:
+    return ".*".join(re.escape(part) for part in pattern.split("*"))
+
+
+def _runtime_version(theirs: Any, ours: Any) -> bool:
+    return theirs == flytekit.__version__ and ours == featherkit.__version__
+
+
+def _container_args(theirs: Any, ours: Any) -> bool:
+    """Same args but for the program (args[0]) and the resolver location after --resolver."""
+    if not isinstance(theirs, list) or not isinstance(ours, list) or len(theirs) != len(ours):
+        return False
+    if not theirs or ENTRYPOINTS.get(theirs[0]) != ours[0]:
+        return False
+    if "--resolver" not in theirs:
+        return False
+    at = theirs.index("--resolver") + 1
+    if at >= len(theirs) or RESOLVERS.get(theirs[at]) != ours[at]:
+        return False
+    return all(t == o for i, (t, o) in enumerate(zip(theirs, ours)) if i not in (0, at))
+
+
+def _package_version(theirs: Any, ours: Any) -> bool:
+    return theirs is MISSING and isinstance(ours, str) and bool(ours)
+
+
+def prose(text: Any) -> str:
+    """Docstring text with every run of whitespace made one space."""
+    return " ".join(str(text or "").split())
+
+
+def _variable_description(theirs: Any, ours: Any) -> bool:
+    return isinstance(theirs, str) and isinstance(ours, str) and prose(theirs) == prose(ours)
+
+
+def _description(theirs: Any, ours: Any) -> bool:
+    """The same words, whitespace aside, where short and long description meet.
+
+    flytekit keeps only the first line of a summary as the short description and moves the
+    rest of it to the long one; featherkit keeps the whole first paragraph as the summary.
+    """
+    if not isinstance(theirs, dict) or not isinstance(ours, dict):
+        return False
+
+    def words(entity: dict[str, Any]) -> str:
+        long = entity.get("long_description", {}).get("value", "")
+        return prose(f"{entity.get('short_description', '')} {long}")
+
+    def rest(entity: dict[str, Any]) -> dict[str, Any]:
+        stripped = {k: v for k, v in entity.items() if k != "short_description"}
+        if "long_description" in stripped:
+            long = {k: v for k, v in stripped["long_description"].items() if k != "value"}
+            stripped["long_description"] = long
+        return stripped
+
+    return words(theirs) == words(ours) and rest(theirs) == rest(ours)
+
+
+ALLOWED: tuple[AllowedDifference, ...] = (
+    AllowedDifference(
+        name="runtime-version",
+        path="template.metadata.runtime.version",
+        why="RuntimeMetadata names the SDK that wrote the task: flytekit's version there, "
+        "featherkit's here (type FLYTE_SDK and flavor 'python' are the same).",
+        allows=_runtime_version,
+    ),
+    AllowedDifference(
+        name="entrypoint-and-resolver",
+        path="template.container.args",
+        why="The container runs featherkit's entrypoint (featherkit-execute) and names "
+        "featherkit's module resolver; the Flyte templates ({{.input}}, ...) and the loader "
+        "args (task-module M task-name N) are the same.",
+        allows=_container_args,
+    ),
+    AllowedDifference(
+        name="package-version",
+        path="template.id.version",
+        why="In a package, featherkit writes the --version it was given into each task id; "
+        "pyflyte package leaves it empty. flytectl register files fills an empty version from "
+        "its own flag and keeps a set one (unless --force).",
+        allows=_package_version,
+    ),
+    AllowedDifference(
+        name="docstring-whitespace",
+        path="template.interface.*.variables.*.description",
+        why="A parameter or return description written over several lines: flytekit keeps "
+        "the line breaks, featherkit joins the lines with spaces.",
+        allows=_variable_description,
+    ),
+    AllowedDifference(
+        name="docstring-summary",
+        path="description",
+        why="A summary written over several lines: flytekit keeps its first line as the short "
+        "description and moves the rest to the long one; featherkit keeps the whole first "
+        "paragraph as the short description. Line breaks inside paragraphs as above.",
+        allows=_description,
+    ),
+)

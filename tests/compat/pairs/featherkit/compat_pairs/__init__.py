@@ -1,0 +1,1 @@
+"""Compatibility task definitions written with featherkit (the twin of ../../flytekit/)."""

@@ -1,0 +1,1 @@
+"""Compatibility task definitions written with flytekit (the twin of ../../featherkit/)."""

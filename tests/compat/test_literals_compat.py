@@ -1,0 +1,67 @@
+"""Literals cross between flytekit and featherkit: a value written by one is read by the other.
+
+For every builtin type (``literal_cases.CASES``) each value is written as serialized
+``Literal`` bytes by one SDK and read back by the other, in both directions, and must come
+back equal. Both SDKs also declare the same ``LiteralType`` for the type.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from literal_cases import CASES, Case
+from spec_diff import differences
+
+VALUES = [
+    pytest.param(case, value, id=f"{case.id}-{index}")
+    for case in CASES
+    for index, value in enumerate(case.values)
+]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_pickle_warnings():
+    # both SDKs warn when they fall back to pickle; the pickle case does that on purpose
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_same_literal_type(case: Case, flytekit_literals, featherkit_literals):
+    theirs = flytekit_literals.literal_type(case.python_type)
+    ours = featherkit_literals.literal_type(case.python_type)
+    listing = "\n".join(str(d) for d in differences(theirs, ours))
+    assert theirs == ours, f"LiteralType of {case.id} differs from flytekit's:\n{listing}"
+
+
+@pytest.mark.parametrize(("case", "value"), VALUES)
+def test_flytekit_writes_featherkit_reads(
+    case: Case, value, flytekit_literals, featherkit_literals
+):
+    data = flytekit_literals.to_bytes(value, case.python_type)
+    assert featherkit_literals.from_bytes(data, case.python_type) == case.expected(value)
+
+
+@pytest.mark.parametrize(("case", "value"), VALUES)
+def test_featherkit_writes_flytekit_reads(
+    case: Case, value, flytekit_literals, featherkit_literals
+):
+    data = featherkit_literals.to_bytes(value, case.python_type)
+    assert flytekit_literals.from_bytes(data, case.python_type) == case.expected(value)
+
+
+@pytest.mark.parametrize(
+    ("written_as", "value", "read_as"),
+    [(int, 3, float), (float, 2.0, int)],
+    ids=["int-read-as-float", "float-read-as-int"],
+)
+def test_numbers_read_across_int_and_float(
+    written_as, value, read_as, flytekit_literals, featherkit_literals
+):
+    """A Flyte workflow may wire an int output into a float input; both SDKs accept it."""
+    ours = featherkit_literals.from_bytes(flytekit_literals.to_bytes(value, written_as), read_as)
+    theirs = flytekit_literals.from_bytes(featherkit_literals.to_bytes(value, written_as), read_as)
+    assert ours == theirs == read_as(value)
+    assert type(ours) is type(theirs) is read_as
