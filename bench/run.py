@@ -137,7 +137,8 @@ def render(table: dict, footprint: dict, extras: dict, meta: dict) -> str:
             )
         met = "-" if budget is None else ("yes" if row["ratio"] >= budget else "**no**")
         goal = "-" if budget is None else f">= {budget:g}x"
-        lines.append(f"| {title} | {cells[0]} | {cells[1]} | {row['ratio']:.1f}x | {goal} | {met} |")
+        ratio = f"{row['ratio']:.1f}x"
+        lines.append(f"| {title} | {cells[0]} | {cells[1]} | {ratio} | {goal} | {met} |")
     core = footprint["core"]
     fk = footprint["flytekit"]
     dist_ok = core["distributions"] <= 8 and core["megabytes"] <= 25

@@ -24,10 +24,10 @@ OUT = HERE.parent / "build" / "demo"
 os.environ.setdefault("FEATHERKIT_CACHE_DIR", str(OUT / "cache"))
 sys.path.insert(0, str(HERE))
 
+import pipeline  # noqa: E402
 from flyteidl.admin import task_pb2  # noqa: E402
 from flyteidl.core import literals_pb2  # noqa: E402
 
-import pipeline  # noqa: E402
 from featherkit.type_registry import type_engine  # noqa: E402
 
 TEXT = "The quick brown fox jumps over the lazy dog. The dog sleeps; the fox runs."

@@ -236,9 +236,12 @@ def test_two_post_execute_replacements_conflict(fresh_plugins):
         def post_execute(self, task, params, outputs):
             return 0
 
-    with registered(Replace(), "r1"), registered(Replace(), "r2"):
-        with pytest.raises(PluginError, match="'r2'.*'r1'|'r1'.*'r2'"):
-            double(n=1)
+    with (
+        registered(Replace(), "r1"),
+        registered(Replace(), "r2"),
+        pytest.raises(PluginError, match=r"'r2'.*'r1'|'r1'.*'r2'"),
+    ):
+        double(n=1)
 
 
 def test_execution_finished_sees_outputs_and_errors(fresh_plugins):

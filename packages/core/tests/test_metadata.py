@@ -91,7 +91,7 @@ def test_resources_entries_only_set_values():
 
 @pytest.mark.parametrize("bad", [True, [1], ""])
 def test_resources_reject_bad_values(bad):
-    with pytest.raises((TypeError, ValueError), match="Resources.cpu"):
+    with pytest.raises((TypeError, ValueError), match=r"Resources\.cpu"):
         Resources(cpu=bad)
 
 

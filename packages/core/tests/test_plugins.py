@@ -159,9 +159,12 @@ def test_get_custom_merges_and_names_both_on_conflict(fresh_plugins):
 
     with registered(_Custom({"a": 1}), "one"), registered(_Custom({"b": 2}), "two"):
         assert hooks().get_custom(t, None) == {"a": 1, "b": 2}
-    with registered(_Custom({"a": 1}), "one"), registered(_Custom({"a": 2}), "two"):
-        with pytest.raises(PluginError, match=r"'a'.*'(one|two)'.*'(one|two)'"):
-            hooks().get_custom(t, None)
+    with (
+        registered(_Custom({"a": 1}), "one"),
+        registered(_Custom({"a": 2}), "two"),
+        pytest.raises(PluginError, match=r"'a'.*'(one|two)'.*'(one|two)'"),
+    ):
+        hooks().get_custom(t, None)
 
 
 def test_two_registrations_of_one_key_name_both(fresh_plugins):
@@ -175,9 +178,12 @@ def test_two_registrations_of_one_key_name_both(fresh_plugins):
 
     from featherkit.testing import registered
 
-    with registered(Reg(1), "first"), registered(Reg(2), "second"):
-        with pytest.raises(PluginError, match=r"'shared'.*'first'.*'second'"):
-            hooks().cache_backends()
+    with (
+        registered(Reg(1), "first"),
+        registered(Reg(2), "second"),
+        pytest.raises(PluginError, match=r"'shared'.*'first'.*'second'"),
+    ):
+        hooks().cache_backends()
 
 
 def test_installed_target_skips_builtin_container_entirely(fresh_plugins):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any, NamedTuple, Optional
 
@@ -15,6 +16,12 @@ from featherkit.serialization import SerializationSettings, serialize
 from featherkit.template import TemplateError, TemplateTask, interface_from_template
 
 SETTINGS = SerializationSettings(image="ghcr.io/featherkit/test:1", version="v1")
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: float
 
 
 class Many(NamedTuple):
@@ -43,11 +50,13 @@ def typed(
     h: datetime.datetime,
     i: datetime.timedelta,
     j: dict,  # type: ignore[type-arg]
+    k: Point,
 ) -> Many:
     """Many types.
 
     :param a: an integer
     :param j: an untyped dict
+    :param k: a point
     """
     raise AssertionError("never run")
 
@@ -66,6 +75,7 @@ def test_interface_round_trips_through_the_template() -> None:
     assert rebuilt.inputs["f"] == dict[str, float]
     assert rebuilt.input_descriptions["a"] == "an integer"
     assert rebuilt.defaults == {}
+    assert dataclasses.is_dataclass(rebuilt.inputs["k"])
 
 
 def test_outputs_are_in_natural_order() -> None:

@@ -103,13 +103,13 @@ def test_cache_ignore_unknown_input():
 
 
 def test_bad_resources_and_secrets_rejected():
-    with pytest.raises(TypeError, match="requests must be a featherkit.Resources"):
+    with pytest.raises(TypeError, match=r"requests must be a featherkit\.Resources"):
 
         @task(requests={"cpu": "1"})
         def t() -> None:
             pass
 
-    with pytest.raises(TypeError, match="secret_requests must hold featherkit.Secret"):
+    with pytest.raises(TypeError, match=r"secret_requests must hold featherkit\.Secret"):
 
         @task(secret_requests=["x"])
         def u() -> None:

@@ -418,3 +418,21 @@ def test_builtin_methods_work_outside_an_engine() -> None:
         listing.get_literal_type(list[int]).collection_type.simple == types_pb2.SimpleType.INTEGER
     )
     assert listing.to_python_value(listing.to_literal([1], list[int]), list[int]) == [1]
+
+
+def test_literal_choices_refuse_other_values(engine: TypeEngine) -> None:
+    mode = typing.Literal["fast", "slow"]
+    with pytest.raises(TypeTransformerError, match=r"expected one of \['fast', 'slow'\]"):
+        engine.to_literal("medium", mode)
+    with pytest.raises(TypeTransformerError, match="one of"):
+        engine.to_python_value(engine.to_literal("medium", str), mode)
+    with pytest.raises(TypeTransformerError, match="values must all be"):
+        engine.to_literal_type(typing.Literal[1, "a"])
+
+    @dataclasses.dataclass
+    class Config:
+        mode: typing.Literal["fast", "slow"]
+
+    with pytest.raises(TypeTransformerError) as info:
+        engine.to_literal(Config("medium"), Config)  # type: ignore[arg-type]
+    assert info.value.path == "mode"

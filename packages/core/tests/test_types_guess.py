@@ -55,6 +55,8 @@ class Record:
         (Optional[int], typing.Union[int, None]),
         (typing.Union[int, str, None], typing.Union[int, str, None]),
         (Pickled, Pickled),
+        (typing.Literal["a", "b"], typing.Literal["a", "b"]),
+        (typing.Literal[1, 2], typing.Literal[1, 2]),
     ],
 )
 def test_guess_simple_and_container_types(

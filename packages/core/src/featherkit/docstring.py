@@ -11,10 +11,14 @@ import inspect
 import re
 from dataclasses import dataclass, field
 
-_REST_FIELD = re.compile(r"^:(param|parameter|arg|argument|key|keyword)\s+(?:[^:]*\s)?(\w+)\s*:(.*)$")
+_REST_FIELD = re.compile(
+    r"^:(param|parameter|arg|argument|key|keyword)\s+(?:[^:]*\s)?(\w+)\s*:(.*)$"
+)
 _REST_RETURN = re.compile(r"^:(returns?)\s*(\w*)\s*:(.*)$")
 _REST_OTHER = re.compile(r"^:\w+[^:]*:")
-_GOOGLE_SECTION = re.compile(r"^(Args|Arguments|Parameters|Params|Returns|Return|Yields|Raises)\s*:\s*$")
+_GOOGLE_SECTION = re.compile(
+    r"^(Args|Arguments|Parameters|Params|Returns|Return|Yields|Raises)\s*:\s*$"
+)
 _GOOGLE_ITEM = re.compile(r"^(\*{0,2}\w+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
 _NUMPY_UNDERLINE = re.compile(r"^-{3,}\s*$")
 
@@ -48,7 +52,7 @@ def parse_docstring(text: str | None) -> Docstring:
 def _first_section_line(lines: list[str]) -> int:
     for index, line in enumerate(lines):
         stripped = line.strip()
-        if _REST_FIELD.match(stripped) or _REST_RETURN.match(stripped) or _REST_OTHER.match(stripped):
+        if any(rx.match(stripped) for rx in (_REST_FIELD, _REST_RETURN, _REST_OTHER)):
             return index
         if _GOOGLE_SECTION.match(stripped):
             return index

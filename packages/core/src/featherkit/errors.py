@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class IgnoreOutputs(Exception):  # noqa: N818 - flytekit's name, kept so users recognise it
+class IgnoreOutputs(Exception):
     """Raise from ``execute`` (or a ``post_execute`` hook) to finish without any outputs.
 
     Locally the call returns ``None``; in a container nothing is written under the output

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from featherkit.hookspecs import hookimpl
-
 from featherkit.plugins import get_plugin_manager, is_builtin
 from featherkit.types import TypeEngine, builtin_transformers
 
