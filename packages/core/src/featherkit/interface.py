@@ -50,9 +50,8 @@ class Interface:
 
     def __post_init__(self) -> None:
         if len(self.outputs) > 1 and self.output_tuple is None:
-            self.output_tuple = typing.NamedTuple(  # type: ignore[misc]
-                "Outputs", list(self.outputs.items())
-            )
+            fields = list(self.outputs.items())
+            self.output_tuple = typing.cast(type, typing.NamedTuple("Outputs", fields))
 
     @property
     def required_inputs(self) -> list[str]:
