@@ -10,7 +10,6 @@ whatever the backend, and a backend never has to understand what it stores.
 from __future__ import annotations
 
 import builtins
-import hashlib
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -95,6 +94,8 @@ _HEADER = len(RECORD_MAGIC) + 32
 
 def encode_record(payload: bytes) -> bytes:
     """Frame ``payload`` for storage: magic, checksum, payload."""
+    import hashlib  # here, not at the top: plugin loading imports this module
+
     return RECORD_MAGIC + hashlib.sha256(payload).digest() + payload
 
 
@@ -105,6 +106,8 @@ def decode_record(record: bytes) -> bytes:
         raise CorruptEntryError(
             f"stored value is not a featherkit cache record ({len(record)} bytes)"
         )
+    import hashlib
+
     payload = record[_HEADER:]
     if hashlib.sha256(payload).digest() != record[len(RECORD_MAGIC) : _HEADER]:
         raise CorruptEntryError(

@@ -20,7 +20,7 @@ from featherkit.cache.render import interface_text, literal_preview
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2
 
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from featherkit.errors import FeatherkitUserError
 if TYPE_CHECKING:
     from flyteidl.core import interface_pb2, literals_pb2, types_pb2
 
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 #: bumped if the framing or the choice of components ever changes (old entries then miss)
 KEY_SCHEME = b"featherkit-cache-key/1"
@@ -64,6 +64,9 @@ def cache_form(literal: literals_pb2.Literal) -> literals_pb2.Literal:
     if literal.hash or _has_nested_hash(literal):
         return _substitute(literal)
     return literal
+
+
+_CONTAINERS = frozenset({"collection", "map"})
 
 
 def _has_nested_hash(literal: literals_pb2.Literal) -> bool:
@@ -215,7 +218,9 @@ def task_key(task: Task, inputs: literals_pb2.LiteralMap) -> tuple[_TaskPart, st
         if name not in literals:
             raise _missing(task, name)
         literal = literals[name]
-        if literal.hash or _has_nested_hash(literal):
+        if literal.hash or (
+            literal.WhichOneof("value") in _CONTAINERS and _has_nested_hash(literal)
+        ):
             literal = _substitute(literal)
         key.update(label)
         key.update(sha256(literal.SerializeToString(deterministic=True)).digest())

@@ -30,7 +30,7 @@ from featherkit.cache.key import KeyComponents, _TaskPart, key_components, task_
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2
 
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 log = logging.getLogger("featherkit.cache")
 
@@ -152,6 +152,19 @@ def _compute_and_store(
 # --- tasks -----------------------------------------------------------------------------------
 
 
+_LITERAL_MAP: Any = None
+
+
+def _literal_map() -> Any:
+    """``literals_pb2.LiteralMap``, imported once (flyteidl loads only when first needed)."""
+    global _LITERAL_MAP
+    if _LITERAL_MAP is None:
+        from flyteidl.core import literals_pb2
+
+        _LITERAL_MAP = literals_pb2.LiteralMap
+    return _LITERAL_MAP
+
+
 class _TaskCodec:
     """How a task's outputs are stored: the ``LiteralMap`` bytes, checked against the outputs."""
 
@@ -166,9 +179,7 @@ class _TaskCodec:
         self.key = key
 
     def decode(self, payload: bytes) -> literals_pb2.LiteralMap:
-        from flyteidl.core import literals_pb2
-
-        outputs = literals_pb2.LiteralMap.FromString(payload)
+        outputs = _literal_map().FromString(payload)
         literals = outputs.literals
         for name in self.part.outputs:
             if name not in literals:

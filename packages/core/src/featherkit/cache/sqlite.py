@@ -15,13 +15,13 @@ WAL needs shared memory between the processes, so the directory must be on a loc
 NFS); put ``FEATHERKIT_CACHE_DIR`` on a local path, or use a network backend (Redis) to share a
 cache between machines.
 
-``sqlite3`` is imported on first use, not when plugins load, to keep process start fast.
+``sqlite3`` (and ``json``, ``hashlib``) are imported on first use, not when plugins load, to
+keep process start fast.
 """
 
 from __future__ import annotations
 
 import builtins
-import json
 import os
 import sys
 import threading
@@ -195,6 +195,8 @@ class SQLiteCache:
         return None if row is None else bytes(row[0])
 
     def put(self, entry: CacheEntry, value: bytes) -> None:
+        import json
+
         components = json.dumps(dict(entry.components), sort_keys=True, separators=(",", ":"))
         self._execute(
             _PUT,
@@ -205,6 +207,8 @@ class SQLiteCache:
         return self._execute("DELETE FROM entries WHERE key = ?", (key,)).rowcount > 0
 
     def list(self, task: str | None = None) -> builtins.list[CacheEntry]:
+        import json
+
         if task is None:
             rows = self._execute(_LIST + " ORDER BY task, created").fetchall()
         else:

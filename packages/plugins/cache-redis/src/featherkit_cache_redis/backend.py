@@ -1,6 +1,8 @@
-"""The Redis backend. Select it with ``FEATHERKIT_CACHE=redis://host:6379/0`` (or ``rediss://`` for TLS, or the name
-``redis`` for ``redis://127.0.0.1:6379/0``). Besides redis-py's own URL options, the query
-string may carry:
+"""The Redis backend.
+
+Select it with ``FEATHERKIT_CACHE=redis://host:6379/0`` (or ``rediss://`` for TLS, or the
+name ``redis`` for ``redis://127.0.0.1:6379/0``). Besides redis-py's own URL options, the
+query string may carry:
 
 ``prefix``
     prefix of every key this backend writes (default ``featherkit:cache:``), so that several
@@ -71,6 +73,8 @@ def _split_options(url: str) -> tuple[str, dict[str, str]]:
     ours: dict[str, str] = {}
     theirs = []
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name == "decode_responses":
+            raise ValueError("decode_responses cannot be used: the cache stores bytes")
         if name in ("prefix", "lock_ttl"):
             ours[name] = value
         else:
@@ -132,7 +136,10 @@ class RedisCache:
 
     def get(self, key: str) -> bytes | None:
         value = self.client.hget(self._entry_name(key), "value")
-        return None if value is None else bytes(value)
+        if value is None:
+            return None
+        assert isinstance(value, bytes)  # decode_responses is refused in __init__
+        return value
 
     def put(self, entry: CacheEntry, value: bytes) -> None:
         self.client.hset(
