@@ -106,7 +106,7 @@ def _pytest(session: nox.Session, *paths: str) -> None:
 def core(session: nox.Session) -> None:
     """Core alone, with no plugin installed."""
     session.install(_spec(CORE, "test"))
-    session.run("python", "-c", "import featherkit, featherkit.task")
+    session.run("python", "-c", "import featherkit, featherkit.base_task")
     _pytest(session, str(CORE / "tests"))
 
 

@@ -328,12 +328,3 @@ def test_main_returns_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     literal_map = literals_pb2.LiteralMap()
     literal_map.ParseFromString((tmp_path / "out" / "outputs.pb").read_bytes())
     assert literal_map.literals["o0"].scalar.primitive.integer == 0
-
-
-def test_user_modules_get_the_task_decorator_after_the_submodule_was_imported() -> None:
-    import featherkit
-    import featherkit.task  # sets the package attribute to the submodule
-    from featherkit.function_task import task
-
-    entrypoint._restore_task_decorator()
-    assert featherkit.task is task

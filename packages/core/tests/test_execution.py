@@ -261,3 +261,19 @@ def test_execution_finished_sees_outputs_and_errors(fresh_plugins):
         with pytest.raises(ValueError):
             fails()
     assert seen == [("double", 4, "NoneType"), ("fails", None, "ValueError")]
+
+
+def test_task_decorator_survives_importing_every_core_module():
+    """``from featherkit import task`` is the decorator even after all submodules load."""
+    import importlib
+    import pkgutil
+
+    import featherkit
+    from featherkit.function_task import task as decorator
+
+    for module in pkgutil.walk_packages(featherkit.__path__, "featherkit."):
+        if module.name not in ("featherkit.cli.__main__",):
+            importlib.import_module(module.name)
+    from featherkit import task as exported
+
+    assert exported is decorator

@@ -14,9 +14,9 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "task": "featherkit.function_task",
     "PythonFunctionTask": "featherkit.function_task",
-    "Task": "featherkit.task",
-    "PythonTask": "featherkit.task",
-    "TaskResolver": "featherkit.task",
+    "Task": "featherkit.base_task",
+    "PythonTask": "featherkit.base_task",
+    "TaskResolver": "featherkit.base_task",
     "TaskMetadata": "featherkit.metadata",
     "Resources": "featherkit.resources",
     "Secret": "featherkit.security",
@@ -61,5 +61,5 @@ if TYPE_CHECKING:
     from featherkit.resources import Resources
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
-    from featherkit.task import PythonTask, Task, TaskResolver
+    from featherkit.base_task import PythonTask, Task, TaskResolver
     from featherkit.types import TypeEngine, TypeTransformer

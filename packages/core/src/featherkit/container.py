@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import PythonTask, Task, TaskResolver
+    from featherkit.base_task import PythonTask, Task, TaskResolver
 
 ENTRYPOINT = "featherkit-execute"
 
@@ -81,7 +81,7 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
 
 @hookimpl(trylast=True)
 def get_container(task: Task, settings: SerializationSettings) -> tasks_pb2.Container | None:
-    from featherkit.task import PythonTask
+    from featherkit.base_task import PythonTask
 
     if not isinstance(task, PythonTask):
         return None

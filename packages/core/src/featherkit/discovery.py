@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from featherkit.errors import FeatherkitUserError
 
 if TYPE_CHECKING:
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
@@ -139,7 +139,7 @@ def load_targets(targets: Iterable[str | os.PathLike[str]]) -> list[ModuleType]:
 
 def tasks_in_module(module: ModuleType) -> list[FoundTask]:
     """Tasks bound at module level in ``module`` and defined there, by attribute name."""
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
     found: list[FoundTask] = []
     seen: set[int] = set()

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from featherkit.context import ExecutionIdentifier, ExecutionParameters, TaskIdentifier
     from featherkit.error_document import ErrorReport
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 PROG = "featherkit-execute"
 OUTPUTS_FILE = "outputs.pb"
@@ -229,22 +229,7 @@ def load_task(resolver_location: str, loader_args: list[str]) -> Task:
         raise ResolverError(
             f"no loader args were given after '--' for resolver {resolver_location!r}"
         )
-    _restore_task_decorator()
     return resolver.load_task(list(loader_args))
-
-
-def _restore_task_decorator() -> None:
-    """Make ``from featherkit import task`` give the decorator in the user's module.
-
-    Importing the submodule ``featherkit.task`` (the resolvers do) makes Python set the
-    package attribute ``task`` to that module, shadowing the lazily exported ``@task``
-    decorator; a task module imported afterwards would then get the module.
-    """
-    import featherkit
-    from featherkit.function_task import task
-
-    if getattr(featherkit, "task", None) is not task:
-        featherkit.task = task  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -292,7 +277,7 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
     from featherkit.context import ExecutionParameters
     from featherkit.error_document import describe, load_error, system_error, user_error
     from featherkit.errors import IgnoreOutputs, TaskInputError
-    from featherkit.task import UserCodeError
+    from featherkit.base_task import UserCodeError
 
     env = os.environ if environ is None else environ
     execution_id, task_id = identity_from_env(env)

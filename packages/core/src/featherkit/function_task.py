@@ -12,7 +12,7 @@ from featherkit.interface import interface_from_function
 from featherkit.metadata import TaskMetadata
 from featherkit.resources import Resources
 from featherkit.security import Secret
-from featherkit.task import PythonTask, TaskResolver
+from featherkit.base_task import PythonTask, TaskResolver
 
 F = TypeVar("F", bound=Callable[..., Any])
 

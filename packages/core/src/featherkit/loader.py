@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from featherkit.errors import FeatherkitUserError
 
 if TYPE_CHECKING:
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 
 def module_name_for(path: Path) -> tuple[Path, str]:
@@ -63,7 +63,7 @@ def python_files(target: str | os.PathLike[str]) -> list[Path]:
 
 def tasks_in(module: ModuleType) -> dict[str, Task]:
     """Tasks defined in ``module``, by attribute name (imported ones are left out)."""
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
     found: dict[str, Task] = {}
     for attribute, value in vars(module).items():

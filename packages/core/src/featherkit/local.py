@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from featherkit import plugins
 from featherkit.context import ExecutionParameters
 from featherkit.errors import IgnoreOutputs
-from featherkit.task import UserCodeError
+from featherkit.base_task import UserCodeError
 
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2
 
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 
 def _in_event_loop() -> bool:

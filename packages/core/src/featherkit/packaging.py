@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from flyteidl.admin import task_pb2 as admin_task_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 #: The entity-kind suffix flytekit and flytectl use for task specs.
 TASK_SUFFIX = 1

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from featherkit.context import ExecutionParameters
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 log = logging.getLogger("featherkit.plugins")
 

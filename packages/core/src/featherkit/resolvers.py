@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task, TaskResolver
+    from featherkit.base_task import Task, TaskResolver
 
 MODULE_RESOLVER_LOCATION = "featherkit.resolvers.module"
 TEMPLATE_RESOLVER_LOCATION = "featherkit.resolvers.template"
@@ -139,7 +139,7 @@ class ModuleResolver:
         )
 
     def load_task(self, loader_args: list[str]) -> Task:
-        from featherkit.task import Task
+        from featherkit.base_task import Task
 
         if (
             len(loader_args) != 4
@@ -187,7 +187,7 @@ class ModuleResolver:
 
     def get_all_tasks(self) -> list[Task]:
         """Every task bound at module level in the modules imported so far."""
-        from featherkit.task import Task
+        from featherkit.base_task import Task
 
         found: dict[int, Task] = {}
         for module in list(sys.modules.values()):

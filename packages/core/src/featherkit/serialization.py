@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from google.protobuf.message import Message
 
     from featherkit.docs import Documentation
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 DEFAULT_PYTHON_INTERPRETER = "/opt/venv/bin/python3"
 
@@ -118,7 +118,7 @@ def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any
     the plugin hooks are asked once for all three kinds.
     """
     from featherkit.plugins import hooks
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
     found: dict[str, tuple[Any, str]] = {}
     answers = None
@@ -162,7 +162,7 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
     from flyteidl.core import identifier_pb2, tasks_pb2
 
     from featherkit import __version__
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
     if not isinstance(task, Task):
         raise SerializationError(f"cannot serialize {task!r}: it is not a featherkit task")

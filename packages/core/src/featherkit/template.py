@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
 from featherkit.interface import Interface
-from featherkit.task import Task
+from featherkit.base_task import Task
 
 if TYPE_CHECKING:
     from flyteidl.core import interface_pb2, tasks_pb2

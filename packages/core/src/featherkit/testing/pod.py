@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from flyteidl.core import errors_pb2, literals_pb2, tasks_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 _TEMPLATE = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
 

@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from flyteidl.core import errors_pb2, literals_pb2, tasks_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task, TaskResolver
+    from featherkit.base_task import Task, TaskResolver
 
 __all__ = [
     "PROPELLER_TEMPLATES",

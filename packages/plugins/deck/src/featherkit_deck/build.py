@@ -23,7 +23,7 @@ from featherkit_deck.values import ValueRenderer, error_html, escape, type_name
 
 if TYPE_CHECKING:
     from featherkit.context import ExecutionParameters
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 log = logging.getLogger("featherkit.deck")
 

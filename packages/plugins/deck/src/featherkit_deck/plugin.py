@@ -20,7 +20,7 @@ from featherkit_deck.timeline import RUN_KEY, DeckRun
 
 if TYPE_CHECKING:
     from featherkit.context import ExecutionParameters
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 __all__ = ["DECK_FILE", "PATH_KEY", "featherkit_hookspecs"]
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from google.protobuf import struct_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import PythonTask
+    from featherkit.base_task import PythonTask
 
 
 def _resource_name(name: int) -> str:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 #: the TaskTemplate.config key Flyte reads to find the container that runs the task
 PRIMARY_CONTAINER_NAME_FIELD = "primary_container_name"
@@ -33,7 +33,7 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 
 @hookimpl
 def get_k8s_pod(task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
-    from featherkit.task import PythonTask
+    from featherkit.base_task import PythonTask
 
     if not isinstance(task, PythonTask) or pod_template_of(task) is None:
         return None

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 
 @hookimpl

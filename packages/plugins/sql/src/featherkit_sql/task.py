@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Union, get_args, get_origin
 
 from featherkit.interface import Interface
 from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION
-from featherkit.task import PythonTask
+from featherkit.base_task import PythonTask
 from featherkit_sql.errors import SQLDefinitionError, SQLExecutionError
 from featherkit_sql.query import CODE, ParsedQuery, parse
 from featherkit_sql.rows import RowShape
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 #: the output's name, as flytekit's SQL tasks call it
 OUTPUT_NAME = "results"

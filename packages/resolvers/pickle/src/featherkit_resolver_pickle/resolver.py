@@ -22,7 +22,7 @@ from featherkit.resolvers import PICKLE_RESOLVER_LOCATION, ResolverError
 
 if TYPE_CHECKING:
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 LOCATION = PICKLE_RESOLVER_LOCATION
 
@@ -65,7 +65,7 @@ def _task_pickler(buffer: io.BytesIO) -> Any:
     """A cloudpickle pickler that leaves every task's per-process caches behind."""
     import cloudpickle
 
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
     class TaskPickler(cloudpickle.Pickler):  # type: ignore[misc]
         def reducer_override(self, obj: Any) -> Any:
@@ -111,7 +111,7 @@ def loads(data: bytes, where: str) -> Task:
     """Unpickle a file written by :func:`dumps` (its digest already checked)."""
     import pickle
 
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
     if not data.startswith(MAGIC) or b"\n" not in data:
         raise ResolverError(f"{where} is not a featherkit task pickle (bad header)")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
     from featherkit.serialization import SerializationSettings
-    from featherkit.task import Task
+    from featherkit.base_task import Task
 
 LOCATION = TEMPLATE_RESOLVER_LOCATION
 
@@ -66,7 +66,7 @@ class TemplateResolver:
         return [TEMPLATE_PATH, executor]
 
     def load_task(self, loader_args: list[str]) -> Task:
-        from featherkit.task import Task
+        from featherkit.base_task import Task
 
         if len(loader_args) != 2 or not all(loader_args):
             raise ResolverError(
