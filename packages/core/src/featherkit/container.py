@@ -10,8 +10,8 @@ from featherkit.serialization import SerializationError, non_string_entries
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import PythonTask, Task, TaskResolver
+    from featherkit.serialization import SerializationSettings
 
 ENTRYPOINT = "featherkit-execute"
 

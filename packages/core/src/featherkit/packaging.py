@@ -32,8 +32,8 @@ from featherkit.errors import FeatherkitUserError
 if TYPE_CHECKING:
     from flyteidl.admin import task_pb2 as admin_task_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task
+    from featherkit.serialization import SerializationSettings
 
 #: The entity-kind suffix flytekit and flytectl use for task specs.
 TASK_SUFFIX = 1

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
     from google.protobuf.message import Message
 
-    from featherkit.docs import Documentation
     from featherkit.base_task import Task
+    from featherkit.docs import Documentation
 
 DEFAULT_PYTHON_INTERPRETER = "/opt/venv/bin/python3"
 
@@ -114,25 +114,37 @@ def _struct(data: Mapping[str, Any], task: Task, what: str) -> Any:
 def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any, str]]:
     """The targets offered for ``task``: kind -> (message, who offered it).
 
-    A task class that overrides ``get_container`` (or the others) is asked directly; otherwise
-    the plugin hooks are asked once for all three kinds.
+    A task class that overrides ``get_container`` (or the others) is asked directly; the
+    plugin hooks are asked once for the remaining kinds. When the task's own methods gave it a
+    target, core's builtin defaults (the python container) no longer apply to it, and only
+    installed plugins are asked, to find a second target.
     """
-    from featherkit.plugins import hooks
     from featherkit.base_task import Task
+    from featherkit.plugins import hooks
 
     found: dict[str, tuple[Any, str]] = {}
-    answers = None
-    for kind in _TARGETS:
-        if getattr(type(task), kind) is getattr(Task, kind):
-            if answers is None:
-                answers = hooks().target_answers(task, settings)
-            answer = answers.get(kind)
-            if answer is not None and answer.value is not None:
-                found[kind] = (answer.value, f"plugin {answer.plugin!r}")
-        else:
-            value = getattr(task, kind)(settings)
-            if value is not None:
-                found[kind] = (value, f"{type(task).__qualname__}.{kind}()")
+    own = [kind for kind in _TARGETS if getattr(type(task), kind) is not getattr(Task, kind)]
+    for kind in own:
+        value = getattr(task, kind)(settings)
+        if value is not None:
+            found[kind] = (value, f"{type(task).__name__}.{kind}()")
+    rest = [kind for kind in _TARGETS if kind not in own]
+    if not rest:
+        return found
+    facade = hooks()
+    if found:
+        # Hooks._first with builtins=False: installed plugins only (core's are defaults)
+        answers = {
+            kind: answer
+            for kind in rest
+            if (answer := facade._first(kind, builtins=False, task=task, settings=settings))
+        }
+    else:
+        answers = facade.target_answers(task, settings)
+    for kind in rest:
+        answer = answers.get(kind)
+        if answer is not None and answer.value is not None:
+            found[kind] = (answer.value, f"plugin {answer.plugin!r}")
     return found
 
 
