@@ -131,6 +131,13 @@ def test_lock_rejects_a_key_that_is_a_path(tmp_path: Path):
         SQLiteCache(tmp_path).lock("../escape").__enter__()
 
 
+def test_listing_or_clearing_creates_no_database(tmp_path: Path):
+    backend = SQLiteCache(tmp_path / "nothing-yet")
+    assert backend.list() == []
+    assert backend.clear() == 0
+    assert not (tmp_path / "nothing-yet").exists()
+
+
 def test_lock_files_are_removed(tmp_path: Path):
     backend = SQLiteCache(tmp_path)
     with backend.lock(suite_key("k")):

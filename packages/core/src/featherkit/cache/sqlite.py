@@ -63,6 +63,10 @@ _PUT = (
 _LIST = "SELECT key, task, version, created, size, components FROM entries"
 
 
+#: connections a forked child inherited; kept open (unused) for the life of the process
+_INHERITED: list[Any] = []
+
+
 class SQLiteCacheCorrupt(CacheError):
     """The database file is not a usable SQLite database (truncated, overwritten, damaged)."""
 
@@ -108,8 +112,12 @@ class SQLiteCache:
     def _connection(self) -> sqlite3.Connection:
         local = self._local
         conn: sqlite3.Connection | None = getattr(local, "conn", None)
-        if conn is not None and local.pid == os.getpid():
-            return conn
+        if conn is not None:
+            if local.pid == os.getpid():
+                return conn
+            # inherited through fork: never use it, and never close it either (closing its
+            # file descriptors would drop this process's POSIX locks on the database)
+            _INHERITED.append(conn)
         conn = self._connect()
         local.conn = conn
         local.pid = os.getpid()
@@ -206,9 +214,15 @@ class SQLiteCache:
     def delete(self, key: str) -> bool:
         return self._execute("DELETE FROM entries WHERE key = ?", (key,)).rowcount > 0
 
+    def _absent(self) -> bool:
+        """No database yet (and none open here): reading it need not create it."""
+        return getattr(self._local, "conn", None) is None and not self.path.exists()
+
     def list(self, task: str | None = None) -> builtins.list[CacheEntry]:
         import json
 
+        if self._absent():
+            return []
         if task is None:
             rows = self._execute(_LIST + " ORDER BY task, created").fetchall()
         else:
@@ -223,6 +237,8 @@ class SQLiteCache:
         return entries
 
     def clear(self, task: str | None = None) -> int:
+        if self._absent():
+            return 0
         if task is not None:
             return int(self._execute("DELETE FROM entries WHERE task = ?", (task,)).rowcount)
         try:
