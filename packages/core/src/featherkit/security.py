@@ -21,6 +21,9 @@ class MountType(enum.Enum):
     FILE = 2
 
 
+_Mount = MountType  # the enum, under a name the Secret class body does not shadow
+
+
 @dataclass(frozen=True)
 class Secret:
     """A secret the task needs: ``Secret(group="db", key="password")``.
@@ -30,12 +33,12 @@ class Secret:
     """
 
     #: ``Secret.MountType.ENV_VAR``, as flytekit users write it.
-    MountType: ClassVar[type[MountType]] = MountType
+    MountType: ClassVar[type[_Mount]] = _Mount
 
     group: str | None = None
     key: str | None = None
     group_version: str | None = None
-    mount_requirement: MountType = MountType.ANY
+    mount_requirement: _Mount = _Mount.ANY
     env_var: str | None = None
 
     def __post_init__(self) -> None:
@@ -45,7 +48,7 @@ class Secret:
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"Secret.{name} must be a string, got {type(value).__name__}")
-        if not isinstance(self.mount_requirement, MountType):
+        if not isinstance(self.mount_requirement, _Mount):
             raise TypeError(
                 "Secret.mount_requirement must be a Secret.MountType (ANY, ENV_VAR or FILE), "
                 f"got {self.mount_requirement!r}"
