@@ -220,7 +220,7 @@ def test_sys_exit_in_the_task_is_a_user_error(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     error = run.error()
     assert error is not None
-    assert (error.origin, error.code) == (USER, "USER:SystemExit")
+    assert (error.origin, error.code) == (USER, "USER:SystemExit"), error.message
     assert "sys.exit(3)" in error.message
 
 
