@@ -82,7 +82,8 @@ def test_user_error(tmp_path: Path) -> None:
     # the user's traceback, starting in the user's code (not featherkit's internals)
     assert "ep_tasks.py" in error.message
     assert 'raise ValueError(f"x must not be positive' in error.message
-    assert "featherkit/task.py" not in error.message
+    assert "featherkit/base_task.py" not in error.message
+    assert "featherkit/function_task.py" not in error.message
     assert error.timestamp.seconds > 0
     assert error.worker == ""
     # and the pod log says it too

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2
 
+    from featherkit.base_task import Task
     from featherkit.context import ExecutionIdentifier, ExecutionParameters, TaskIdentifier
     from featherkit.error_document import ErrorReport
-    from featherkit.base_task import Task
 
 PROG = "featherkit-execute"
 OUTPUTS_FILE = "outputs.pb"
@@ -274,10 +274,10 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
     """Run one execution as a pod does and report what was written (never raises for a task
     failure: every failure becomes ``error.pb``)."""
     from featherkit import storage
+    from featherkit.base_task import UserCodeError
     from featherkit.context import ExecutionParameters
     from featherkit.error_document import describe, load_error, system_error, user_error
     from featherkit.errors import IgnoreOutputs, TaskInputError
-    from featherkit.base_task import UserCodeError
 
     env = os.environ if environ is None else environ
     execution_id, task_id = identity_from_env(env)

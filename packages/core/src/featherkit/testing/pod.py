@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flyteidl.core import errors_pb2, literals_pb2, tasks_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task
+    from featherkit.serialization import SerializationSettings
 
 _TEMPLATE = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
 
