@@ -94,16 +94,24 @@ def _generated_source(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _decorate(code: types.CodeType, name: str) -> types.ModuleType:
+def _generated_code(count: int) -> tuple[types.CodeType, str]:
+    """Compile the generated tasks from a real file: flytekit reads a function's source."""
+    path = Path(tempfile.mkdtemp(prefix="bench-generated-")) / "generated_tasks.py"
+    path.write_text(_generated_source(count))
+    return compile(path.read_text(), str(path), "exec"), str(path)
+
+
+def _decorate(compiled: tuple[types.CodeType, str], name: str) -> types.ModuleType:
+    code, path = compiled
     module = types.ModuleType(name)
-    module.__file__ = str(HERE / f"{name}.py")
+    module.__file__ = path
     sys.modules[name] = module
     exec(code, module.__dict__)
     return module
 
 
 def w_decorate(sdk: str, samples: int) -> dict:
-    code = compile(_generated_source(200), "generated_tasks.py", "exec")
+    code = _generated_code(200)
     counter = iter(range(10**9))
     return {
         "samples": sample(lambda: _decorate(code, f"generated_{next(counter)}"), samples,
@@ -112,8 +120,7 @@ def w_decorate(sdk: str, samples: int) -> dict:
 
 
 def w_serialize(sdk: str, samples: int) -> dict:
-    code = compile(_generated_source(200), "generated_tasks.py", "exec")
-    module = _decorate(code, "generated_serialize")
+    module = _decorate(_generated_code(200), "generated_serialize")
     tasks = [getattr(module, f"t{i}") for i in range(200)]
     if sdk == "flytekit":
         from flytekit.configuration import Image, ImageConfig, SerializationSettings
