@@ -17,9 +17,9 @@ Exit codes: 0 once ``outputs.pb`` or ``error.pb`` is written (1 after ``error.pb
 ``FLYTE_FAIL_ON_ERROR`` is true), 2 for bad command-line options, 1 when not even
 ``error.pb`` could be written.
 
-This module is every pod's cold start, so it imports only ``argparse`` at module level; the
-task model, plugins and protobuf modules load when they are first needed, and ``--help`` or
-a usage error loads none of them.
+This module is every pod's cold start, so it imports only a few standard-library modules
+(``argparse``, ``dataclasses``) at module level; the task model, plugins and protobuf modules
+load when they are first needed, and ``--help`` or a usage error loads none of them.
 """
 
 from __future__ import annotations
