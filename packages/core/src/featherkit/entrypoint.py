@@ -236,13 +236,16 @@ def load_task(resolver_location: str, loader_args: list[str]) -> Task:
 class _Inputs:
     uri: str | None
     size: int = 0
-    names: tuple[str, ...] = ()
+    names: tuple[str, ...] | None = None
+    """The input names the file holds; ``None`` until it decoded."""
 
     def describe(self) -> str:
         if self.uri is None:
             return "no --inputs was given, so the task got an empty input map"
-        held = ", ".join(repr(n) for n in self.names) if self.names else "no inputs"
         empty = " (an empty file)" if self.size == 0 else ""
+        if self.names is None:
+            return f"inputs read from {self.uri}: {self.size} bytes{empty}, not decodable"
+        held = ", ".join(repr(n) for n in self.names) if self.names else "no inputs"
         return f"inputs read from {self.uri}: {self.size} bytes{empty}, holding {held}"
 
 
