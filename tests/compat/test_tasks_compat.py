@@ -20,6 +20,9 @@ from spec_diff import differences
 
 DOCS = Path(__file__).parents[2] / "docs" / "compatibility.md"
 
+# the pickled type in type_tasks makes both SDKs warn, on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::featherkit.types.PickleFallbackWarning")
+
 
 def _declared_tasks(topic: str) -> list[str]:
     """Task names of the flytekit side of a pair, read from its source (for test ids)."""
