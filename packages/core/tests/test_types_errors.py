@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import os
 import subprocess
 import sys
 import typing
 import warnings
+from pathlib import Path
 from typing import Any, Optional, Union
 
 import pytest
@@ -401,10 +403,17 @@ def test_importing_types_does_not_load_protobuf() -> None:
         "import sys, featherkit.types as t; "
         "print(any(m.startswith(('flyteidl', 'google.protobuf', 'msgpack')) for m in sys.modules))"
     )
+    import featherkit
+
+    source_root = str(Path(featherkit.__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([source_root, os.environ.get("PYTHONPATH", "")]),
+    }
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "False", "importing featherkit.types loaded protobuf/msgpack"
 
 
 def test_builtin_methods_work_outside_an_engine() -> None:

@@ -17,7 +17,7 @@ from flyteidl.core import literals_pb2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from featherkit.types import TypeEngine, builtin_transformers
+from featherkit.types import TypeEngine, TypeTransformerError, builtin_transformers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "literals"
 UTC = datetime.timezone.utc
@@ -279,3 +279,57 @@ def test_property_union_variant_is_chosen_by_value(value: Any) -> None:
     }[type(value)]
     assert literal.scalar.union.type.structure.tag == expected_tag
     assert round_trip(value, tp) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(INT64, min_size=16, max_size=80),
+    st.lists(st.floats(allow_nan=False), min_size=16, max_size=80),
+)
+def test_property_bulk_encoding_equals_item_by_item(ints: list[int], floats: list[float]) -> None:
+    """Long int/float lists are encoded in bulk (``_wire``): same bytes as the plain loop."""
+    from featherkit.types import containers
+
+    bulk_int = ENGINE.to_literal(ints, list[int]).SerializeToString()
+    bulk_float = ENGINE.to_literal(floats, list[float]).SerializeToString()
+    fresh = TypeEngine(builtin_transformers())
+    threshold = containers._BULK_THRESHOLD
+    containers._BULK_THRESHOLD = 10**9
+    try:
+        assert fresh.to_literal(ints, list[int]).SerializeToString() == bulk_int
+        assert fresh.to_literal(floats, list[float]).SerializeToString() == bulk_float
+    finally:
+        containers._BULK_THRESHOLD = threshold
+
+
+def test_bulk_encoding_edges() -> None:
+    edges = [0, -1, 1, 127, 128, 2**63 - 1, -(2**63)] * 3
+    assert round_trip(edges, list[int]) == edges
+    floats = [0.0, -0.0, float("inf"), float("-inf"), 1e-310, 2.5] * 3
+    assert round_trip(floats, list[float]) == floats
+    too_big = [1] * 20 + [2**63]
+    with pytest.raises(TypeTransformerError) as info:
+        ENGINE.to_literal(too_big, list[int])
+    assert info.value.path == "[20]"
+
+
+def test_bulk_read_declines_collections_of_another_shape() -> None:
+    floats = ENGINE.to_literal([float(i) for i in range(20)], list[float])
+    assert ENGINE.to_python_value(floats, list[int]) == list(range(20))
+    ints = ENGINE.to_literal(list(range(20)), list[int])
+    assert ENGINE.to_python_value(ints, list[float]) == [float(i) for i in range(20)]
+    ints.collection.literals[3].hash = "h"  # an extra field: not the bulk shape
+    assert ENGINE.to_python_value(ints, list[int]) == list(range(20))
+    # an extra field whose bytes look like an item must not be read as one
+    ints.collection.literals[3].hash = "\n\x06\n\x04\n\x02\x08\x05"
+    ints.collection.literals[3].ClearField("scalar")
+    with pytest.raises(TypeTransformerError) as info:
+        ENGINE.to_python_value(ints, list[int])
+    assert info.value.path == "[3]"
+    ints.collection.literals[3].scalar.primitive.integer = 3
+    ints.collection.literals[4].scalar.primitive.float_value = 2.5
+    with pytest.raises(TypeTransformerError) as info:
+        ENGINE.to_python_value(ints, list[int])
+    assert info.value.path == "[4]"
+    wrapped = ENGINE.to_literal([1] * 20, list[Optional[int]])
+    assert ENGINE.to_python_value(wrapped, list[int]) == [1] * 20

@@ -210,6 +210,22 @@ def test_list_int_reads_floats_and_zeros(engine: TypeEngine) -> None:
 def test_plain_reader_accepts_union_wrapped_value(engine: TypeEngine) -> None:
     literal = engine.to_literal(4, typing.Optional[int])
     assert engine.to_python_value(literal, int) == 4
+    literal = engine.to_literal([1, 2], typing.Optional[list[int]])
+    assert engine.to_python_value(literal, list[int]) == [1, 2]
+    literal = engine.to_literal(cases.Inner(1), typing.Optional[cases.Inner])
+    assert engine.to_python_value(literal, cases.Inner) == cases.Inner(1)
+
+
+def test_reads_json_struct_values(engine: TypeEngine) -> None:
+    """Flyte's console and old flytekit send JSON structs: every number is a double."""
+    literal = literals_pb2.Literal()
+    literal.scalar.generic.update({"value": [1, 2.0, 3]})
+    assert engine.to_python_value(literal, dict) == {"value": [1.0, 2.0, 3.0]}
+    assert engine.to_python_value(literal, dict[str, list[int]]) == {"value": [1, 2, 3]}
+    literal.scalar.generic.Clear()
+    literal.scalar.generic.update({"x": 1, "y": 2})
+    assert engine.to_python_value(literal, cases.Inner) == cases.Inner(1, 2.0)
+    assert type(engine.to_python_value(literal, cases.Inner).x) is int
 
 
 def test_datetime_reads_as_utc_and_date_at_midnight(engine: TypeEngine) -> None:

@@ -15,7 +15,6 @@ This module must stay free of protobuf imports: ``import featherkit.types`` is c
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -77,7 +76,9 @@ class TypeTransformer(Generic[T]):
     ) -> literals_pb2.Literal:
         """Convert ``value`` (declared as ``python_type``) to a ``Literal``.
 
-        Raise :class:`~featherkit.types.TypeTransformerError` when the value does not fit.
+        ``expected`` is the literal type of ``python_type``, shared with the engine's cache:
+        read it, never modify it. Raise :class:`~featherkit.types.TypeTransformerError` when
+        the value does not fit.
         """
         raise NotImplementedError(f"{type(self).__qualname__} does not implement to_literal")
 
@@ -87,6 +88,8 @@ class TypeTransformer(Generic[T]):
 
     def to_html(self, value: Any, python_type: Any) -> str:
         """An HTML fragment showing ``value`` (used by decks)."""
+        import html  # only decks need it: keep it out of import time
+
         return html.escape(repr(value))
 
     def guess_python_type(self, literal_type: types_pb2.LiteralType) -> Any | None:

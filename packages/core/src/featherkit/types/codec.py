@@ -15,6 +15,7 @@ None                   None (msgpack ``nil``)
 datetime, date         ``isoformat()`` string
 timedelta              ``total_seconds()`` float
 Enum                   its ``value``
+Literal[...]           itself, when it is one of the allowed values
 list[T], tuple[...]    list
 dict[K, V]             dict with encoded keys (msgpack keeps int keys)
 Optional / Union       the first variant that accepts the value
@@ -127,6 +128,8 @@ class Codec:
         args = get_args(tp)
         if origin in _UNION_ORIGINS:
             return self._union_encoder(tp, args)
+        if origin is typing.Literal:
+            return _choice_checker(args)
         if tp is list or origin is list:
             if not args or args[0] is Any:
                 return _container_check(list, "list")
@@ -250,6 +253,8 @@ class Codec:
         args = get_args(tp)
         if origin in _UNION_ORIGINS:
             return self._union_decoder(tp, args, json_mode)
+        if origin is typing.Literal:
+            return _choice_checker(args)
         if tp is list or origin is list:
             if not args or args[0] is Any:
                 return _container_check(list, "list")
@@ -611,6 +616,19 @@ def _locate_in_dict(key: Encoder, item: Encoder, values: dict[Any, Any]) -> None
             item(v)
         except TypeTransformerError as err:
             raise err.add_parent(f"[{short_repr(k)}]") from None
+
+
+def _choice_checker(values: tuple[Any, ...]) -> Encoder:
+    """``typing.Literal[...]``: the value itself, when it is one of the allowed ones."""
+    expected = f"one of {list(values)}"
+
+    def check(value: Any) -> Any:
+        for allowed in values:
+            if value == allowed and type(value) is type(allowed):
+                return value
+        raise mismatch(expected, value)
+
+    return check
 
 
 def _enum_encoder(cls: type[enum.Enum]) -> Encoder:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import itertools
 import operator
+import struct
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from featherkit.types._common import (
@@ -29,6 +31,12 @@ from featherkit.types._common import (
     msgpack_struct_type,
     read_other,
     strip_annotated,
+)
+from featherkit.types._wire import (
+    float_collection_bytes,
+    float_values,
+    int_collection_bytes,
+    int_values,
 )
 from featherkit.types.base import Reader, Writer
 from featherkit.types.codec import Codec, pack, unpack
@@ -58,6 +66,18 @@ _FAST_PRIMITIVES: dict[type, tuple[str, type]] = {
     FloatTransformer: ("float_value", float),
     StrTransformer: ("string_value", str),
     BoolTransformer: ("boolean", bool),
+}
+
+
+# Lists at least this long are encoded in bulk (see _wire); shorter ones item by item.
+_BULK_THRESHOLD = 16
+_BULK_ENCODERS: dict[type, Callable[[list[Any]], bytes]] = {
+    int: int_collection_bytes,
+    float: float_collection_bytes,
+}
+_BULK_DECODERS: dict[type, Callable[[Any], list[Any] | None]] = {
+    int: int_values,
+    float: float_values,
 }
 
 
@@ -126,6 +146,7 @@ class ListTransformer(BuiltinTransformer[list[Any]]):
             return write
 
         field, exact = fast
+        bulk = _BULK_ENCODERS.get(exact)
 
         def write_fast(value: Any, out: literals_pb2.Literal) -> None:
             if not isinstance(value, list):
@@ -137,11 +158,14 @@ class ListTransformer(BuiltinTransformer[list[Any]]):
                 return
             collection = out.collection
             collection.SetInParent()
-            add = collection.literals.add
             try:
+                if bulk is not None and len(value) >= _BULK_THRESHOLD:
+                    collection.MergeFromString(bulk(value))
+                    return
+                add = collection.literals.add
                 for x in value:
                     setattr(add().scalar.primitive, field, x)
-            except (ValueError, TypeError):  # e.g. an int beyond 64 bits
+            except (ValueError, TypeError, OverflowError, struct.error):  # beyond 64 bits
                 out.ClearField("collection")
                 write_checked(value, out)
 
@@ -181,13 +205,19 @@ class ListTransformer(BuiltinTransformer[list[Any]]):
 
             return read
 
-        field = fast[0]
+        field, exact = fast
         get_value = operator.attrgetter(f"scalar.primitive.{field}")
+        bulk_read = _BULK_DECODERS.get(exact)
 
         def read_fast(literal: literals_pb2.Literal) -> Any:
             if literal.WhichOneof("value") != "collection":
                 return read_slow(literal)
-            literals = literal.collection.literals
+            collection = literal.collection
+            literals = collection.literals
+            if bulk_read is not None and len(literals) >= _BULK_THRESHOLD:
+                values = bulk_read(collection)
+                if values is not None:
+                    return values
             # Reading an unset oneof member gives its default (0, 0.0, "", False), so a
             # truthy value proves the item holds the expected primitive; only a falsy one
             # needs the checked loop (which also reads e.g. 3.0 as 3, or reports the index).

@@ -19,6 +19,7 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
     Order matters only for :meth:`TypeEngine.guess_python_type` (first answer wins) and for
     transformers that match by predicate (enums are asked before dataclasses).
     """
+    from featherkit.types.choices import ChoicesTransformer
     from featherkit.types.containers import DictTransformer, ListTransformer, TupleTransformer
     from featherkit.types.dataclass import DataclassTransformer
     from featherkit.types.enums import EnumTransformer
@@ -34,6 +35,7 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
     from featherkit.types.unions import UnionTransformer
 
     return [
+        ChoicesTransformer(),  # first: its literal types are simple ones with an annotation
         IntTransformer(),
         FloatTransformer(),
         StrTransformer(),

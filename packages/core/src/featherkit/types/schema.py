@@ -87,6 +87,8 @@ def type_schema(tp: Any, codec: Codec, seen: set[type] | None = None) -> dict[st
     args = get_args(tp)
     if is_union(tp):
         return {"anyOf": [type_schema(a, codec, seen) for a in args]}
+    if origin is typing.Literal:
+        return {"enum": list(args)}
     if tp is list or origin is list:
         if not args or args[0] is Any:
             return {"type": "array"}
