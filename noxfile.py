@@ -177,12 +177,23 @@ def _side_env(session: nox.Session, name: str, *requirements: str) -> str:
     return str(python)
 
 
+_COMPILE_SITE_PACKAGES = (
+    "import compileall, site, sys; "
+    "sys.exit(0 if all(compileall.compile_dir(d, quiet=1, workers=0) "
+    "for d in site.getsitepackages()) else 1)"
+)
+
+
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """featherkit against flytekit, same workloads, alternating; writes docs/benchmarks.md."""
     session.install(str(CORE), *[str(p) for p in plugin_packages().values()])
     flytekit = _side_env(session, "bench-flytekit", f"flytekit=={FLYTEKIT_VERSION}")
     core_only = _side_env(session, "bench-core-only", str(CORE))
+    # a container image ships bytecode; without it every cold start measures the compiler
+    # (and PYTHONDONTWRITEBYTECODE may be set), so both SDKs are measured precompiled
+    for python in ("python", flytekit, core_only):
+        session.run(python, "-c", _COMPILE_SITE_PACKAGES, external=True, silent=True)
     session.run(
         "python", str(ROOT / "bench" / "run.py"),
         "--featherkit", "python", "--flytekit", flytekit, "--core-only", core_only,

@@ -199,32 +199,23 @@ def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
 
 
 def w_footprint(sdk: str, samples: int) -> dict:
+    """Distributions installed (besides the installers) and the bytes their RECORDs list."""
     import importlib.metadata
-    import site
 
     tools = {"pip", "setuptools", "wheel"}
-    dists = sorted(
-        {d.metadata["Name"].lower() for d in importlib.metadata.distributions()} - tools
-    )
+    names = []
     total = 0
-    for root in site.getsitepackages():
-        for dirpath, _, filenames in os.walk(root):
-            for filename in filenames:
-                if dirpath.rsplit(os.sep, 1)[-1] == "__pycache__":
-                    continue
-                try:
-                    total += os.path.getsize(os.path.join(dirpath, filename))
-                except OSError:
-                    pass
-    for tool in tools:
-        for d in importlib.metadata.distributions():
-            if d.metadata["Name"].lower() == tool:
-                for f in d.files or []:
-                    try:
-                        total -= os.path.getsize(d.locate_file(f))
-                    except OSError:
-                        pass
-    return {"samples": [0.0], "distributions": len(dists), "names": dists,
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"].lower()
+        if name in tools:
+            continue
+        names.append(name)
+        for file in dist.files or []:
+            try:
+                total += os.path.getsize(dist.locate_file(file))
+            except OSError:
+                pass
+    return {"samples": [0.0], "distributions": len(names), "names": sorted(names),
             "megabytes": total / 1e6}
 
 

@@ -11,7 +11,6 @@ and the output literals become native values again for the caller.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import time
 from collections.abc import Mapping
@@ -382,6 +381,8 @@ class Task:
         try:
             params, outputs = self._start(params, input_literal_map)
             if inspect.isawaitable(outputs):
+                import asyncio  # only async tasks pay for it (it costs a cold start ~15 ms)
+
                 outputs = asyncio.run(self._await_user_code(outputs))
             return self._finish(params, outputs)
         finally:

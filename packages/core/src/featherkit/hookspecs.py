@@ -169,7 +169,9 @@ def register_storage(register: Callable[[str, Any], None]) -> None:
     """Register storage backends: ``register(scheme, storage)``.
 
     ``storage`` follows :class:`featherkit.storage.Storage`; it is chosen by URI scheme
-    (``""`` and ``"file"`` are local paths). Register callback.
+    (``""`` and ``"file"`` are local paths). The scheme ``"*"`` serves every scheme no
+    backend registered exactly (featherkit-fsspec uses it); local paths never go to it.
+    Register callback.
     """
 
 

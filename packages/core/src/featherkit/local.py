@@ -6,7 +6,6 @@ through ``dispatch_execute``, and the output literals become native values for t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,8 @@ if TYPE_CHECKING:
 
 
 def _in_event_loop() -> bool:
+    import asyncio  # asked only for async tasks
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -48,6 +49,8 @@ async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
         # path runs in a worker thread, where dispatch_execute runs its own event loop
         def compute() -> literals_pb2.LiteralMap:
             return task.dispatch_execute(params, inputs)
+
+        import asyncio
 
         outputs = await asyncio.to_thread(_cached_or_direct, task, params, compute, inputs)
     else:
