@@ -109,3 +109,24 @@ def test_unknown_literal_type_is_a_value_error(engine: TypeEngine) -> None:
     unknown.blob.dimensionality = types_pb2.BlobType.MULTIPART
     with pytest.raises(ValueError, match="no type transformer"):
         engine.guess_python_type(unknown)
+
+
+def test_rebuilt_dataclass_field_order_follows_required_not_map_order():
+    """``properties`` comes through a protobuf map (hash-seed order); ``required`` is ordered."""
+    import dataclasses as dc
+
+    from featherkit.types.schema import dataclass_from_schema
+
+    schema = {
+        "title": "Row",
+        "type": "object",
+        "properties": {
+            "zeta": {"type": "integer"},
+            "tail": {"type": "string"},
+            "alpha": {"type": "string"},
+            "mid": {"type": "number"},
+        },
+        "required": ["mid", "zeta", "alpha"],
+    }
+    rebuilt = dataclass_from_schema(schema)
+    assert [f.name for f in dc.fields(rebuilt)] == ["mid", "zeta", "alpha", "tail"]

@@ -131,11 +131,22 @@ def dataclass_from_schema(schema: dict[str, Any]) -> type:
     is not importable. Fields have no defaults (flytekit's guess does the same).
     """
     title = schema.get("title") or "GuessedDataclass"
-    fields = [
-        (name, _type_from_schema(prop, schema))
-        for name, prop in schema.get("properties", {}).items()
-    ]
+    properties = schema.get("properties", {})
+    fields = [(name, _type_from_schema(properties[name], schema)) for name in _field_order(schema)]
     return dataclasses.make_dataclass(str(title), fields)
+
+
+def _field_order(schema: dict[str, Any]) -> list[str]:
+    """Declaration order, as far as the schema keeps it.
+
+    ``properties`` arrives through a protobuf ``Struct``, a map whose iteration order is not
+    the original one (it varies with the hash seed); ``required`` is a list, in declaration
+    order. Required fields come first in that order, the others (those with defaults) after,
+    by name, so the rebuilt class is the same in every process.
+    """
+    properties = schema.get("properties", {})
+    required = [name for name in schema.get("required", []) if name in properties]
+    return required + sorted(name for name in properties if name not in required)
 
 
 _SIMPLE_BACK: dict[tuple[str, str | None], Any] = {
