@@ -51,6 +51,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from featherkit.base_task import PythonTask, Task, TaskResolver
     from featherkit.context import ExecutionParameters, current_context
     from featherkit.docs import Documentation
     from featherkit.errors import IgnoreOutputs, RecoverableError
@@ -61,5 +62,4 @@ if TYPE_CHECKING:
     from featherkit.resources import Resources
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
-    from featherkit.base_task import PythonTask, Task, TaskResolver
     from featherkit.types import TypeEngine, TypeTransformer

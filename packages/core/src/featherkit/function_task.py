@@ -7,12 +7,12 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
+from featherkit.base_task import PythonTask, TaskResolver
 from featherkit.docs import Documentation
 from featherkit.interface import interface_from_function
 from featherkit.metadata import TaskMetadata
 from featherkit.resources import Resources
 from featherkit.security import Secret
-from featherkit.base_task import PythonTask, TaskResolver
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     import click
     from flyteidl.core import tasks_pb2
 
+    from featherkit.base_task import Task
     from featherkit.context import ExecutionParameters
     from featherkit.serialization import SerializationSettings
-    from featherkit.base_task import Task
 
 PROJECT_NAME = "featherkit"
 

@@ -30,9 +30,9 @@ from featherkit import hookspecs
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
+    from featherkit.base_task import Task
     from featherkit.context import ExecutionParameters
     from featherkit.serialization import SerializationSettings
-    from featherkit.base_task import Task
 
 log = logging.getLogger("featherkit.plugins")
 

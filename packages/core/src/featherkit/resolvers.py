@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from types import ModuleType
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task, TaskResolver
+    from featherkit.serialization import SerializationSettings
 
 MODULE_RESOLVER_LOCATION = "featherkit.resolvers.module"
 TEMPLATE_RESOLVER_LOCATION = "featherkit.resolvers.template"

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from featherkit.base_task import Task
 from featherkit.errors import FeatherkitUserError
 from featherkit.interface import Interface
-from featherkit.base_task import Task
 
 if TYPE_CHECKING:
     from flyteidl.core import interface_pb2, tasks_pb2

@@ -65,8 +65,8 @@ from featherkit.errors import FeatherkitUserError
 if TYPE_CHECKING:
     from flyteidl.core import errors_pb2, literals_pb2, tasks_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task, TaskResolver
+    from featherkit.serialization import SerializationSettings
 
 __all__ = [
     "PROPELLER_TEMPLATES",

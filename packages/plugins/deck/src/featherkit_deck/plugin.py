@@ -19,8 +19,8 @@ from featherkit_deck.fields import validate_deck_fields
 from featherkit_deck.timeline import RUN_KEY, DeckRun
 
 if TYPE_CHECKING:
-    from featherkit.context import ExecutionParameters
     from featherkit.base_task import Task
+    from featherkit.context import ExecutionParameters
 
 __all__ = ["DECK_FILE", "PATH_KEY", "featherkit_hookspecs"]
 

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
     from google.protobuf import struct_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import PythonTask
+    from featherkit.serialization import SerializationSettings
 
 
 def _resource_name(name: int) -> str:

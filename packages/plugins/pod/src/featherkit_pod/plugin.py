@@ -19,8 +19,8 @@ from featherkit_pod.template import validate_pod_template
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task
+    from featherkit.serialization import SerializationSettings
 
 #: the TaskTemplate.config key Flyte reads to find the container that runs the task
 PRIMARY_CONTAINER_NAME_FIELD = "primary_container_name"

@@ -25,8 +25,8 @@ from featherkit.hookspecs import hookimpl
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task
+    from featherkit.serialization import SerializationSettings
 
 
 @hookimpl

@@ -18,9 +18,9 @@ import types
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Union, get_args, get_origin
 
+from featherkit.base_task import PythonTask
 from featherkit.interface import Interface
 from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION
-from featherkit.base_task import PythonTask
 from featherkit_sql.errors import SQLDefinitionError, SQLExecutionError
 from featherkit_sql.query import CODE, ParsedQuery, parse
 from featherkit_sql.rows import RowShape
@@ -28,8 +28,8 @@ from featherkit_sql.rows import RowShape
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task
+    from featherkit.serialization import SerializationSettings
 
 #: the output's name, as flytekit's SQL tasks call it
 OUTPUT_NAME = "results"

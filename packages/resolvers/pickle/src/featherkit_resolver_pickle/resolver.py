@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from featherkit.resolvers import PICKLE_RESOLVER_LOCATION, ResolverError
 
 if TYPE_CHECKING:
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task
+    from featherkit.serialization import SerializationSettings
 
 LOCATION = PICKLE_RESOLVER_LOCATION
 

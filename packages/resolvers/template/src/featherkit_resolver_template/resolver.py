@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
     from flyteidl.core import tasks_pb2
 
-    from featherkit.serialization import SerializationSettings
     from featherkit.base_task import Task
+    from featherkit.serialization import SerializationSettings
 
 LOCATION = TEMPLATE_RESOLVER_LOCATION
 
