@@ -98,7 +98,7 @@ def _generated_code(count: int) -> tuple[types.CodeType, str]:
     """Compile the generated tasks from a real file: flytekit reads a function's source."""
     path = Path(tempfile.mkdtemp(prefix="bench-generated-")) / "generated_tasks.py"
     path.write_text(_generated_source(count))
-    return compile(path.read_text(), str(path), "exec"), str(path)
+    return compile(path.read_text(), str(path), "exec", dont_inherit=True), str(path)
 
 
 def _decorate(compiled: tuple[types.CodeType, str], name: str) -> types.ModuleType:

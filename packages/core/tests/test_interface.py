@@ -105,3 +105,63 @@ def test_idl_interface_descriptions_default_to_names():
     assert idl.inputs.variables["a"].description == "the a"
     assert idl.inputs.variables["b"].description == "b"
     assert idl.outputs.variables["o0"].description == "o0"
+
+
+def test_keyword_only_inputs_and_defaults():
+    @task
+    def t(a: int, b: int = 2, *, c: str, d: float = 1.5) -> int:
+        return a
+
+    iface = t.python_interface
+    assert list(iface.inputs) == ["a", "b", "c", "d"]
+    assert iface.defaults == {"b": 2, "d": 1.5}
+    assert t(a=1, c="x") == 1
+
+
+def test_wrapped_function_uses_the_wrapped_signature():
+    import functools
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            return fn(*args, **kwargs) + 1
+
+        return wrapper
+
+    @task
+    @deco
+    def t(a: int, b: int = 1) -> int:
+        return a + b
+
+    assert t.python_interface.inputs == {"a": int, "b": int}
+    assert t.python_interface.defaults == {"b": 1}
+    assert t(a=1) == 3
+
+
+def test_string_annotations_are_resolved():
+    namespace: dict = {}
+    exec(
+        "from __future__ import annotations\n"
+        "from featherkit import task\n"
+        "@task\n"
+        "def t(a: list[int], b: 'str' = 'x') -> dict[str, int]:\n"
+        "    return {b: sum(a)}\n",
+        namespace,
+    )
+    t = namespace["t"]
+    assert t.python_interface.inputs == {"a": list[int], "b": str}
+    assert t(a=[1, 2]) == {"x": 3}
+
+
+def test_docstring_is_parsed_only_when_needed():
+    @task
+    def t(a: int) -> int:
+        """Doc.
+
+        :param a: the a
+        """
+        return a
+
+    assert t.python_interface._docstring is None
+    assert t.python_interface.input_descriptions == {"a": "the a"}
+    assert t.docs.short_description == "Doc."

@@ -43,13 +43,6 @@ class PythonFunctionTask(PythonTask):
             raise TypeError(f"@task needs a function, got {type(task_function).__name__}")
         name = name or f"{task_function.__module__}.{task_function.__name__}"
         interface = interface_from_function(task_function, f"task {name!r}")
-        if docs is None and (
-            interface.docstring.short_description or interface.docstring.long_description
-        ):
-            docs = Documentation(
-                short_description=interface.docstring.short_description,
-                long_description=interface.docstring.long_description,
-            )
         super().__init__(
             task_type,
             name,
@@ -63,6 +56,18 @@ class PythonFunctionTask(PythonTask):
         self.is_async = inspect.iscoroutinefunction(task_function)
         self.__doc__ = task_function.__doc__
         self.__wrapped__ = task_function
+
+    @property
+    def docs(self) -> Documentation | None:
+        """The given ``docs``, else the docstring's summary and long text (read on first use)."""
+        if self._docs is None and self._task_function.__doc__:
+            parsed = self.python_interface.docstring
+            if parsed.short_description or parsed.long_description:
+                self._docs = Documentation(
+                    short_description=parsed.short_description,
+                    long_description=parsed.long_description,
+                )
+        return self._docs
 
     @property
     def task_function(self) -> Callable[..., Any]:

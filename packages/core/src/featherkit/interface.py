@@ -6,7 +6,6 @@ import inspect
 import typing
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from featherkit.docstring import Docstring, parse_docstring
@@ -32,26 +31,76 @@ def is_named_tuple(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields")
 
 
-@dataclass
 class Interface:
     """Inputs and outputs of a task, as Python types.
 
     ``output_tuple`` is the NamedTuple class a multi-output call returns (the declared one,
-    or one generated from the output names).
+    or one generated from the output names). Given ``doc_text`` instead of descriptions, the
+    docstring is parsed when descriptions are first asked for (at serialization, say), not
+    when the task is defined: decorating many tasks stays cheap.
     """
 
-    inputs: dict[str, Any] = field(default_factory=dict)
-    outputs: dict[str, Any] = field(default_factory=dict)
-    defaults: dict[str, Any] = field(default_factory=dict)
-    input_descriptions: dict[str, str] = field(default_factory=dict)
-    output_descriptions: dict[str, str] = field(default_factory=dict)
-    output_tuple: type | None = None
-    docstring: Docstring = field(default_factory=Docstring)
-
-    def __post_init__(self) -> None:
-        if len(self.outputs) > 1 and self.output_tuple is None:
+    def __init__(
+        self,
+        inputs: dict[str, Any] | None = None,
+        outputs: dict[str, Any] | None = None,
+        defaults: dict[str, Any] | None = None,
+        input_descriptions: dict[str, str] | None = None,
+        output_descriptions: dict[str, str] | None = None,
+        output_tuple: type | None = None,
+        docstring: Docstring | None = None,
+        *,
+        doc_text: str | None = None,
+    ) -> None:
+        self.inputs: dict[str, Any] = dict(inputs or {})
+        self.outputs: dict[str, Any] = dict(outputs or {})
+        self.defaults: dict[str, Any] = dict(defaults or {})
+        self._input_descriptions = input_descriptions
+        self._output_descriptions = output_descriptions
+        self._docstring = docstring
+        self._doc_text = doc_text
+        if len(self.outputs) > 1 and output_tuple is None:
             fields = list(self.outputs.items())
-            self.output_tuple = typing.cast(type, typing.NamedTuple("Outputs", fields))
+            output_tuple = typing.cast(type, typing.NamedTuple("Outputs", fields))
+        self.output_tuple = output_tuple
+
+    @property
+    def docstring(self) -> Docstring:
+        if self._docstring is None:
+            self._docstring = parse_docstring(self._doc_text)
+        return self._docstring
+
+    @property
+    def input_descriptions(self) -> dict[str, str]:
+        if self._input_descriptions is None:
+            documented = self.docstring.params
+            self._input_descriptions = {k: v for k, v in documented.items() if k in self.inputs}
+        return self._input_descriptions
+
+    @property
+    def output_descriptions(self) -> dict[str, str]:
+        if self._output_descriptions is None:
+            self._output_descriptions = output_descriptions(self.docstring, self.outputs)
+        return self._output_descriptions
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Interface):
+            return NotImplemented
+        return (
+            self.inputs == other.inputs
+            and self.outputs == other.outputs
+            and self.defaults == other.defaults
+            and self.input_descriptions == other.input_descriptions
+            and self.output_descriptions == other.output_descriptions
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Interface(inputs={self.inputs!r}, outputs={self.outputs!r}, "
+            f"defaults={self.defaults!r})"
+        )
 
     @property
     def required_inputs(self) -> list[str]:
@@ -121,32 +170,66 @@ def output_descriptions(doc: Docstring, outputs: dict[str, Any]) -> dict[str, st
     return {}
 
 
-def interface_from_function(fn: Callable[..., Any], where: str) -> Interface:
-    """Build the interface from ``fn``'s signature, annotations and docstring."""
+_VAR_ARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
+
+
+def _parameters(fn: Callable[..., Any], where: str) -> tuple[list[str], dict[str, Any]]:
+    """Parameter names in order and their defaults.
+
+    Read from the code object for plain functions (``inspect.signature`` costs more than the
+    rest of decorating); other callables go through ``inspect``.
+    """
+    code = getattr(fn, "__code__", None)
+    if code is None or not inspect.isfunction(fn) or hasattr(fn, "__wrapped__"):
+        signature = inspect.signature(fn)
+        names, defaults = [], {}
+        for name, param in signature.parameters.items():
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                raise TypeError(
+                    f"{where}: *args and **kwargs are not supported (parameter {name!r})"
+                )
+            names.append(name)
+            if param.default is not param.empty:
+                defaults[name] = param.default
+        return names, defaults
+    positional = code.co_argcount
+    names = list(code.co_varnames[: positional + code.co_kwonlyargcount])
+    if code.co_flags & _VAR_ARGS:
+        star = code.co_varnames[len(names)]
+        raise TypeError(f"{where}: *args and **kwargs are not supported (parameter {star!r})")
+    defaults = dict(zip(names[positional - len(fn.__defaults__ or ()) : positional],
+                        fn.__defaults__ or ()))
+    defaults.update(fn.__kwdefaults__ or {})
+    return names, defaults
+
+
+def _annotations(fn: Callable[..., Any], where: str) -> dict[str, Any]:
+    annotations = getattr(fn, "__annotations__", None)
+    if isinstance(annotations, dict) and not any(
+        isinstance(v, str) for v in annotations.values()
+    ):
+        return annotations
     try:
-        hints = typing.get_type_hints(fn, include_extras=True)
+        return typing.get_type_hints(fn, include_extras=True)
     except Exception as exc:
         raise TypeError(f"{where}: cannot resolve the type annotations: {exc}") from exc
-    signature = inspect.signature(fn)
+
+
+def interface_from_function(fn: Callable[..., Any], where: str) -> Interface:
+    """Build the interface from ``fn``'s signature and annotations (docstring: lazily)."""
+    hints = _annotations(fn, where)
+    names, defaults = _parameters(fn, where)
     inputs: dict[str, Any] = {}
-    defaults: dict[str, Any] = {}
-    for name, param in signature.parameters.items():
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            raise TypeError(f"{where}: *args and **kwargs are not supported (parameter {name!r})")
+    for name in names:
         if name not in hints:
             raise TypeError(f"{where}: input {name!r} needs a type annotation")
         inputs[name] = hints[name]
-        if param.default is not param.empty:
-            defaults[name] = param.default
     returns = hints.get("return", inspect.Signature.empty)
     outputs, output_tuple = output_names(returns, where)
-    doc = parse_docstring(fn.__doc__)
     return Interface(
         inputs=inputs,
         outputs=outputs,
         defaults=defaults,
-        input_descriptions={k: v for k, v in doc.params.items() if k in inputs},
-        output_descriptions=output_descriptions(doc, outputs),
         output_tuple=output_tuple,
-        docstring=doc,
+        doc_text=fn.__doc__,
     )

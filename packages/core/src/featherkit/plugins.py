@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("featherkit.plugins")
 
 ENTRY_POINT_GROUP = "featherkit"
+#: the hooks that give a task its one serialization target
+TARGET_HOOKS = ("get_container", "get_k8s_pod", "get_sql")
 BUILTIN_PREFIX = "featherkit.builtin."
 
 
@@ -364,21 +366,32 @@ class Hooks:
         """The serialization targets plugins offer for ``task``.
 
         Installed plugins win over core's builtins: builtin answers count only when no
-        installed plugin answered any target.
+        installed plugin answered any target, and then only are the builtins asked.
         """
-        kinds = ("get_container", "get_k8s_pod", "get_sql")
-        installed = {
-            kind: answer
-            for kind in kinds
-            if (answer := self._first(kind, builtins=False, task=task, settings=settings))
-        }
+        installed = self.installed_targets(task, settings)
         if installed:
             return installed
-        return {
-            kind: answer
-            for kind in kinds
-            if (answer := self._first(kind, task=task, settings=settings))
-        }
+        answers = {}
+        for kind in TARGET_HOOKS:
+            for impl in self._impls(kind):
+                if is_builtin(impl.plugin_name):
+                    value = impl.function(*[{"task": task, "settings": settings}[a]
+                                            for a in impl.argnames])
+                    if value is not None:
+                        answers[kind] = Answer(impl.plugin_name, value)
+                        break
+        return answers
+
+    def installed_targets(
+        self, task: Task, settings: SerializationSettings, kinds: Iterable[str] = ()
+    ) -> dict[str, Answer]:
+        """Targets offered by installed plugins only (core's defaults are not asked)."""
+        answers = {}
+        for kind in kinds or TARGET_HOOKS:
+            answer = self._first(kind, builtins=False, task=task, settings=settings)
+            if answer is not None:
+                answers[kind] = answer
+        return answers
 
     def get_container(
         self, task: Task, settings: SerializationSettings

@@ -94,14 +94,16 @@ class ModuleResolver:
                 "(pip install featherkit-resolver-pickle)"
             )
         module = sys.modules.get(module_name)
+        lhs = getattr(task, "lhs", None)
+        if module is not None and lhs is not None and getattr(module, lhs, None) is task:
+            return module_name, lhs  # the usual case, without scanning the module
         names = _module_attribute(module, task) if module is not None else []
         if not names:
             raise ResolverError(
                 f"task {task.name!r} cannot be found again in module {module_name!r}; define "
                 "each task at module level and keep it bound to a module attribute"
             )
-        lhs = getattr(task, "lhs", None)
-        return module_name, lhs if lhs in names else sorted(names)[0]
+        return module_name, sorted(names)[0]
 
     def _search(self, task: Task) -> tuple[str, str]:
         """Find a task object that records no module (a class-based task instance).

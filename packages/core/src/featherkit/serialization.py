@@ -133,12 +133,7 @@ def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any
         return found
     facade = hooks()
     if found:
-        # Hooks._first with builtins=False: installed plugins only (core's are defaults)
-        answers = {
-            kind: answer
-            for kind in rest
-            if (answer := facade._first(kind, builtins=False, task=task, settings=settings))
-        }
+        answers = facade.installed_targets(task, settings, rest)
     else:
         answers = facade.target_answers(task, settings)
     for kind in rest:
