@@ -84,38 +84,6 @@ def _package_version(theirs: Any, ours: Any) -> bool:
     return theirs is MISSING and isinstance(ours, str) and bool(ours)
 
 
-def prose(text: Any) -> str:
-    """Docstring text with every run of whitespace made one space."""
-    return " ".join(str(text or "").split())
-
-
-def _variable_description(theirs: Any, ours: Any) -> bool:
-    return isinstance(theirs, str) and isinstance(ours, str) and prose(theirs) == prose(ours)
-
-
-def _description(theirs: Any, ours: Any) -> bool:
-    """The same words, whitespace aside, where short and long description meet.
-
-    flytekit keeps only the first line of a summary as the short description and moves the
-    rest of it to the long one; featherkit keeps the whole first paragraph as the summary.
-    """
-    if not isinstance(theirs, dict) or not isinstance(ours, dict):
-        return False
-
-    def words(entity: dict[str, Any]) -> str:
-        long = entity.get("long_description", {}).get("value", "")
-        return prose(f"{entity.get('short_description', '')} {long}")
-
-    def rest(entity: dict[str, Any]) -> dict[str, Any]:
-        stripped = {k: v for k, v in entity.items() if k != "short_description"}
-        if "long_description" in stripped:
-            long = {k: v for k, v in stripped["long_description"].items() if k != "value"}
-            stripped["long_description"] = long
-        return stripped
-
-    return words(theirs) == words(ours) and rest(theirs) == rest(ours)
-
-
 ALLOWED: tuple[AllowedDifference, ...] = (
     AllowedDifference(
         name="runtime-version",
@@ -139,20 +107,5 @@ ALLOWED: tuple[AllowedDifference, ...] = (
         "pyflyte package leaves it empty. flytectl register files fills an empty version from "
         "its own flag and keeps a set one (unless --force).",
         allows=_package_version,
-    ),
-    AllowedDifference(
-        name="docstring-whitespace",
-        path="template.interface.*.variables.*.description",
-        why="A parameter or return description written over several lines: flytekit keeps "
-        "the line breaks, featherkit joins the lines with spaces.",
-        allows=_variable_description,
-    ),
-    AllowedDifference(
-        name="docstring-summary",
-        path="description",
-        why="A summary written over several lines: flytekit keeps its first line as the short "
-        "description and moves the rest to the long one; featherkit keeps the whole first "
-        "paragraph as the short description. Line breaks inside paragraphs as above.",
-        allows=_description,
     ),
 )

@@ -16,7 +16,7 @@ def test_rest_style():
     )
     assert doc.short_description == "Summarize numbers."
     assert doc.long_description == "Longer text\nover two lines."
-    assert doc.params == {"xs": "the numbers, continued here", "label": "a name"}
+    assert doc.params == {"xs": "the numbers,\ncontinued here", "label": "a name"}
     assert doc.returns == "the stats"
 
 
@@ -40,7 +40,7 @@ def test_google_style():
         """
     )
     assert doc.short_description == "Do it."
-    assert doc.params == {"a": "first and more", "b": "second"}
+    assert doc.params == {"a": "first\nand more", "b": "second"}
     assert doc.returns == "the total"
 
 
@@ -69,3 +69,9 @@ def test_numpy_style():
 def test_empty():
     doc = parse_docstring(None)
     assert doc.short_description == "" and doc.params == {}
+
+
+def test_summary_is_the_first_line_like_flytekit():
+    doc = parse_docstring("Summarize numbers\nover two lines.\n\nLonger text.\n\n:param a: x")
+    assert doc.short_description == "Summarize numbers"
+    assert doc.long_description == "over two lines.\n\nLonger text."

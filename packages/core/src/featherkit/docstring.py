@@ -65,14 +65,14 @@ def _split_summary(lines: list[str]) -> tuple[str, str]:
     text = "\n".join(lines).strip()
     if not text:
         return "", ""
-    paragraphs = re.split(r"\n\s*\n", text, maxsplit=1)
-    summary = " ".join(paragraphs[0].split())
-    long = paragraphs[1].strip() if len(paragraphs) > 1 else ""
-    return summary, long
+    # as flytekit (docstring_parser) does: the first line is the summary, the rest is long
+    summary, _, long = text.partition("\n")
+    return summary.strip(), long.strip()
 
 
 def _join(parts: list[str]) -> str:
-    return " ".join(" ".join(parts).split())
+    """A description over several lines keeps its line breaks (as flytekit's do)."""
+    return "\n".join(part.strip() for part in parts if part.strip())
 
 
 def _parse_rest(lines: list[str], doc: Docstring) -> None:
