@@ -21,6 +21,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on (tests import no helpers from conftest by name:
+    with every package's tests in one run, ``conftest`` may be another directory's)."""
+    return free_port()
+
+
 class RedisServer:
     """One ``redis-server`` process: no RDB snapshots, no AOF, loopback only."""
 

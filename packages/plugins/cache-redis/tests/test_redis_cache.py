@@ -182,10 +182,10 @@ def test_hits_are_shared_between_processes(redis_env: str, tmp_path: Path):
     assert "word='hi'" in listing.stdout
 
 
-def test_redis_down_runs_uncached_with_one_warning(monkeypatch: pytest.MonkeyPatch):
-    from conftest import free_port
-
-    monkeypatch.setenv("FEATHERKIT_CACHE", f"redis://127.0.0.1:{free_port()}/0")
+def test_redis_down_runs_uncached_with_one_warning(
+    monkeypatch: pytest.MonkeyPatch, unused_port: int
+):
+    monkeypatch.setenv("FEATHERKIT_CACHE", f"redis://127.0.0.1:{unused_port}/0")
     RUNS.clear()
     for _ in range(2):
         with pytest.warns(CacheWarning) as caught:
@@ -214,9 +214,7 @@ def test_server_going_away_loses_nothing(own_redis_server, monkeypatch: pytest.M
     assert RUNS == [7, 7, 7]
 
 
-def test_errors_from_redis_are_redis_errors(monkeypatch: pytest.MonkeyPatch):
-    from conftest import free_port
-
-    cache = RedisCache(f"redis://127.0.0.1:{free_port()}/0")
+def test_errors_from_redis_are_redis_errors(unused_port: int):
+    cache = RedisCache(f"redis://127.0.0.1:{unused_port}/0")
     with pytest.raises(redis.ConnectionError):
         cache.get(suite_key("k"))
