@@ -445,3 +445,16 @@ def test_literal_choices_refuse_other_values(engine: TypeEngine) -> None:
     with pytest.raises(TypeTransformerError) as info:
         engine.to_literal(Config("medium"), Config)  # type: ignore[arg-type]
     assert info.value.path == "mode"
+
+
+def test_a_transformer_missing_a_conversion_fails_when_created():
+    import pytest
+
+    from featherkit.types import TypeTransformer
+
+    class Incomplete(TypeTransformer[int]):
+        def get_literal_type(self, python_type):
+            raise AssertionError("never called")
+
+    with pytest.raises(TypeError, match="abstract method"):
+        Incomplete("incomplete", int)

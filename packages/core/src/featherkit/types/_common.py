@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
 
 from flyteidl.core import literals_pb2, types_pb2
@@ -128,13 +129,15 @@ class BuiltinTransformer(TypeTransformer[T]):
 
         return convert
 
+    @abc.abstractmethod
     def compile_writer(
         self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
     ) -> Writer:
-        raise NotImplementedError
+        """A function writing a value of ``python_type`` into a given Literal."""
 
+    @abc.abstractmethod
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
-        raise NotImplementedError
+        """A function reading a value of ``python_type`` from a Literal."""
 
 
 def read_other(

@@ -15,6 +15,7 @@ This module must stay free of protobuf imports: ``import featherkit.types`` is c
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -33,7 +34,7 @@ ToLiteral = Callable[[Any], "literals_pb2.Literal"]
 Reader = Callable[["literals_pb2.Literal"], Any]
 
 
-class TypeTransformer(Generic[T]):
+class TypeTransformer(abc.ABC, Generic[T]):
     """Converts values of ``python_type`` to Flyte literals and back.
 
     ``name`` is what flytekit calls the transformer's name: it is written on the wire as the
@@ -67,10 +68,11 @@ class TypeTransformer(Generic[T]):
         """Whether this transformer handles ``python_type`` (default: it is ``python_type``)."""
         return python_type is self.python_type
 
+    @abc.abstractmethod
     def get_literal_type(self, python_type: Any) -> types_pb2.LiteralType:
         """The Flyte ``LiteralType`` for ``python_type``."""
-        raise NotImplementedError(f"{type(self).__qualname__} does not implement get_literal_type")
 
+    @abc.abstractmethod
     def to_literal(
         self, value: Any, python_type: Any, expected: types_pb2.LiteralType
     ) -> literals_pb2.Literal:
@@ -80,11 +82,10 @@ class TypeTransformer(Generic[T]):
         read it, never modify it. Raise :class:`~featherkit.types.TypeTransformerError` when
         the value does not fit.
         """
-        raise NotImplementedError(f"{type(self).__qualname__} does not implement to_literal")
 
+    @abc.abstractmethod
     def to_python_value(self, literal: literals_pb2.Literal, python_type: Any) -> Any:
         """Convert ``literal`` to a value of ``python_type``."""
-        raise NotImplementedError(f"{type(self).__qualname__} does not implement to_python_value")
 
     def to_html(self, value: Any, python_type: Any) -> str:
         """An HTML fragment showing ``value`` (used by decks)."""
