@@ -58,7 +58,7 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
 
 def python_container(task: PythonTask, settings: SerializationSettings) -> tasks_pb2.Container:
     """The container for a python task; plugins building pods start from this."""
-    from flyteidl.core import literals_pb2, tasks_pb2
+    from flyteidl.core import tasks_pb2
 
     bad = non_string_entries(task.environment)
     if bad:
@@ -67,16 +67,19 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
         )
     # settings first, the task's own values win; insertion order as flytekit writes it
     env = {**settings.env, **task.environment}
-    resources = tasks_pb2.Resources(
-        requests=task.requests.entries() if task.requests else [],
-        limits=task.limits.entries() if task.limits else [],
-    )
-    return tasks_pb2.Container(
-        image=task.container_image or settings.image,
-        args=entrypoint_args(task, settings),
-        resources=resources,
-        env=[literals_pb2.KeyValuePair(key=k, value=v) for k, v in env.items()],
-    )
+    container = tasks_pb2.Container()
+    container.image = task.container_image or settings.image
+    container.args.extend(entrypoint_args(task, settings))
+    container.resources.SetInParent()
+    if task.requests:
+        container.resources.requests.extend(task.requests.entries())
+    if task.limits:
+        container.resources.limits.extend(task.limits.entries())
+    for key, value in env.items():
+        entry = container.env.add()
+        entry.key = key
+        entry.value = value
+    return container
 
 
 @hookimpl(trylast=True)

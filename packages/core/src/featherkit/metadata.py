@@ -104,29 +104,32 @@ class TaskMetadata:
         (``K8sObjectMetadata``, empty without labels or annotations); ``interruptible`` only
         when it was given; ``timeout`` only when it is not zero.
         """
-        from flyteidl.core import literals_pb2, tasks_pb2
-        from google.protobuf import wrappers_pb2
+        from flyteidl.core import tasks_pb2
 
-        metadata = tasks_pb2.TaskMetadata(
-            discoverable=self.cache,
-            runtime=tasks_pb2.RuntimeMetadata(
-                type=tasks_pb2.RuntimeMetadata.FLYTE_SDK,
-                version=runtime_version,
-                flavor="python",
-            ),
-            retries=literals_pb2.RetryStrategy(retries=self.retries),
-            discovery_version=self.cache_version,
-            deprecated_error_message=self.deprecated,
-            cache_serializable=self.cache_serialize,
-            pod_template_name=self.pod_template_name or "",
-            cache_ignore_input_vars=list(self.cache_ignore_input_vars),
-            generates_deck=wrappers_pb2.BoolValue(value=self.generates_deck),
-            is_eager=self.is_eager,
-            tags=self.tags,
-            metadata=tasks_pb2.K8sObjectMetadata(
-                labels=self.labels, annotations=self.annotations
-            ),
-        )
+        # fields are set one by one: much faster than nested keyword construction, which
+        # matters when a package serializes hundreds of tasks
+        metadata = tasks_pb2.TaskMetadata()
+        metadata.discoverable = self.cache
+        runtime = metadata.runtime
+        runtime.type = tasks_pb2.RuntimeMetadata.FLYTE_SDK
+        runtime.version = runtime_version
+        runtime.flavor = "python"
+        metadata.retries.retries = self.retries
+        metadata.discovery_version = self.cache_version
+        metadata.deprecated_error_message = self.deprecated
+        metadata.cache_serializable = self.cache_serialize
+        metadata.pod_template_name = self.pod_template_name or ""
+        metadata.cache_ignore_input_vars.extend(self.cache_ignore_input_vars)
+        metadata.generates_deck.value = self.generates_deck
+        metadata.is_eager = self.is_eager
+        if self.tags:
+            metadata.tags.update(self.tags)
+        k8s = metadata.metadata
+        k8s.SetInParent()
+        if self.labels:
+            k8s.labels.update(self.labels)
+        if self.annotations:
+            k8s.annotations.update(self.annotations)
         if self.interruptible is not None:
             metadata.interruptible = self.interruptible
         if self.timeout_delta:

@@ -248,18 +248,29 @@ class Hooks:
 
     def __init__(self, manager: PluginManager) -> None:
         self.manager = manager
+        self._generation = -1
+        self._impl_lists: dict[tuple[str, bool], list[Any]] = {}
 
     @property
     def _hook(self) -> Any:
         return self.manager.pm.hook
 
-    def _impls(self, name: str) -> list[Any]:
-        """Implementations in pluggy's call order (tryfirst first, builtins last)."""
+    def _impls(self, name: str, builtins: bool = True) -> list[Any]:
+        """Implementations in pluggy's call order (tryfirst first, builtins last).
 
-        def compute() -> list[Any]:
-            return list(reversed(getattr(self._hook, name).get_hookimpls()))
-
-        impls: list[Any] = self.manager.derived("impls:" + name, compute)
+        Looked up on every task call and serialization, so the lists are kept per plugin
+        generation; with ``builtins=False`` core's own implementations are left out.
+        """
+        if self._generation != self.manager.generation:
+            self._impl_lists = {}
+            self._generation = self.manager.generation
+        key = (name, builtins)
+        impls = self._impl_lists.get(key)
+        if impls is None:
+            impls = list(reversed(getattr(self._hook, name).get_hookimpls()))
+            if not builtins:
+                impls = [impl for impl in impls if not is_builtin(impl.plugin_name)]
+            self._impl_lists[key] = impls
         return impls
 
     def _each(self, name: str, **kwargs: Any) -> Iterator[Answer]:
@@ -272,9 +283,7 @@ class Hooks:
 
     def _first(self, name: str, *, builtins: bool = True, **kwargs: Any) -> Answer | None:
         """The first non-``None`` answer; with ``builtins=False`` core's own are not even asked."""
-        for impl in self._impls(name):
-            if not builtins and is_builtin(impl.plugin_name):
-                continue
+        for impl in self._impls(name, builtins):
             value = impl.function(*[kwargs[arg] for arg in impl.argnames])
             if value is not None:
                 return Answer(impl.plugin_name, value)
@@ -283,15 +292,18 @@ class Hooks:
     def _merged(self, name: str, **kwargs: Any) -> dict[str, Any]:
         merged: dict[str, Any] = {}
         owner: dict[str, str] = {}
-        for answer in self._each(name, **kwargs):
-            for key, value in dict(answer.value or {}).items():
+        for impl in self._impls(name):
+            value = impl.function(*[kwargs[arg] for arg in impl.argnames])
+            if not value:
+                continue
+            for key, item in dict(value).items():
                 if key in owner:
                     raise PluginError(
                         f"{name}: key {key!r} is set by both plugin {owner[key]!r} and "
-                        f"plugin {answer.plugin!r}"
+                        f"plugin {impl.plugin_name!r}"
                     )
-                owner[key] = answer.plugin
-                merged[key] = value
+                owner[key] = impl.plugin_name
+                merged[key] = item
         return merged
 
     def _registry(self, name: str, what: str) -> dict[Any, Any]:

@@ -186,19 +186,17 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
             "one of container, k8s_pod or sql: uninstall or disable one of the plugins "
             "(FEATHERKIT_DISABLE_PLUGINS) or configure the task for one of them"
         )
-    template = tasks_pb2.TaskTemplate(
-        id=identifier_pb2.Identifier(
-            resource_type=identifier_pb2.TASK,
-            project=settings.project,
-            domain=settings.domain,
-            name=task.name,
-            version=settings.version,
-        ),
-        type=task.task_type,
-        metadata=task.metadata.to_idl(__version__),
-        interface=_interface(task),
-        task_type_version=task.task_type_version,
-    )
+    template = tasks_pb2.TaskTemplate()
+    identifier = template.id
+    identifier.resource_type = identifier_pb2.TASK
+    identifier.project = settings.project
+    identifier.domain = settings.domain
+    identifier.name = task.name
+    identifier.version = settings.version
+    template.type = task.task_type
+    template.metadata.CopyFrom(task.metadata.to_idl(__version__))
+    template.interface.CopyFrom(_interface(task))
+    template.task_type_version = task.task_type_version
     custom = task.get_custom(settings)
     if custom:
         template.custom.CopyFrom(_struct(custom, task, "get_custom"))
