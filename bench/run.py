@@ -51,7 +51,9 @@ def child_env(sdk: str, scratch: Path) -> dict[str, str]:
     env["HOME"] = str(scratch / f"home-{sdk}")  # flytekit's local cache lives under ~/.flyte
     env["FEATHERKIT_CACHE_DIR"] = str(scratch / "featherkit-cache")
     env["FEATHERKIT_CACHE"] = "sqlite"
-    Path(env["HOME"]).mkdir(parents=True, exist_ok=True)
+    env["TMPDIR"] = str(scratch / "tmp")  # the workloads' temporary files go when the run ends
+    for directory in (env["HOME"], env["TMPDIR"]):
+        Path(directory).mkdir(parents=True, exist_ok=True)
     return env
 
 

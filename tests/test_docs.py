@@ -29,3 +29,18 @@ def test_hook_has_docstring(name):
 @pytest.mark.parametrize("name", HOOKS)
 def test_hook_in_plugin_docs(name):
     assert f"| `{name}(" in DOC
+
+
+def _table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("| ")]
+
+
+def test_readme_shows_the_last_benchmark_table():
+    """The README's benchmark table is the one `nox -s bench` last wrote, not a stale copy."""
+    root = Path(__file__).parent.parent
+    written = _table_rows((root / "docs" / "benchmarks.md").read_text())
+    readme = _table_rows((root / "README.md").read_text())
+    assert written
+    assert written[0] in readme
+    start = readme.index(written[0])
+    assert readme[start:start + len(written)] == written
