@@ -75,3 +75,21 @@ def test_summary_is_the_first_line_like_flytekit():
     doc = parse_docstring("Summarize numbers\nover two lines.\n\nLonger text.\n\n:param a: x")
     assert doc.short_description == "Summarize numbers"
     assert doc.long_description == "over two lines.\n\nLonger text."
+
+
+def test_google_sections_we_do_not_read_end_the_parameters():
+    doc = parse_docstring(
+        """Train.
+
+        Args:
+            epochs: how many passes
+        Note:
+            Slow on CPU.
+        Returns:
+            the model
+        Example:
+            train(3)
+        """
+    )
+    assert doc.params == {"epochs": "how many passes"}
+    assert doc.returns == "the model"

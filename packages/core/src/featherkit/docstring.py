@@ -19,6 +19,8 @@ _REST_OTHER = re.compile(r"^:\w+[^:]*:")
 _GOOGLE_SECTION = re.compile(
     r"^(Args|Arguments|Parameters|Params|Returns|Return|Yields|Raises)\s*:\s*$"
 )
+#: any other unindented "Title:" line (Note:, Example:, ...) starts a section we do not read
+_GOOGLE_OTHER_SECTION = re.compile(r"^[A-Z]\w*(?: \w+)?\s*:\s*$")
 _GOOGLE_ITEM = re.compile(r"^(\*{0,2}\w+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
 _NUMPY_UNDERLINE = re.compile(r"^-{3,}\s*$")
 
@@ -110,6 +112,9 @@ def _parse_google(lines: list[str], doc: Docstring) -> None:
         if (match := _GOOGLE_SECTION.match(stripped)) and raw == raw.lstrip():
             section = match.group(1).lower()
             item, indent = None, None
+            continue
+        if _GOOGLE_OTHER_SECTION.match(raw):
+            section, item, indent = "", None, None
             continue
         level = len(raw) - len(raw.lstrip())
         if section in ("args", "arguments", "parameters", "params"):
