@@ -89,9 +89,10 @@ def main(argv: list[str] | None = None) -> Any:
         exc.show()
         raise SystemExit(2) from None
     except USER_ERRORS as exc:
+        # these messages say what is wrong and what was expected: no traceback, no hint
         if verbose:
             traceback.print_exc()
-        fail(str(exc), "add --verbose for the traceback" if not verbose else None)
+        fail(str(exc))
     except SystemExit:
         raise
     except Exception as exc:
