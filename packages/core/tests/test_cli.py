@@ -40,7 +40,7 @@ def test_run_json_and_structured_inputs():
     ("args", "expected"),
     [
         (["run", "nope.py", "summarize"], "no such file: nope.py"),
-        (["run", FIXTURE, "missing"], "has no task 'missing'; tasks found: describe, fails"),
+        (["run", FIXTURE, "missing"], "no task 'missing'; tasks found: describe, fails, labelled"),
         (["run", FIXTURE, "summarize", "--xs", "[1,"], "input --xs: expected JSON"),
         (["run", FIXTURE, "summarize", "--ys", "[1]"], "has no input 'ys'; inputs: --xs, --label"),
         (["run", FIXTURE, "summarize"], "missing input 'xs'"),
@@ -74,3 +74,30 @@ def test_plugins_lists_builtins():
     assert "featherkit.builtin.container" in names
     text = featherkit("plugins").stdout
     assert "featherkit.builtin.types" in text and "hooks: register_type_transformers" in text
+
+
+def test_inputs_named_like_run_options_go_after_double_dash():
+    result = featherkit("run", FIXTURE, "labelled", "--json", "--", "--json", "hi", "--cache", "3")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == "hi-3"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--json", "hi"],                   # the value is left over as a stray argument
+        ["--json"],                         # the required input is missing
+        ["--cache", "3", "--", "--json", "hi"],
+    ],
+)
+def test_input_taken_by_a_run_option_says_to_use_double_dash(args):
+    result = featherkit("run", FIXTURE, "labelled", *args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    [line] = result.stderr.splitlines()
+    assert "has an input" in line and "featherkit run FILE TASK --" in line
+
+
+def test_run_option_with_a_defaulted_input_of_its_name_keeps_the_default():
+    result = featherkit("run", FIXTURE, "labelled", "--no-cache", "--", "--json", "hi")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "'hi-1'"

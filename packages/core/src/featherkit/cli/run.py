@@ -41,6 +41,30 @@ def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
     return values
 
 
+#: inputs that click would take as run's own options when written after TASK
+_RUN_OPTION_INPUTS = {
+    "json": "as_json", "cache": "use_cache", "no_cache": "use_cache",
+    "overwrite_cache": "overwrite_cache", "cache_backend": "cache_backend",
+}
+
+
+def _option_clash(task: Any, args: list[str], options: dict[str, Any]) -> tuple[str, str] | None:
+    """An input named like one of run's options that may have gone to the option: its name and
+    what to do. Click takes ``--json`` after TASK as run's own flag; the task's input of that
+    name is then missing, and its value is left over as a stray argument.
+    """
+    given = {arg[2:].partition("=")[0].replace("-", "_") for arg in args if arg.startswith("--")}
+    for name, option in _RUN_OPTION_INPUTS.items():
+        if name in task.python_interface.inputs and name not in given and options[option]:
+            flag = "--" + name.replace("_", "-")
+            return name, (
+                f"task {task.name!r} has an input {name!r}, but {flag} after TASK is an option "
+                f"of featherkit run; pass the task's inputs after '--': "
+                f"featherkit run FILE TASK -- {flag} VALUE"
+            )
+    return None
+
+
 def _jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
@@ -82,12 +106,30 @@ def run(
     overwrite_cache: bool,
     cache_backend: str | None,
 ) -> None:
-    """Run TASK from FILE locally; inputs as --name value (JSON for lists, dicts, dataclasses)."""
+    """Run TASK from FILE locally; inputs as --name value (JSON for lists, dicts, dataclasses).
+
+    Inputs named like an option of this command (json, cache, ...) go after '--':
+    featherkit run FILE TASK -- --json VALUE.
+    """
     from featherkit.cache import cache_options
     from featherkit.loader import find_task
 
     task = find_task(file, task_name)
-    inputs = _parse_inputs(task, list(ctx.args))
+    args = list(ctx.args)
+    clash = _option_clash(
+        task,
+        args,
+        {"as_json": as_json, "use_cache": use_cache is not None,
+         "overwrite_cache": overwrite_cache, "cache_backend": cache_backend},
+    )
+    try:
+        inputs = _parse_inputs(task, args)
+    except FeatherkitUserError:
+        if clash:
+            raise FeatherkitUserError(clash[1]) from None
+        raise
+    if clash and clash[0] in task.python_interface.required_inputs:
+        raise FeatherkitUserError(clash[1])
     with cache_options(
         enabled=use_cache, overwrite=overwrite_cache or None, backend=cache_backend
     ):
