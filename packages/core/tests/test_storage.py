@@ -166,3 +166,21 @@ def test_two_plugins_claiming_one_scheme_is_an_error() -> None:
         _plugin(mem=_Memory("b")), name="b"
     ), pytest.raises(PluginError, match=r"'mem'.*both"):
         storage.storage_for("mem://x")
+
+
+def test_memory_storage_serves_its_scheme_while_registered(tmp_path: Path) -> None:
+    from featherkit.testing import MemoryStorage
+
+    store = MemoryStorage("memtest")
+    with registered(store):
+        storage.write_bytes("memtest://bucket/a.pb", b"abc")
+        assert storage.exists("memtest://bucket/a.pb")
+        assert storage.read_bytes("memtest://bucket/a.pb") == b"abc"
+        storage.storage_for("memtest://x").download("memtest://bucket/a.pb", str(tmp_path / "a"))
+        assert (tmp_path / "a").read_bytes() == b"abc"
+        assert store.downloads == ["memtest://bucket/a.pb"]
+        with pytest.raises(FileNotFoundError):
+            storage.read_bytes("memtest://bucket/missing")
+    assert store.objects == {"memtest://bucket/a.pb": b"abc"}
+    with pytest.raises(FeatherkitUserError, match="memtest"):
+        storage.read_bytes("memtest://bucket/a.pb")

@@ -18,7 +18,7 @@ import pytest
 from featherkit_sql import SQLExecutionError, SQLite3Config, SQLite3Task, SQLResultError
 
 from featherkit import TaskMetadata, kwtypes
-from featherkit.testing import registered
+from featherkit.testing import MemoryStorage, registered
 
 
 @dataclass
@@ -261,52 +261,12 @@ def test_not_an_archive_is_refused(shop_db):
         top(shop_db, compressed=True)(min_total=1.0, n=1)
 
 
-class MemoryStorage:
-    """A storage plugin for the ``mem://`` scheme, registered for one test."""
-
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-        self.downloads: list[str] = []
-
-    def read_bytes(self, uri: str) -> bytes:
-        try:
-            return self.objects[uri]
-        except KeyError:
-            raise FileNotFoundError(uri) from None
-
-    def write_bytes(self, uri: str, data: bytes) -> None:
-        self.objects[uri] = data
-
-    def exists(self, uri: str) -> bool:
-        return uri in self.objects
-
-    def download(self, uri: str, local_path: str) -> None:
-        self.downloads.append(uri)
-        with open(local_path, "wb") as fh:
-            fh.write(self.read_bytes(uri))
-
-    def upload(self, local_path: str, uri: str) -> None:
-        with open(local_path, "rb") as fh:
-            self.objects[uri] = fh.read()
-
-
-class MemoryStoragePlugin:
-    def __init__(self, storage: MemoryStorage) -> None:
-        self.storage = storage
-
-    from featherkit import hookimpl
-
-    @hookimpl
-    def register_storage(self, register):
-        register("mem", self.storage)
-
-
 @pytest.mark.parametrize("kind", [None, "tar.gz"])
 def test_database_read_through_storage(shop_db, kind):
     storage = MemoryStorage()
     uri = "mem://bucket/shop.db" + (f".{kind}" if kind else "")
     storage.objects[uri] = _archives(shop_db)[kind] if kind else shop_db.read_bytes()
-    with registered(MemoryStoragePlugin(storage)):
+    with registered(storage):
         task = top(Path("unused"), compressed=bool(kind))
         task.task_config = SQLite3Config(uri=uri, compressed=bool(kind))
         assert task(min_total=30.0, n=1) == [Order("cy", 40.25)]
@@ -315,7 +275,7 @@ def test_database_read_through_storage(shop_db, kind):
 
 def test_unreadable_storage_uri_is_a_clear_error():
     storage = MemoryStorage()
-    with registered(MemoryStoragePlugin(storage)):
+    with registered(storage):
         task = SQLite3Task("t", "SELECT 1", task_config=SQLite3Config(uri="mem://b/none.db"))
         with pytest.raises(SQLExecutionError, match=r"cannot read database 'mem://b/none.db'"):
             task()

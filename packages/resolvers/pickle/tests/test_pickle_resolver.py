@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,10 @@ import pytest
 from featherkit_resolver_pickle import LOCATION, PREFIX_SETTING, PickleResolver, pickle_resolver
 from featherkit_resolver_pickle.resolver import MAGIC
 
-from featherkit import hookimpl
 from featherkit.function_task import task
 from featherkit.resolvers import ResolverError, default_resolver, find_resolver, resolver_for
 from featherkit.serialization import SerializationSettings, serialize
-from featherkit.testing import registered
+from featherkit.testing import MemoryStorage, registered
 from featherkit.testing.resolvers import MissingCase, ResolverCase, TaskResolverSuite
 
 SETTINGS = SerializationSettings(image="ghcr.io/featherkit/notebook:1", version="v1")
@@ -260,35 +258,6 @@ def test_unpickling_failure_is_explained(tmp_path: Path) -> None:
     expected = r"cannot unpickle task 't'.*ModuleNotFoundError.*fk_no_module"
     with pytest.raises(ResolverError, match=expected):
         pickle_resolver.load_task(_write(tmp_path / "x.pkl", MAGIC + header + b"\n" + body))
-
-
-class MemoryStorage:
-    """An object store stand-in: ``mem://`` URIs in a dict."""
-
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-
-    def read_bytes(self, uri: str) -> bytes:
-        try:
-            return self.objects[uri]
-        except KeyError:
-            raise FileNotFoundError(uri) from None
-
-    def write_bytes(self, uri: str, data: bytes) -> None:
-        self.objects[uri] = data
-
-    def exists(self, uri: str) -> bool:
-        return uri in self.objects
-
-    def download(self, uri: str, local_path: str) -> None:
-        Path(local_path).write_bytes(self.read_bytes(uri))
-
-    def upload(self, local_path: str, uri: str) -> None:
-        self.write_bytes(uri, Path(local_path).read_bytes())
-
-    @hookimpl
-    def register_storage(self, register: Callable[[str, Any], None]) -> None:
-        register("mem", self)
 
 
 def test_pickles_go_through_storage() -> None:

@@ -18,7 +18,7 @@ from featherkit.function_task import task
 from featherkit.resolvers import ResolverError, find_resolver, resolver_for
 from featherkit.serialization import SerializationSettings, serialize
 from featherkit.template import TemplateTask
-from featherkit.testing import registered
+from featherkit.testing import MemoryStorage, registered
 from featherkit.testing.resolvers import MissingCase, ResolverCase, TaskResolverSuite
 
 SETTINGS = SerializationSettings(image="ghcr.io/featherkit/sql:1", version="v1")
@@ -169,35 +169,6 @@ def test_two_plugins_claiming_one_executor_are_named() -> None:
     rival = _Factories({plugin.EXECUTOR: plugin.ArithmeticExecutor})
     with registered(rival, name="rival"), pytest.raises(PluginError, match="rival"):
         hooks().template_executors()
-
-
-class MemoryStorage:
-    """An object store stand-in: ``mem://`` URIs in a dict."""
-
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-
-    def read_bytes(self, uri: str) -> bytes:
-        try:
-            return self.objects[uri]
-        except KeyError:
-            raise FileNotFoundError(uri) from None
-
-    def write_bytes(self, uri: str, data: bytes) -> None:
-        self.objects[uri] = data
-
-    def exists(self, uri: str) -> bool:
-        return uri in self.objects
-
-    def download(self, uri: str, local_path: str) -> None:
-        Path(local_path).write_bytes(self.read_bytes(uri))
-
-    def upload(self, local_path: str, uri: str) -> None:
-        self.write_bytes(uri, Path(local_path).read_bytes())
-
-    @hookimpl
-    def register_storage(self, register: Callable[[str, Any], None]) -> None:
-        register("mem", self)
 
 
 def test_template_read_through_storage() -> None:
