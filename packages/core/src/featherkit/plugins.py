@@ -18,7 +18,7 @@ import importlib.metadata
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -95,7 +95,7 @@ class PluginManager:
         self.pm.add_hookspecs(hookspecs)
         self.generation = 0
         self.report = _LoadReport()
-        self._derived: dict[str, tuple[int, Any]] = {}
+        self._derived: dict[Hashable, tuple[int, Any]] = {}
         self.facade: Hooks | None = None
 
     # -- loading ---------------------------------------------------------------------------
@@ -178,7 +178,7 @@ class PluginManager:
         self.report.infos.pop(name, None)
         self.generation += 1
 
-    def derived(self, key: str, compute: Callable[[], Any]) -> Any:
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Compute a registry from the hooks once per plugin generation."""
         cached = self._derived.get(key)
         if cached is not None and cached[0] == self.generation:
@@ -248,29 +248,22 @@ class Hooks:
 
     def __init__(self, manager: PluginManager) -> None:
         self.manager = manager
-        self._generation = -1
-        self._impl_lists: dict[tuple[str, bool], list[Any]] = {}
 
     @property
     def _hook(self) -> Any:
         return self.manager.pm.hook
 
     def _impls(self, name: str, builtins: bool = True) -> list[Any]:
-        """Implementations in pluggy's call order (tryfirst first, builtins last).
+        """Implementations in pluggy's call order (tryfirst first, builtins last); with
+        ``builtins=False`` core's own implementations are left out."""
 
-        Looked up on every task call and serialization, so the lists are kept per plugin
-        generation; with ``builtins=False`` core's own implementations are left out.
-        """
-        if self._generation != self.manager.generation:
-            self._impl_lists = {}
-            self._generation = self.manager.generation
-        key = (name, builtins)
-        impls = self._impl_lists.get(key)
-        if impls is None:
+        def compute() -> list[Any]:
             impls = list(reversed(getattr(self._hook, name).get_hookimpls()))
-            if not builtins:
-                impls = [impl for impl in impls if not is_builtin(impl.plugin_name)]
-            self._impl_lists[key] = impls
+            if builtins:
+                return impls
+            return [impl for impl in impls if not is_builtin(impl.plugin_name)]
+
+        impls: list[Any] = self.manager.derived((name, builtins), compute)
         return impls
 
     def _each(self, name: str, **kwargs: Any) -> Iterator[Answer]:
