@@ -41,27 +41,25 @@ def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
     return values
 
 
-#: inputs that click would take as run's own options when written after TASK
-_RUN_OPTION_INPUTS = {
-    "json": "as_json", "cache": "use_cache", "no_cache": "use_cache",
-    "overwrite_cache": "overwrite_cache", "cache_backend": "cache_backend",
-}
-
-
-def _option_clash(task: Any, args: list[str], options: dict[str, Any]) -> tuple[str, str] | None:
+def _option_clash(task: Any, ctx: click.Context) -> tuple[str, str] | None:
     """An input named like one of run's options that may have gone to the option: its name and
     what to do. Click takes ``--json`` after TASK as run's own flag; the task's input of that
     name is then missing, and its value is left over as a stray argument.
     """
-    given = {arg[2:].partition("=")[0].replace("-", "_") for arg in args if arg.startswith("--")}
-    for name, option in _RUN_OPTION_INPUTS.items():
-        if name in task.python_interface.inputs and name not in given and options[option]:
-            flag = "--" + name.replace("_", "-")
-            return name, (
-                f"task {task.name!r} has an input {name!r}, but {flag} after TASK is an option "
-                f"of featherkit run; pass the task's inputs after '--': "
-                f"featherkit run FILE TASK -- {flag} VALUE"
-            )
+    from click.core import ParameterSource
+
+    given = {a[2:].partition("=")[0].replace("-", "_") for a in ctx.args if a.startswith("--")}
+    for param in ctx.command.params:
+        if ctx.get_parameter_source(param.name or "") is not ParameterSource.COMMANDLINE:
+            continue
+        for flag in (*param.opts, *param.secondary_opts):
+            name = flag.lstrip("-").replace("-", "_")
+            if name in task.python_interface.inputs and name not in given:
+                return name, (
+                    f"task {task.name!r} has an input {name!r}, but {flag} after TASK is an "
+                    f"option of featherkit run; pass the task's inputs after '--': "
+                    f"featherkit run FILE TASK -- {flag} VALUE"
+                )
     return None
 
 
@@ -115,15 +113,9 @@ def run(
     from featherkit.loader import find_task
 
     task = find_task(file, task_name)
-    args = list(ctx.args)
-    clash = _option_clash(
-        task,
-        args,
-        {"as_json": as_json, "use_cache": use_cache is not None,
-         "overwrite_cache": overwrite_cache, "cache_backend": cache_backend},
-    )
+    clash = _option_clash(task, ctx)
     try:
-        inputs = _parse_inputs(task, args)
+        inputs = _parse_inputs(task, list(ctx.args))
     except FeatherkitUserError:
         if clash:
             raise FeatherkitUserError(clash[1]) from None
