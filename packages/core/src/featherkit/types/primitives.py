@@ -16,7 +16,7 @@ featherkit refuses it rather than lose data silently.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from featherkit.types._common import (
     BuiltinTransformer,
@@ -38,9 +38,16 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 class SimpleTransformer(BuiltinTransformer[Any]):
-    """A transformer whose literal type is one ``SimpleType``."""
+    """A transformer whose literal type is one ``SimpleType``; each subclass names the plain
+    function that writes its values as ``write`` (one function, whatever the python type)."""
 
     simple: int = SimpleType.NONE
+    write: ClassVar[staticmethod[[Any, literals_pb2.Literal], None]]
+
+    def compile_writer(
+        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
+    ) -> Writer:
+        return self.write
 
     def __init__(self) -> None:
         super().__init__()
@@ -58,15 +65,21 @@ class SimpleTransformer(BuiltinTransformer[Any]):
         return self._codec.decoder(self.python_type)(unpack(payload))
 
 
+def write_int(value: Any, out: literals_pb2.Literal) -> None:
+    if type(value) is not int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise mismatch("int", value)
+        value = int(value)
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise mismatch("int within the 64-bit range of a Flyte integer", value)
+    out.scalar.primitive.integer = value
+
+
 class IntTransformer(SimpleTransformer):
     name = "int"
     python_type = int
     simple = SimpleType.INTEGER
-
-    def compile_writer(
-        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
-    ) -> Writer:
-        return write_int
+    write = staticmethod(write_int)
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
         from_msgpack = self._from_msgpack
@@ -90,25 +103,19 @@ class IntTransformer(SimpleTransformer):
         return read
 
 
-def write_int(value: Any, out: literals_pb2.Literal) -> None:
-    if type(value) is not int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise mismatch("int", value)
-        value = int(value)
-    if not _INT64_MIN <= value <= _INT64_MAX:
-        raise mismatch("int within the 64-bit range of a Flyte integer", value)
-    out.scalar.primitive.integer = value
+def write_float(value: Any, out: literals_pb2.Literal) -> None:
+    if type(value) is not float:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise mismatch("float", value)
+        value = float(value)
+    out.scalar.primitive.float_value = value
 
 
 class FloatTransformer(SimpleTransformer):
     name = "float"
     python_type = float
     simple = SimpleType.FLOAT
-
-    def compile_writer(
-        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
-    ) -> Writer:
-        return write_float
+    write = staticmethod(write_float)
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
         from_msgpack = self._from_msgpack
@@ -125,23 +132,19 @@ class FloatTransformer(SimpleTransformer):
         return read
 
 
-def write_float(value: Any, out: literals_pb2.Literal) -> None:
-    if type(value) is not float:
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise mismatch("float", value)
-        value = float(value)
-    out.scalar.primitive.float_value = value
+def write_str(value: Any, out: literals_pb2.Literal) -> None:
+    if type(value) is not str:
+        if not isinstance(value, str):
+            raise mismatch("str", value)
+        value = str.__str__(value)
+    out.scalar.primitive.string_value = value
 
 
 class StrTransformer(SimpleTransformer):
     name = "str"
     python_type = str
     simple = SimpleType.STRING
-
-    def compile_writer(
-        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
-    ) -> Writer:
-        return write_str
+    write = staticmethod(write_str)
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
         from_msgpack = self._from_msgpack
@@ -155,23 +158,17 @@ class StrTransformer(SimpleTransformer):
         return read
 
 
-def write_str(value: Any, out: literals_pb2.Literal) -> None:
-    if type(value) is not str:
-        if not isinstance(value, str):
-            raise mismatch("str", value)
-        value = str.__str__(value)
-    out.scalar.primitive.string_value = value
+def write_bool(value: Any, out: literals_pb2.Literal) -> None:
+    if value is not True and value is not False:
+        raise mismatch("bool", value)
+    out.scalar.primitive.boolean = value
 
 
 class BoolTransformer(SimpleTransformer):
     name = "bool"
     python_type = bool
     simple = SimpleType.BOOLEAN
-
-    def compile_writer(
-        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
-    ) -> Writer:
-        return write_bool
+    write = staticmethod(write_bool)
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
         from_msgpack = self._from_msgpack
@@ -185,10 +182,10 @@ class BoolTransformer(SimpleTransformer):
         return read
 
 
-def write_bool(value: Any, out: literals_pb2.Literal) -> None:
-    if value is not True and value is not False:
-        raise mismatch("bool", value)
-    out.scalar.primitive.boolean = value
+def write_none(value: Any, out: literals_pb2.Literal) -> None:
+    if value is not None:
+        raise mismatch("None", value)
+    out.scalar.none_type.SetInParent()
 
 
 class NoneTransformer(SimpleTransformer):
@@ -197,11 +194,7 @@ class NoneTransformer(SimpleTransformer):
     name = "none"
     python_type = _NoneType
     simple = SimpleType.NONE
-
-    def compile_writer(
-        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
-    ) -> Writer:
-        return write_none
+    write = staticmethod(write_none)
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
         from_msgpack = self._from_msgpack
@@ -214,7 +207,3 @@ class NoneTransformer(SimpleTransformer):
         return read
 
 
-def write_none(value: Any, out: literals_pb2.Literal) -> None:
-    if value is not None:
-        raise mismatch("None", value)
-    out.scalar.none_type.SetInParent()

@@ -19,7 +19,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from featherkit.types._common import SimpleType, read_other
-from featherkit.types.base import Reader, Writer
+from featherkit.types.base import Reader
 from featherkit.types.errors import mismatch
 from featherkit.types.primitives import SimpleTransformer
 
@@ -40,15 +40,20 @@ def _micros(nanos: int) -> int:
     return nanos // 1000 if nanos >= 0 else -((-nanos) // 1000)
 
 
+def write_datetime(value: Any, out: literals_pb2.Literal) -> None:
+    if not isinstance(value, datetime.datetime):
+        raise mismatch("datetime", value)
+    delta = value - (_EPOCH_NAIVE if value.utcoffset() is None else _EPOCH_UTC)
+    stamp = out.scalar.primitive.datetime
+    stamp.seconds = delta.days * 86400 + delta.seconds
+    stamp.nanos = delta.microseconds * 1000
+
+
 class DatetimeTransformer(SimpleTransformer):
     name = "datetime"
     python_type = datetime.datetime
     simple = SimpleType.DATETIME
-
-    def compile_writer(
-        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
-    ) -> Writer:
-        return write_datetime
+    write = staticmethod(write_datetime)
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
         from_msgpack = self._from_msgpack
@@ -65,27 +70,20 @@ class DatetimeTransformer(SimpleTransformer):
         return read
 
 
-def write_datetime(value: Any, out: literals_pb2.Literal) -> None:
-    if not isinstance(value, datetime.datetime):
-        raise mismatch("datetime", value)
-    delta = value - (_EPOCH_NAIVE if value.utcoffset() is None else _EPOCH_UTC)
-    stamp = out.scalar.primitive.datetime
-    stamp.seconds = delta.days * 86400 + delta.seconds
-    stamp.nanos = delta.microseconds * 1000
+def write_date(value: Any, out: literals_pb2.Literal) -> None:
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        raise mismatch("date", value)
+    out.scalar.primitive.datetime.seconds = (value.toordinal() - _EPOCH_ORDINAL) * 86400
 
 
 class DateTransformer(SimpleTransformer):
     name = "date"
     python_type = datetime.date
     simple = SimpleType.DATETIME
+    write = staticmethod(write_date)
 
     def guess_with(self, literal_type: types_pb2.LiteralType, engine: TypeEngine) -> Any | None:
         return None  # DATETIME guesses as datetime, which carries more
-
-    def compile_writer(
-        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
-    ) -> Writer:
-        return write_date
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
         from_msgpack = self._from_msgpack
@@ -103,21 +101,24 @@ class DateTransformer(SimpleTransformer):
         return read
 
 
-def write_date(value: Any, out: literals_pb2.Literal) -> None:
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise mismatch("date", value)
-    out.scalar.primitive.datetime.seconds = (value.toordinal() - _EPOCH_ORDINAL) * 86400
+def write_timedelta(value: Any, out: literals_pb2.Literal) -> None:
+    if not isinstance(value, datetime.timedelta):
+        raise mismatch("timedelta", value)
+    seconds = value.days * 86400 + value.seconds
+    nanos = value.microseconds * 1000
+    if seconds < 0 and nanos > 0:
+        seconds += 1
+        nanos -= _NANOS_PER_SECOND
+    duration = out.scalar.primitive.duration
+    duration.seconds = seconds
+    duration.nanos = nanos
 
 
 class TimedeltaTransformer(SimpleTransformer):
     name = "timedelta"
     python_type = datetime.timedelta
     simple = SimpleType.DURATION
-
-    def compile_writer(
-        self, python_type: Any, literal_type: types_pb2.LiteralType, engine: TypeEngine
-    ) -> Writer:
-        return write_timedelta
+    write = staticmethod(write_timedelta)
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
         from_msgpack = self._from_msgpack
@@ -134,14 +135,3 @@ class TimedeltaTransformer(SimpleTransformer):
         return read
 
 
-def write_timedelta(value: Any, out: literals_pb2.Literal) -> None:
-    if not isinstance(value, datetime.timedelta):
-        raise mismatch("timedelta", value)
-    seconds = value.days * 86400 + value.seconds
-    nanos = value.microseconds * 1000
-    if seconds < 0 and nanos > 0:
-        seconds += 1
-        nanos -= _NANOS_PER_SECOND
-    duration = out.scalar.primitive.duration
-    duration.seconds = seconds
-    duration.nanos = nanos
