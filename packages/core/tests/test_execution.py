@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Iterator
 from typing import NamedTuple, Optional
 
 import pytest
@@ -277,3 +278,32 @@ def test_task_decorator_survives_importing_every_core_module():
     from featherkit import task as exported
 
     assert exported is decorator
+
+
+def test_iterator_output_and_input_as_in_flytekit():
+    from featherkit import task
+    from featherkit.type_registry import type_engine
+
+    @task
+    def gen(n: int) -> Iterator[int]:
+        yield from range(n)
+
+    @task
+    def total(xs: Iterator[int]) -> int:
+        return sum(xs)
+
+    out = gen(n=4)
+    assert not isinstance(out, list)
+    assert list(out) == [0, 1, 2, 3]
+    assert total(xs=iter([1, 2, 3])) == 6
+    # the literal type is flytekit's: a collection of the item type
+    literal_type = type_engine().to_literal_type(Iterator[int])
+    assert literal_type.WhichOneof("type") == "collection_type"
+    assert type_engine().get_transformer(Iterator[int]).name == "Typed Iterator"
+    with pytest.raises(ValueError, match="output 'o0'"):
+
+        @task
+        def bad() -> Iterator[int]:
+            return 3  # type: ignore[return-value]
+
+        bad()

@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "PythonTask": "featherkit.base_task",
     "TaskResolver": "featherkit.base_task",
     "PythonFunctionTask": "featherkit.function_task",
+    "PythonInstanceTask": "featherkit.function_task",
     "TemplateTask": "featherkit.template",
     "Interface": "featherkit.interface",
     "TaskMetadata": "featherkit.metadata",
@@ -78,7 +79,7 @@ if TYPE_CHECKING:
     from featherkit.container import python_container
     from featherkit.context import ExecutionParameters, current_context
     from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
-    from featherkit.function_task import PythonFunctionTask
+    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
     from featherkit.hookspecs import hookimpl, hookspec
     from featherkit.interface import Interface
     from featherkit.metadata import TaskMetadata
