@@ -437,3 +437,24 @@ def test_kill_after_the_data_is_written_but_before_the_rename(tmp_path: Path) ->
     assert not (out / "outputs.pb").exists()
     leftovers = list(out.iterdir())
     assert [p.name.startswith(".outputs.pb.") for p in leftovers] == [True]
+
+
+def test_checkpoint_is_read_from_the_previous_attempt(tmp_path: Path) -> None:
+    first_cp, second_cp = tmp_path / "cp1", tmp_path / "cp2"
+    run = run_in_pod(
+        ep_tasks.resumable, tmp_path / "a1", {"steps": 2},
+        values={"checkpointOutputPrefix": str(first_cp), "prevCheckpointPrefix": ""},
+    )
+    assert run.returncode == 0, run.stderr
+    error = run.error()
+    assert error is not None and error.kind == RECOVERABLE
+    assert error.code == "USER:RecoverableError"
+    # flytekit's SyncCheckpoint.write stores the bytes as <prefix>/_dst_cp
+    assert (first_cp / "_dst_cp").read_bytes() == b"1"
+    run = run_in_pod(
+        ep_tasks.resumable, tmp_path / "a2", {"steps": 2},
+        values={"checkpointOutputPrefix": str(second_cp), "prevCheckpointPrefix": str(first_cp)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.outputs() == 2
+    assert (second_cp / "_dst_cp").read_bytes() == b"2"

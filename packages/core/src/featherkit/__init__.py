@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "kwtypes": "featherkit.interface",
     "IgnoreOutputs": "featherkit.errors",
     "RecoverableError": "featherkit.errors",
+    "FlyteRecoverableException": "featherkit.errors",
     "current_context": "featherkit.context",
     "ExecutionParameters": "featherkit.context",
     "hookimpl": "featherkit.hookspecs",
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     from featherkit.base_task import PythonTask, Task, TaskResolver
     from featherkit.context import ExecutionParameters, current_context
     from featherkit.docs import Documentation
-    from featherkit.errors import IgnoreOutputs, RecoverableError
+    from featherkit.errors import FlyteRecoverableException, IgnoreOutputs, RecoverableError
     from featherkit.function_task import PythonFunctionTask, PythonInstanceTask, task
     from featherkit.hookspecs import hookimpl
     from featherkit.interface import Interface, kwtypes

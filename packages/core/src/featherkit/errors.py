@@ -15,6 +15,10 @@ class RecoverableError(Exception):
     """A user error worth retrying: the backend marks it RECOVERABLE and retries the task."""
 
 
+#: flytekit's name for :class:`RecoverableError` (the same class)
+FlyteRecoverableException = RecoverableError
+
+
 class FeatherkitUserError(Exception):
     """An error in how featherkit was used (bad definition, bad settings); not a crash."""
 
