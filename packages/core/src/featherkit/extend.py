@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "TypeTransformer": "featherkit.types",
     "TypeEngine": "featherkit.types",
     "TypeTransformerError": "featherkit.types",
+    "FlytekitTypeTransformer": "featherkit.types.adapter",
     "type_engine": "featherkit.type_registry",
     # serialization and containers
     "SerializationSettings": "featherkit.serialization",
@@ -97,3 +98,4 @@ if TYPE_CHECKING:
     from featherkit.template import TemplateTask
     from featherkit.type_registry import type_engine
     from featherkit.types import TypeEngine, TypeTransformer, TypeTransformerError
+    from featherkit.types.adapter import FlytekitTypeTransformer
