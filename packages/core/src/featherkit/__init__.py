@@ -48,7 +48,9 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'featherkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    # ``workflow`` is a package that is also the decorator (featherkit/workflow/__init__.py)
+    value = imported if module == f"featherkit.{name}" else getattr(imported, name)
     globals()[name] = value
     return value
 
