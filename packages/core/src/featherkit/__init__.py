@@ -32,6 +32,13 @@ _EXPORTS: dict[str, str] = {
     "serialize": "featherkit.serialization",
     "TypeTransformer": "featherkit.types",
     "TypeEngine": "featherkit.types",
+    "workflow": "featherkit.workflow",
+    "Workflow": "featherkit.workflow",
+    "WorkflowFailurePolicy": "featherkit.workflow",
+    "LaunchPlan": "featherkit.workflow",
+    "CronSchedule": "featherkit.workflow",
+    "FixedRate": "featherkit.workflow",
+    "WorkflowExecutionError": "featherkit.workflow.runner",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -63,3 +70,12 @@ if TYPE_CHECKING:
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.types import TypeEngine, TypeTransformer
+    from featherkit.workflow import (
+        CronSchedule,
+        FixedRate,
+        LaunchPlan,
+        Workflow,
+        WorkflowFailurePolicy,
+        workflow,
+    )
+    from featherkit.workflow.runner import WorkflowExecutionError

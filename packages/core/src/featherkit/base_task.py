@@ -403,6 +403,9 @@ class Task:
         return _Lazy.load().local.run(self, kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        compiling = context.compiling.get()
+        if compiling is not None:  # inside a workflow body: record a node
+            return compiling.call(self, args, kwargs)
         if args:
             raise TaskInputError(
                 f"task {self.name!r} takes keyword arguments only "

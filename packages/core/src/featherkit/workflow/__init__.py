@@ -1,0 +1,43 @@
+"""Workflows and launch plans: compile once when decorated, run the graph locally, serialize.
+
+Modules: :mod:`~featherkit.workflow.promise` (promises and bindings),
+:mod:`~featherkit.workflow.node` (nodes and node kinds), :mod:`~featherkit.workflow.compiler`,
+:mod:`~featherkit.workflow.workflow` (``@workflow``, ``Workflow``),
+:mod:`~featherkit.workflow.launch_plan`, :mod:`~featherkit.workflow.runner` (local run),
+:mod:`~featherkit.workflow.serialize` (wire form) and :mod:`~featherkit.workflow.plan` (cache
+plan).
+"""
+
+from __future__ import annotations
+
+from featherkit.workflow.launch_plan import CronSchedule, FixedRate, LaunchPlan, LaunchPlanError
+from featherkit.workflow.node import Node, NodeKind, NodeMetadata, register_node_kind
+from featherkit.workflow.promise import Promise, VoidPromise, WorkflowCompileError
+from featherkit.workflow.workflow import (
+    ImperativeWorkflow,
+    PythonFunctionWorkflow,
+    Workflow,
+    WorkflowBase,
+    WorkflowFailurePolicy,
+    workflow,
+)
+
+__all__ = [
+    "CronSchedule",
+    "FixedRate",
+    "ImperativeWorkflow",
+    "LaunchPlan",
+    "LaunchPlanError",
+    "Node",
+    "NodeKind",
+    "NodeMetadata",
+    "Promise",
+    "PythonFunctionWorkflow",
+    "VoidPromise",
+    "Workflow",
+    "WorkflowBase",
+    "WorkflowCompileError",
+    "WorkflowFailurePolicy",
+    "register_node_kind",
+    "workflow",
+]
