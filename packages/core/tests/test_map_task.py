@@ -19,14 +19,9 @@ import ctl_tasks  # noqa: E402
 
 from featherkit import task  # noqa: E402
 from featherkit.errors import TaskInputError  # noqa: E402
+from featherkit.map_resolver import ArrayElement, MapTaskResolver, array_index  # noqa: E402
 from featherkit.testing.pod import run_in_pod  # noqa: E402
-from featherkit.workflow.map_task import (  # noqa: E402
-    ArrayElement,
-    MapTask,
-    MapTaskResolver,
-    array_index,
-    map_task,
-)
+from featherkit.workflow.map_task import MapTask, map_task  # noqa: E402
 
 
 @task
