@@ -32,6 +32,11 @@ _EXPORTS: dict[str, str] = {
     "serialize": "featherkit.serialization",
     "TypeTransformer": "featherkit.types",
     "TypeEngine": "featherkit.types",
+    "File": "featherkit.types.files",
+    "Directory": "featherkit.types.files",
+    "FlyteFile": "featherkit.types.files",
+    "FlyteDirectory": "featherkit.types.files",
+    "HashMethod": "featherkit.types.hashing",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -63,3 +68,5 @@ if TYPE_CHECKING:
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.types import TypeEngine, TypeTransformer
+    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
+    from featherkit.types.hashing import HashMethod

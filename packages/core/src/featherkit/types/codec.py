@@ -48,6 +48,10 @@ import msgpack
 
 from featherkit.types.errors import TypeTransformerError, mismatch, short_repr, type_name
 
+if typing.TYPE_CHECKING:
+    from featherkit.types.base import TypeTransformer
+    from featherkit.types.engine import TypeEngine
+
 Encoder = Callable[[Any], Any]
 Decoder = Callable[[Any], Any]
 
@@ -92,9 +96,14 @@ def has_default(field: dataclasses.Field[Any]) -> bool:
 
 
 class Codec:
-    """Compiles and caches an encoder and decoders per declared type."""
+    """Compiles and caches an encoder and decoders per declared type.
 
-    def __init__(self) -> None:
+    ``engine`` gives the type engine to ask about a type the codec does not know by itself
+    (a plugin's type): its transformer's ``plain_encoder``/``plain_decoder`` are used.
+    """
+
+    def __init__(self, engine: Callable[[], TypeEngine] | None = None) -> None:
+        self._engine = engine
         self._encoders: dict[Any, Encoder] = {}
         self._decoders: dict[tuple[Any, bool], Decoder] = {}
 
@@ -144,12 +153,27 @@ class Codec:
             return _enum_encoder(tp)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self._dataclass_encoder(tp)
+        found = self.transformer_for(tp)
+        if found is not None:
+            transformer, engine = found
+            return transformer.plain_encoder(tp, engine)
         raise TypeTransformerError(
             f"{type_name(tp)} cannot be encoded as a plain value (inside a dataclass or a "
             "dict with non-str keys); supported: int, float, str, bool, bytes, None, "
             "datetime, date, timedelta, Enum, list, tuple, dict, Optional/Union, dataclasses, "
             "Any"
         )
+
+    def transformer_for(self, tp: Any) -> tuple[TypeTransformer[Any], TypeEngine] | None:
+        """The engine's transformer for a type outside the builtin kinds (``None`` when the
+        engine has only its pickle fallback for it: a pickle has no plain form)."""
+        if self._engine is None:
+            return None
+        engine = self._engine()
+        transformer = engine.find_transformer(tp)
+        if transformer is None:
+            return None
+        return transformer, engine
 
     def _union_encoder(self, tp: Any, args: tuple[Any, ...]) -> Encoder:
         allows_none = _NoneType in args
@@ -271,6 +295,10 @@ class Codec:
             return _enum_decoder(tp)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self._dataclass_decoder(tp, json_mode)
+        found = self.transformer_for(tp)
+        if found is not None:
+            transformer, engine = found
+            return transformer.plain_decoder(tp, engine)
         raise TypeTransformerError(
             f"{type_name(tp)} cannot be decoded from a plain value (inside a dataclass or a "
             "dict with non-str keys)"

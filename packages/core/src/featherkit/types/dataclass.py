@@ -52,7 +52,7 @@ class DataclassTransformer(BuiltinTransformer[Any]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._codec = Codec()
+        self._codec = Codec(self.engine)
         self._guessed: dict[bytes, type] = {}
 
     def matches(self, python_type: Any) -> bool:

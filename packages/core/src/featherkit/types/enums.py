@@ -28,7 +28,7 @@ class EnumTransformer(BuiltinTransformer[enum.Enum]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._codec = Codec()
+        self._codec = Codec(self.engine)
 
     def matches(self, python_type: Any) -> bool:
         return isinstance(python_type, type) and issubclass(python_type, enum.Enum)
