@@ -53,6 +53,9 @@ class TypeTransformer(abc.ABC, Generic[T]):
     python_type: Any = None
     #: The engine uses a transformer with this flag as its fallback for unknown types.
     is_fallback: bool = False
+    #: Set by core's enum and dataclass transformers, whose plain form the codec writes
+    #: itself; any other transformer is asked for its plain form (``plain_encoder``).
+    codec_native: bool = False
 
     def __init__(self, name: str | None = None, python_type: Any = None) -> None:
         if name is not None:

@@ -149,14 +149,14 @@ class Codec:
             return _dict_encoder(self.encoder(args[0]), self.encoder(args[1]), type_name(tp))
         if tp is tuple or origin is tuple:
             return self._tuple_encoder(tp, args)
+        found = self.transformer_for(tp)
+        if found is not None and not found[0].codec_native:
+            transformer, engine = found
+            return transformer.plain_encoder(tp, engine)
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return _enum_encoder(tp)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self._dataclass_encoder(tp)
-        found = self.transformer_for(tp)
-        if found is not None:
-            transformer, engine = found
-            return transformer.plain_encoder(tp, engine)
         raise TypeTransformerError(
             f"{type_name(tp)} cannot be encoded as a plain value (inside a dataclass or a "
             "dict with non-str keys); supported: int, float, str, bool, bytes, None, "
@@ -291,14 +291,14 @@ class Codec:
             return _dict_decoder(key_decoder, value_decoder, type_name(tp))
         if tp is tuple or origin is tuple:
             return self._tuple_decoder(tp, args, json_mode)
+        found = self.transformer_for(tp)
+        if found is not None and not found[0].codec_native:
+            transformer, engine = found
+            return transformer.plain_decoder(tp, engine)
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return _enum_decoder(tp)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self._dataclass_decoder(tp, json_mode)
-        found = self.transformer_for(tp)
-        if found is not None:
-            transformer, engine = found
-            return transformer.plain_decoder(tp, engine)
         raise TypeTransformerError(
             f"{type_name(tp)} cannot be decoded from a plain value (inside a dataclass or a "
             "dict with non-str keys)"

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 class DataclassTransformer(BuiltinTransformer[Any]):
     name = "Object-Dataclass-Transformer"
+    codec_native = True
     python_type = object
 
     def __init__(self) -> None:

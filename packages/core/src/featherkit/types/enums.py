@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 class EnumTransformer(BuiltinTransformer[enum.Enum]):
     name = "DefaultEnumTransformer"
+    codec_native = True
     python_type = enum.Enum
 
     def __init__(self) -> None:
