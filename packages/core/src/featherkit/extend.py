@@ -47,6 +47,14 @@ _EXPORTS: dict[str, str] = {
     "storage_for": "featherkit.storage",
     "local_path": "featherkit.storage",
     "atomic_write": "featherkit.storage",
+    "open_uri": "featherkit.storage",
+    "list_files": "featherkit.storage",
+    "upload": "featherkit.storage",
+    "download": "featherkit.storage",
+    "delete": "featherkit.storage",
+    "is_remote": "featherkit.storage",
+    "join": "featherkit.storage",
+    "get_plugin_manager": "featherkit.plugins",
     # cache
     "CacheEntry": "featherkit.cache",
     "CacheWarning": "featherkit.cache",
@@ -82,16 +90,23 @@ if TYPE_CHECKING:
     from featherkit.hookspecs import hookimpl, hookspec
     from featherkit.interface import Interface
     from featherkit.metadata import TaskMetadata
-    from featherkit.plugins import PluginError
+    from featherkit.plugins import PluginError, get_plugin_manager
     from featherkit.resolvers import ResolverError, default_resolver, find_resolver, resolver_for
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.storage import (
         ANY_SCHEME,
         Storage,
         atomic_write,
+        delete,
+        download,
+        is_remote,
+        join,
+        list_files,
         local_path,
+        open_uri,
         scheme_of,
         storage_for,
+        upload,
     )
     from featherkit.template import TemplateTask
     from featherkit.type_registry import type_engine
