@@ -62,6 +62,9 @@ _EXPORTS: dict[str, str] = {
     "FeatherkitUserError": "featherkit.errors",
     "TaskInputError": "featherkit.errors",
     "TaskOutputError": "featherkit.errors",
+    # messages
+    "redact_location": "featherkit.redact",
+    "redact_text": "featherkit.redact",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -111,3 +114,4 @@ if TYPE_CHECKING:
     from featherkit.template import TemplateTask
     from featherkit.type_registry import type_engine
     from featherkit.types import TypeEngine, TypeTransformer, TypeTransformerError
+    from featherkit.redact import redact_location, redact_text
