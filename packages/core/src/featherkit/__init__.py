@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "task": "featherkit.function_task",
     "PythonFunctionTask": "featherkit.function_task",
+    "PythonInstanceTask": "featherkit.function_task",
     "Task": "featherkit.base_task",
     "PythonTask": "featherkit.base_task",
     "TaskResolver": "featherkit.base_task",
@@ -25,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "kwtypes": "featherkit.interface",
     "IgnoreOutputs": "featherkit.errors",
     "RecoverableError": "featherkit.errors",
+    "FlyteRecoverableException": "featherkit.errors",
     "current_context": "featherkit.context",
     "ExecutionParameters": "featherkit.context",
     "hookimpl": "featherkit.hookspecs",
@@ -95,8 +97,8 @@ if TYPE_CHECKING:
     from featherkit.base_task import PythonTask, Task, TaskResolver
     from featherkit.context import ExecutionParameters, current_context
     from featherkit.docs import Documentation
-    from featherkit.errors import IgnoreOutputs, RecoverableError
-    from featherkit.function_task import PythonFunctionTask, task
+    from featherkit.errors import FlyteRecoverableException, IgnoreOutputs, RecoverableError
+    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask, task
     from featherkit.hookspecs import hookimpl
     from featherkit.interface import Interface, kwtypes
     from featherkit.metadata import TaskMetadata

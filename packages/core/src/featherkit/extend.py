@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "PythonTask": "featherkit.base_task",
     "TaskResolver": "featherkit.base_task",
     "PythonFunctionTask": "featherkit.function_task",
+    "PythonInstanceTask": "featherkit.function_task",
     "TemplateTask": "featherkit.template",
     "Interface": "featherkit.interface",
     "TaskMetadata": "featherkit.metadata",
@@ -30,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "TypeTransformer": "featherkit.types",
     "TypeEngine": "featherkit.types",
     "TypeTransformerError": "featherkit.types",
+    "FlytekitTypeTransformer": "featherkit.types.adapter",
     "type_engine": "featherkit.type_registry",
     # serialization and containers
     "SerializationSettings": "featherkit.serialization",
@@ -89,7 +91,7 @@ if TYPE_CHECKING:
     from featherkit.container import python_container
     from featherkit.context import ExecutionParameters, current_context
     from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
-    from featherkit.function_task import PythonFunctionTask
+    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
     from featherkit.hookspecs import hookimpl, hookspec
     from featherkit.interface import Interface
     from featherkit.metadata import TaskMetadata
@@ -115,3 +117,4 @@ if TYPE_CHECKING:
     from featherkit.type_registry import type_engine
     from featherkit.types import TypeEngine, TypeTransformer, TypeTransformerError
     from featherkit.redact import redact_location, redact_text
+    from featherkit.types.adapter import FlytekitTypeTransformer
