@@ -184,15 +184,15 @@ def test_bad_outputs_and_failures_are_named(podman: str) -> None:
     wrong = ContainerTask(name="wrong", image=podman,
                           command=["sh", "-c", "echo not-a-number > /out/n"],
                           outputs=kwtypes(n=int), output_data_dir="/out")
-    with pytest.raises(TaskOutputError, match="task 'wrong': output 'n' should be a int"):
+    with pytest.raises(TaskOutputError, match=r"task 'wrong': output 'n' should be a int"):
         wrong()
     missing = ContainerTask(name="missing", image=podman, command=["true"],
                             outputs=kwtypes(n=int), output_data_dir="/out")
-    with pytest.raises(TaskOutputError, match="output 'n' was not written.*/out/n"):
+    with pytest.raises(TaskOutputError, match=r"output 'n' was not written.*/out/n"):
         missing()
     failing = ContainerTask(name="failing", image=podman,
                             command=["sh", "-c", "echo broken >&2; exit 4"])
-    with pytest.raises(ContainerTaskError, match="(?s)exited with status 4.*broken"):
+    with pytest.raises(ContainerTaskError, match=r"(?s)exited with status 4.*broken"):
         failing()
 
 

@@ -123,7 +123,7 @@ def test_failed_build_names_the_command(podman: str, tmp_path: Path) -> None:
     from featherkit_imagespec.command import build_images
 
     spec = ImageSpec(name="fk-test-broken", base_image=podman, commands=["exit 3"])
-    with pytest.raises(ImageBuildError, match="podman.*failed"):
+    with pytest.raises(ImageBuildError, match=r"podman.*failed"):
         build_images({spec.image_name(): (spec, False)}, echo=lambda line: None)
 
 

@@ -85,7 +85,7 @@ def test_copied_files_and_source_files_count(tmp_path: Path) -> None:
     (project / "main.py").write_text("x = 2\n")
     assert source.tag != before
     (project / ".dockerignore").write_text("*.md\n")
-    with pytest.raises(ImageSpecError, match=".dockerignore"):
+    with pytest.raises(ImageSpecError, match=r"\.dockerignore"):
         source.image_name()
 
 
@@ -161,7 +161,7 @@ def test_from_file(tmp_path: Path) -> None:
         base_image=ImageSpec(name="base", apt_packages=["git"]),
     )
     path.write_text("name: app\npackage: [numpy]\n")
-    with pytest.raises(ImageSpecError, match="unknown field.*package"):
+    with pytest.raises(ImageSpecError, match=r"unknown field.*package"):
         ImageSpec.from_file(path)
     path.write_text("- a\n")
     with pytest.raises(ImageSpecError, match="mapping"):

@@ -71,8 +71,9 @@ def _files(targets: tuple[str, ...], settings: Any, fmt: str) -> list[Serialized
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.argument("targets", nargs=-1, type=click.Path()),
-        click.option("--image", "-i", help="Container image the tasks run in (required): a name, or an image spec file "
-                     "a plugin reads (featherkit-imagespec: a .yaml ImageSpec)."),
+        click.option("--image", "-i",
+                     help="Container image the tasks run in (required): a name, or an image "
+                          "spec file a plugin reads (featherkit-imagespec: a .yaml ImageSpec)."),
         click.option("--version", "version",
                      help="Version to register the tasks under (required)."),
         click.option("--project", "-p", default="", show_default=True,

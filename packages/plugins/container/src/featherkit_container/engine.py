@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from featherkit.extend import TaskOutputError
-
 from featherkit_container.task import INPUT_PLACEHOLDER, ContainerTaskError, MetadataFormat
 
 if TYPE_CHECKING:
@@ -179,14 +178,14 @@ def command_line(
 def run_locally(task: ContainerTask, kwargs: Mapping[str, Any]) -> Any:
     from featherkit.extend import image_name
 
+    used = {n for w in (*task.command, *task.arguments) for n in INPUT_PLACEHOLDER.findall(w)}
     for name, value in kwargs.items():
-        if any(name in INPUT_PLACEHOLDER.findall(w) for w in (*task.command, *task.arguments)):
-            if not isinstance(value, PRIMITIVES):
-                raise ContainerTaskError(
-                    f"task {task.name!r}: input {name!r} is used in the command, which takes "
-                    f"text; a {type(value).__name__} has none (use int, float, str, bool, "
-                    "datetime or timedelta)"
-                )
+        if name in used and not isinstance(value, PRIMITIVES):
+            raise ContainerTaskError(
+                f"task {task.name!r}: input {name!r} is used in the command, which takes "
+                f"text; a {type(value).__name__} has none (use int, float, str, bool, "
+                "datetime or timedelta)"
+            )
     image = image_name(task.image, None, what=f"task {task.name!r}: image")
     engine = find_engine(task.name)
     with tempfile.TemporaryDirectory(prefix="featherkit-container-") as scratch:

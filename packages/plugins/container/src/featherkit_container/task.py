@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from featherkit.extend import FeatherkitUserError, Interface, PythonTask
 
@@ -44,6 +44,9 @@ class MetadataFormat(enum.Enum):
         return {"JSON": "json", "YAML": "yaml", "PROTO": "pb"}[self.value]
 
 
+_Format = MetadataFormat
+
+
 class ContainerTask(PythonTask):
     """Run ``command`` + ``arguments`` in ``image``, inputs and outputs through files.
 
@@ -54,7 +57,8 @@ class ContainerTask(PythonTask):
     ``environment``, ``metadata``, ``secret_requests`` and ``docs`` are as for ``@task``.
     """
 
-    MetadataFormat = MetadataFormat
+    #: flytekit spells it ``ContainerTask.MetadataFormat.JSON``; so can you
+    MetadataFormat: ClassVar[type[_Format]] = _Format
 
     def __init__(
         self,
@@ -66,7 +70,7 @@ class ContainerTask(PythonTask):
         arguments: list[str] | None = None,
         input_data_dir: str | None = None,
         output_data_dir: str | None = None,
-        metadata_format: MetadataFormat | str = MetadataFormat.JSON,
+        metadata_format: _Format | str = _Format.JSON,
         local_logs: bool = False,
         **kwargs: Any,
     ) -> None:

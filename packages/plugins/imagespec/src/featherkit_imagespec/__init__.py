@@ -39,7 +39,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from featherkit_imagespec.builders import CLIBuilder, ImageBuildError, ImageBuilder
+    from featherkit_imagespec.builders import CLIBuilder, ImageBuilder, ImageBuildError
     from featherkit_imagespec.command import build_images
     from featherkit_imagespec.dockerfile import dockerfile
     from featherkit_imagespec.spec import CopyFileDetection, ImageSpec, ImageSpecError

@@ -10,7 +10,8 @@ The first *available* one builds unless a spec (``builder=``), the ``--builder``
 The command lines (``IMG`` the image name, ``P`` the platform, ``DF`` the Dockerfile, ``CTX``
 the context directory)::
 
-    exists, local:   docker image inspect IMG | podman image exists IMG | buildah inspect --type image IMG
+    exists, local:   docker image inspect IMG | podman image exists IMG
+                     | buildah inspect --type image IMG
     exists, remote:  docker manifest inspect IMG | podman manifest inspect IMG | (buildah: unknown)
     build:           <program> build --platform P -t IMG -f DF CTX
     push:            <program> push IMG            (only for a spec with a registry)

@@ -67,7 +67,8 @@ def build_images(
 
     built: list[str] = []
     total = len(specs)
-    extras: Sequence[str] | None = None
+    extras: Sequence[str] = ()
+    extras_known = False
     for index, (name, (spec, python)) in enumerate(specs.items(), start=1):
         builder = choose_builder(builder_name or spec.builder)
         assert builder is not None
@@ -81,8 +82,8 @@ def build_images(
             echo(f"{step} {name}: {builder.name} cannot tell whether it exists; building")
         else:
             echo(f"{step} building {name} with {builder.name}")
-        if python and extras is None:
-            extras = runtime_packages()
+        if python and not extras_known:
+            extras, extras_known = runtime_packages(), True
         args = (spec.builder_options or {}).get("args", [])
         if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
             raise ImageSpecError(
@@ -109,7 +110,6 @@ def build_images(
 def build(targets: tuple[str, ...], builder_name: str | None, force: bool, show: bool) -> None:
     """Build the images of the ImageSpecs used by the tasks in TARGETS."""
     from featherkit.extend import FeatherkitUserError, discover
-
     from featherkit_imagespec.dockerfile import dockerfile
 
     if not targets:
@@ -120,10 +120,8 @@ def build(targets: tuple[str, ...], builder_name: str | None, force: bool, show:
             click.echo(f"no task in {', '.join(targets)} uses an ImageSpec; nothing to build")
             return
         if show:
-            extras = None
+            extras = runtime_packages() if any(p for _, p in specs.values()) else []
             for name, (spec, python) in specs.items():
-                if python and extras is None:
-                    extras = runtime_packages()
                 click.echo(f"# {name}")
                 click.echo(dockerfile(spec, extras if python else ()))
             return

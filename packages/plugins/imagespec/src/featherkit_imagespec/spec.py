@@ -334,7 +334,8 @@ class ImageSpec:
                 raise ImageSpecError(f"ImageSpec {self.name!r}: {field} is not a mapping")
             merged = dict(current or {})
             merged.update(values)
-            return dataclasses.replace(self, **{field: merged})
+            changes: dict[str, Any] = {field: merged}
+            return dataclasses.replace(self, **changes)
         if current is not None and not isinstance(current, list):
             raise ImageSpecError(f"ImageSpec {self.name!r}: {field} is not a list")
         items = list(current or [])
@@ -347,7 +348,8 @@ class ImageSpec:
                 f"ImageSpec {self.name!r}: {field} takes a string or a list of strings, "
                 f"got {type(values).__name__}"
             )
-        return dataclasses.replace(self, **{field: items})
+        changes = {field: items}
+        return dataclasses.replace(self, **changes)
 
     def with_packages(self, packages: str | list[str]) -> ImageSpec:
         """A new spec with more Python packages (this one is unchanged)."""
