@@ -448,7 +448,7 @@ class PythonTask(Task):
         task_config: Any = None,
         metadata: TaskMetadata | None = None,
         environment: Mapping[str, str] | None = None,
-        container_image: str | None = None,
+        container_image: Any = None,
         requests: Resources | None = None,
         limits: Resources | None = None,
         secret_requests: list[Secret] | None = None,

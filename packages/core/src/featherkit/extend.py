@@ -16,6 +16,7 @@ _EXPORTS: dict[str, str] = {
     "hookimpl": "featherkit.hookspecs",
     "hookspec": "featherkit.hookspecs",
     "PluginError": "featherkit.plugins",
+    "get_plugin_manager": "featherkit.plugins",
     # tasks
     "Task": "featherkit.base_task",
     "PythonTask": "featherkit.base_task",
@@ -37,6 +38,8 @@ _EXPORTS: dict[str, str] = {
     "SerializationSettings": "featherkit.serialization",
     "serialize": "featherkit.serialization",
     "python_container": "featherkit.container",
+    "discover": "featherkit.discovery",
+    "image_name": "featherkit.images",
     # resolvers
     "ResolverError": "featherkit.resolvers",
     "find_resolver": "featherkit.resolvers",
@@ -90,9 +93,11 @@ if TYPE_CHECKING:
     from featherkit.cache import CacheEntry, CacheWarning
     from featherkit.container import python_container
     from featherkit.context import ExecutionParameters, current_context
+    from featherkit.discovery import discover
     from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
     from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
     from featherkit.hookspecs import hookimpl, hookspec
+    from featherkit.images import image_name
     from featherkit.interface import Interface
     from featherkit.metadata import TaskMetadata
     from featherkit.plugins import PluginError, get_plugin_manager
