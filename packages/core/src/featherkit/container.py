@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from featherkit.hookspecs import hookimpl
+from featherkit.images import image_name
 from featherkit.serialization import SerializationError, non_string_entries
 
 if TYPE_CHECKING:
@@ -68,7 +69,11 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
     # settings first, the task's own values win; insertion order as flytekit writes it
     env = {**settings.env, **task.environment}
     container = tasks_pb2.Container()
-    container.image = task.container_image or settings.image
+    container.image = (
+        settings.image
+        if task.container_image is None
+        else image_name(task.container_image, settings, what=f"task {task.name!r}: container_image")
+    )
     container.args.extend(entrypoint_args(task, settings))
     container.resources.SetInParent()
     if task.requests:

@@ -173,6 +173,13 @@ _current: contextvars.ContextVar[ExecutionParameters | None] = contextvars.Conte
 )
 _default: ExecutionParameters | None = None
 
+#: The workflow being compiled in this context (a ``featherkit.workflow.compiler.CompileState``),
+#: or None. A call of a task, workflow or launch plan looks it up once: when set, the call
+#: records a node instead of running.
+compiling: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "featherkit_compiling", default=None
+)
+
 
 def current_context() -> ExecutionParameters:
     """The running execution's parameters; outside any task, a process-wide local default."""

@@ -164,7 +164,7 @@ def _build(
     enable_deck: bool,
     docs: Documentation | None,
     task_config: Any,
-    container_image: str | None,
+    container_image: Any,
     task_resolver: TaskResolver | None,
     extra: Mapping[str, Any],
 ) -> PythonFunctionTask:
@@ -249,7 +249,7 @@ def task(
     enable_deck: bool = False,
     docs: Documentation | None = None,
     task_config: Any = None,
-    container_image: str | None = None,
+    container_image: Any = None,
     task_resolver: TaskResolver | None = None,
     **plugin_arguments: Any,
 ) -> PythonFunctionTask | Callable[[Callable[..., Any]], PythonFunctionTask]:
