@@ -248,6 +248,9 @@ def test_query_whitespace(flytekit_spec, featherkit_spec, query, flytekit_text, 
 # -- flytekit's DuckDBQuery (flytekitplugins-duckdb) and SQLite3Task(output_schema_type=) ---
 
 
+FLYTEKIT_INSTANCE_RESOLVER = "flytekit.core.python_auto_container.default_task_resolver"
+
+
 def _duckdb_args_differ_as_documented(theirs: list[str], ours: list[str]) -> bool:
     """An instance task: each SDK's entrypoint and module resolver, the same loader args."""
     def option(args: list[str], name: str) -> str | None:
@@ -259,7 +262,7 @@ def _duckdb_args_differ_as_documented(theirs: list[str], ours: list[str]) -> boo
         theirs[0] == "pyflyte-execute"
         and ours[0] == "featherkit-execute"
         and all(option(theirs, o) == option(ours, o) for o in shared)
-        and option(theirs, "--resolver") == "flytekit.core.python_auto_container.default_task_resolver"
+        and option(theirs, "--resolver") == FLYTEKIT_INSTANCE_RESOLVER
         and option(ours, "--resolver") == "featherkit.resolvers.module"
         # the loader args name each module attribute (flyte_duck and duck below)
         and theirs[theirs.index("--") + 1:]

@@ -300,12 +300,11 @@ def test_iterator_output_and_input_as_in_flytekit():
     literal_type = type_engine().to_literal_type(Iterator[int])
     assert literal_type.WhichOneof("type") == "collection_type"
     assert type_engine().get_transformer(Iterator[int]).name == "Typed Iterator"
+    @task
+    def bad() -> Iterator[int]:
+        return 3  # type: ignore[return-value]
+
     with pytest.raises(ValueError, match="output 'o0'"):
-
-        @task
-        def bad() -> Iterator[int]:
-            return 3  # type: ignore[return-value]
-
         bad()
 
 

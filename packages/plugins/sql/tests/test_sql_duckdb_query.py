@@ -61,14 +61,14 @@ def test_definition_errors_are_clear():
 
 
 def test_run_errors_name_the_task():
-    with pytest.raises(SQLExecutionError, match="q.one.*no parameters"):
+    with pytest.raises(SQLExecutionError, match=r"q\.one.*no parameters"):
         one(params=[])
     broken = DuckDBQuery(name="q.broken", query="SELEC 1")
-    with pytest.raises(SQLExecutionError, match="q.broken.*could not run"):
+    with pytest.raises(SQLExecutionError, match=r"q\.broken.*could not run"):
         broken()
     tables = DuckDBQuery(name="q.tables", query="SELECT * FROM frame",
                          inputs=kwtypes(frame=dict[str, int]))
-    with pytest.raises(SQLExecutionError, match="input 'frame' is a builtins.dict"):
+    with pytest.raises(SQLExecutionError, match=r"input 'frame' is a builtins\.dict"):
         tables(frame={"a": 1})
 
 

@@ -112,7 +112,7 @@ class DuckDBQuery(PythonInstanceTask):
         if self.provider is DuckDBProvider.LOCAL:
             return duckdb.connect(":memory:")
         if self.provider is DuckDBProvider.MOTHERDUCK:
-            return duckdb.connect("md:", config={"motherduck_token": token})
+            return duckdb.connect("md:", config={"motherduck_token": token or ""})
         assert callable(self.provider)
         return self.provider(token) if token else self.provider()
 
