@@ -113,8 +113,8 @@ class Checkpoint:
         """Download the previous attempt's checkpoint into a directory; ``None`` without one.
 
         ``path`` is a directory, made when missing (default: ``prev_cp`` under the
-        execution's working directory). As in flytekit, a second call returns the first call's directory
-        without downloading again.
+        execution's working directory). As in flytekit, a second call returns the first
+        call's directory without downloading again.
         """
         if self._src is None:
             return None
