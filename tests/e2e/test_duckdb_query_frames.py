@@ -34,3 +34,14 @@ def test_a_structured_dataset_and_an_arrow_table_are_tables():
     orders = StructuredDataset(dataframe=pd.DataFrame({"name": ["a", "b"], "total": [5.0, 1.0]}))
     cities = pa.table({"name": ["a", "b"], "city": ["Oslo", "Rome"]})
     assert joined(orders=orders, cities=cities, params=[2.0]) == [{"name": "a", "city": "Oslo"}]
+
+
+def test_frame_outputs():
+    query = "SELECT 1 AS a UNION ALL SELECT 2 ORDER BY a"
+    as_pandas = DuckDBQuery(name="frames.as_pandas", query=query, output_type=pd.DataFrame)
+    as_arrow = DuckDBQuery(name="frames.as_arrow", query=query, output_type=pa.Table)
+    as_dataset = DuckDBQuery(name="frames.as_dataset", query=query,
+                             output_type=StructuredDataset)
+    assert as_pandas()["a"].tolist() == [1, 2]
+    assert as_arrow().column("a").to_pylist() == [1, 2]
+    assert as_dataset().open(pd.DataFrame).all()["a"].tolist() == [1, 2]
