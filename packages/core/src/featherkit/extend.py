@@ -22,6 +22,7 @@ _EXPORTS: dict[str, str] = {
     "PythonTask": "featherkit.base_task",
     "TaskResolver": "featherkit.base_task",
     "PythonFunctionTask": "featherkit.function_task",
+    "PythonInstanceTask": "featherkit.function_task",
     "TemplateTask": "featherkit.template",
     "Interface": "featherkit.interface",
     "TaskMetadata": "featherkit.metadata",
@@ -31,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "TypeTransformer": "featherkit.types",
     "TypeEngine": "featherkit.types",
     "TypeTransformerError": "featherkit.types",
+    "FlytekitTypeTransformer": "featherkit.types.adapter",
     "type_engine": "featherkit.type_registry",
     # serialization and containers
     "SerializationSettings": "featherkit.serialization",
@@ -50,6 +52,14 @@ _EXPORTS: dict[str, str] = {
     "storage_for": "featherkit.storage",
     "local_path": "featherkit.storage",
     "atomic_write": "featherkit.storage",
+    "open_uri": "featherkit.storage",
+    "list_files": "featherkit.storage",
+    "upload": "featherkit.storage",
+    "download": "featherkit.storage",
+    "delete": "featherkit.storage",
+    "is_remote": "featherkit.storage",
+    "join": "featherkit.storage",
+    "get_plugin_manager": "featherkit.plugins",
     # cache
     "CacheEntry": "featherkit.cache",
     "CacheWarning": "featherkit.cache",
@@ -57,6 +67,9 @@ _EXPORTS: dict[str, str] = {
     "FeatherkitUserError": "featherkit.errors",
     "TaskInputError": "featherkit.errors",
     "TaskOutputError": "featherkit.errors",
+    # messages
+    "redact_location": "featherkit.redact",
+    "redact_text": "featherkit.redact",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -82,7 +95,7 @@ if TYPE_CHECKING:
     from featherkit.context import ExecutionParameters, current_context
     from featherkit.discovery import discover
     from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
-    from featherkit.function_task import PythonFunctionTask
+    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
     from featherkit.hookspecs import hookimpl, hookspec
     from featherkit.images import image_name
     from featherkit.interface import Interface
@@ -94,10 +107,19 @@ if TYPE_CHECKING:
         ANY_SCHEME,
         Storage,
         atomic_write,
+        delete,
+        download,
+        is_remote,
+        join,
+        list_files,
         local_path,
+        open_uri,
         scheme_of,
         storage_for,
+        upload,
     )
     from featherkit.template import TemplateTask
     from featherkit.type_registry import type_engine
     from featherkit.types import TypeEngine, TypeTransformer, TypeTransformerError
+    from featherkit.redact import redact_location, redact_text
+    from featherkit.types.adapter import FlytekitTypeTransformer
