@@ -46,6 +46,7 @@ BUILTIN_MODULES = {
     "module-resolver": "featherkit.resolvers",
     "storage-local": "featherkit.storage",
     "cache-sqlite": "featherkit.cache.sqlite",
+    "map-resolver": "featherkit.map_resolver",
 }
 
 
