@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any
 
 import pytest

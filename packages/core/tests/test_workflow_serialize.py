@@ -53,7 +53,10 @@ def inner(a: int, prefix: str = "n=") -> Out:
     return Out(total=n, label=fmt(n=n, prefix=prefix))
 
 
-@workflow(interruptible=True, failure_policy=WorkflowFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE)
+@workflow(
+    interruptible=True,
+    failure_policy=WorkflowFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE,
+)
 def middle(a: int) -> str:
     return inner(a=a).label
 

@@ -78,6 +78,9 @@ if TYPE_CHECKING:
         LaunchPlan,
         Workflow,
         WorkflowFailurePolicy,
-        workflow,
     )
+    from featherkit.workflow.workflow import workflow as _workflow_decorator
+
+    # the package featherkit.workflow is also the decorator at run time (it is callable)
+    workflow = _workflow_decorator
     from featherkit.workflow.runner import WorkflowExecutionError

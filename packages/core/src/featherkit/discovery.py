@@ -196,10 +196,8 @@ def workflows_in_module(module: ModuleType) -> list[Any]:
     for _attribute, value in sorted(vars(module).items()):
         if id(value) in seen:
             continue
-        if isinstance(value, WorkflowBase) and value.instantiated_in == module.__name__:
-            seen.add(id(value))
-            found.append(value)
-        elif isinstance(value, LaunchPlan):
+        mine = isinstance(value, WorkflowBase) and value.instantiated_in == module.__name__
+        if mine or isinstance(value, LaunchPlan):
             seen.add(id(value))
             found.append(value)
     return found
@@ -211,11 +209,15 @@ def discover_entities(targets: Sequence[str | os.PathLike[str]]) -> list[Any]:
     what it references. Two workflows (or two launch plans) sharing a name are an error.
     """
     tasks = [found.task for found in discover(targets)]
+    if sys.modules.get("featherkit.workflow") is None:
+        return list(tasks)
+    from featherkit.workflow import LaunchPlan
+
     others: list[Any] = []
     names: dict[tuple[str, str], Any] = {}
     for module in load_targets(targets):
         for entity in workflows_in_module(module):
-            kind = type(entity).__name__ == "LaunchPlan" and "launch plan" or "workflow"
+            kind = "launch plan" if isinstance(entity, LaunchPlan) else "workflow"
             other = names.setdefault((kind, entity.name), entity)
             if other is not entity:
                 raise DiscoveryError(
@@ -227,7 +229,7 @@ def discover_entities(targets: Sequence[str | os.PathLike[str]]) -> list[Any]:
         return list(tasks)
     from featherkit.workflow.serialize import registration_order
 
-    others.sort(key=lambda e: (type(e).__name__ == "LaunchPlan", e.name))
+    others.sort(key=lambda e: (isinstance(e, LaunchPlan), e.name))
     return registration_order([*tasks, *others])
 
 

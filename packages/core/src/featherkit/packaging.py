@@ -207,9 +207,9 @@ def entity_specs(entities: Iterable[Any], settings: SerializationSettings) -> li
 __all__ = [
     "FORMATS",
     "SUFFIXES",
-    "entity_specs",
     "PackagingError",
     "SerializedFile",
+    "entity_specs",
     "file_names",
     "package_bytes",
     "serialized_files",

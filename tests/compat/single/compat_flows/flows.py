@@ -87,7 +87,7 @@ def pipeline(a: int, prefix: str = "n=") -> Out:
 @workflow
 def bindings(a: int) -> int:
     p = make_point(n=a)
-    first, second = pair(n=p.x)
+    first, _ = pair(n=p.x)
     t = total(xs=[p.x, 3, first, p.extra["k"]], m={"k": p.x, "c": 2, "f": first})
     return add(a=t, b=maybe(x=maybe()))
 
@@ -102,7 +102,10 @@ def ordering(a: int) -> str:
     return fmt(n=third, prefix=make_point(n=a).tags[1])
 
 
-@workflow(interruptible=True, failure_policy=WorkflowFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE)
+@workflow(
+    interruptible=True,
+    failure_policy=WorkflowFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE,
+)
 def careful(a: int = 4) -> list[str]:
     return [pipeline(a=a).label, pipeline(a=a, prefix="p=").label]
 
@@ -125,7 +128,7 @@ hourly = LaunchPlan.get_or_create(
 
 @workflow
 def nested(a: int) -> int:
-    sub = careful(a=a)
+    careful(a=a)
     from_plan = fixed(prefix="q=")
     return total(xs=[from_plan.total, pipeline(a=a).total], m={"n": add(a=a)})
 

@@ -29,7 +29,8 @@ from featherkit.workflow.promise import (
 )
 
 if TYPE_CHECKING:
-    from flyteidl.admin import launch_plan_pb2, workflow_pb2 as admin_workflow_pb2
+    from flyteidl.admin import launch_plan_pb2
+    from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
     from flyteidl.core import identifier_pb2, literals_pb2, workflow_pb2
 
     from featherkit.serialization import SerializationSettings
@@ -77,7 +78,7 @@ class SerializeContext:
 
         settings = self.settings
         return identifier_pb2.Identifier(
-            resource_type=resource_type,  # type: ignore[arg-type]
+            resource_type=resource_type,
             project=settings.project,
             domain=settings.domain,
             name=name,
@@ -139,7 +140,7 @@ def workflow_template(
     template = workflow_pb2.WorkflowTemplate()
     template.id.CopyFrom(ctx.identifier(identifier_pb2.WORKFLOW, workflow.name))
     template.metadata.SetInParent()
-    template.metadata.on_failure = workflow.failure_policy.value  # type: ignore[assignment]
+    template.metadata.on_failure = workflow.failure_policy.value
     template.interface.CopyFrom(workflow.interface)
     template.nodes.extend(ctx.node(node) for node in workflow.nodes)
     template.outputs.extend(ctx.bindings(workflow.output_bindings))
