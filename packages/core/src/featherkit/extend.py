@@ -73,4 +73,26 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    pass
+    from featherkit.base_task import PythonTask, Task, TaskResolver
+    from featherkit.cache import CacheEntry, CacheWarning
+    from featherkit.container import python_container
+    from featherkit.context import ExecutionParameters, current_context
+    from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
+    from featherkit.function_task import PythonFunctionTask
+    from featherkit.hookspecs import hookimpl, hookspec
+    from featherkit.interface import Interface
+    from featherkit.metadata import TaskMetadata
+    from featherkit.plugins import PluginError
+    from featherkit.resolvers import ResolverError, default_resolver, find_resolver, resolver_for
+    from featherkit.serialization import SerializationSettings, serialize
+    from featherkit.storage import (
+        ANY_SCHEME,
+        Storage,
+        atomic_write,
+        local_path,
+        scheme_of,
+        storage_for,
+    )
+    from featherkit.template import TemplateTask
+    from featherkit.type_registry import type_engine
+    from featherkit.types import TypeEngine, TypeTransformer, TypeTransformerError
