@@ -80,6 +80,11 @@ def _container_args(theirs: Any, ours: Any) -> bool:
     return all(t == o for i, (t, o) in enumerate(zip(theirs, ours)) if i not in (0, at))
 
 
+#: Rules for values flytekit writes in an arbitrary order (from a Python set): a run may or may
+#: not need them, so "every rule occurs" cannot hold for them; their narrowness is unit-tested.
+ARBITRARY_ORDER_RULES = frozenset({"upstream-node-order"})
+
+
 def _package_version(theirs: Any, ours: Any) -> bool:
     return theirs is MISSING and isinstance(ours, str) and bool(ours)
 

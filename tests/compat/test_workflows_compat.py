@@ -137,3 +137,18 @@ def test_specs_equal(both_sides: dict[str, Any], assert_same_spec: Any, kind: st
 def test_local_runs_equal(both_sides: dict[str, Any]) -> None:
     assert both_sides["featherkit"]["runs"] == both_sides["flytekit"]["runs"]
     assert len(both_sides["featherkit"]["runs"]) >= 10
+
+
+def test_upstream_node_order_rule_is_narrow() -> None:
+    """flytekit's upstream ids come out of a set; the rule accepts only a reordering into
+    node order, never a different set of ids."""
+    from spec_diff import differences
+
+    def spec(ids: list[str]) -> dict[str, Any]:
+        return {"template": {"nodes": [{"id": "n9", "upstream_node_ids": ids}]}}
+
+    found = differences(spec(["n10", "n2", "n1"]), spec(["n1", "n2", "n10"]))
+    assert [d.rule.name for d in found if d.rule] == ["upstream-node-order"]
+    for ours in (["n1", "n2"], ["n2", "n1", "n10"], ["n1", "n2", "n3"]):
+        found = differences(spec(["n10", "n2", "n1"]), spec(ours))
+        assert found and all(d.rule is None for d in found), ours
