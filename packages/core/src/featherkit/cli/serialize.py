@@ -44,8 +44,10 @@ def _settings(
     if not version:
         fail("--version is required: the version the tasks are registered under, "
              "e.g. --version v1 (a git commit works well)")
+    from featherkit.images import cli_image
+
     return SerializationSettings(
-        image=image or "",
+        image=cli_image(image or ""),
         version=version or "",
         project=project,
         domain=domain,
@@ -78,7 +80,9 @@ def _count(files: list[SerializedFile]) -> str:
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.argument("targets", nargs=-1, type=click.Path()),
-        click.option("--image", "-i", help="Container image the tasks run in (required)."),
+        click.option("--image", "-i",
+                     help="Container image the tasks run in (required): a name, or an image "
+                          "spec file a plugin reads (featherkit-imagespec: a .yaml ImageSpec)."),
         click.option("--version", "version",
                      help="Version to register the tasks under (required)."),
         click.option("--project", "-p", default="", show_default=True,
