@@ -106,6 +106,8 @@ if TYPE_CHECKING:
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.types import TypeEngine, TypeTransformer
+    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
+    from featherkit.types.hashing import HashMethod
     from featherkit.workflow import (
         CronSchedule,
         FixedRate,
@@ -113,10 +115,8 @@ if TYPE_CHECKING:
         Workflow,
         WorkflowFailurePolicy,
     )
+    from featherkit.workflow.runner import WorkflowExecutionError
     from featherkit.workflow.workflow import workflow as _workflow_decorator
 
     # the package featherkit.workflow is also the decorator at run time (it is callable)
     workflow = _workflow_decorator
-    from featherkit.workflow.runner import WorkflowExecutionError
-    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
-    from featherkit.types.hashing import HashMethod
