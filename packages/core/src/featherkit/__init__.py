@@ -106,14 +106,17 @@ if TYPE_CHECKING:
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.types import TypeEngine, TypeTransformer
+    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
+    from featherkit.types.hashing import HashMethod
     from featherkit.workflow import (
         CronSchedule,
         FixedRate,
         LaunchPlan,
         Workflow,
         WorkflowFailurePolicy,
-        workflow,
     )
     from featherkit.workflow.runner import WorkflowExecutionError
-    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
-    from featherkit.types.hashing import HashMethod
+    from featherkit.workflow.workflow import workflow as _workflow_decorator
+
+    # the package featherkit.workflow is also the decorator at run time (it is callable)
+    workflow = _workflow_decorator

@@ -46,7 +46,7 @@ class Promise:
     into it. It has no value while the workflow is compiled; pass it to other calls.
     """
 
-    __slots__ = ("_node", "_node_id", "_var", "_path", "_type", "_owner")
+    __slots__ = ("_node", "_node_id", "_owner", "_path", "_type", "_var")
 
     def __init__(
         self,
@@ -274,7 +274,8 @@ def node_of(value: Any) -> Node | None:
     if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
         nodes = {id(v.node) for v in value}
         if len(nodes) == 1:
-            return value[0].node
+            first: Promise = value[0]
+            return first.node
     return None
 
 
@@ -350,14 +351,14 @@ def _field_types(cls: type) -> dict[str, Any]:
 # -- bindings ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PromiseBinding:
     """Bound to another node's output (or a workflow input)."""
 
     promise: Promise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ConstantBinding:
     """Bound to a constant: its literal (for the wire) and its native value (for local runs)."""
 
@@ -365,14 +366,14 @@ class ConstantBinding:
     value: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CollectionBinding:
     """A list whose items are bindings (``BindingDataCollection``)."""
 
     items: tuple[Binding, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MapBinding:
     """A str-keyed dict whose values are bindings (``BindingDataMap``)."""
 
@@ -432,9 +433,7 @@ def _clash(upstream: types_pb2.LiteralType, expected: types_pb2.LiteralType) -> 
     if up != want:
         return up in plain and want in plain
     if up == "simple":
-        if upstream.simple != expected.simple:
-            return True
-        return False
+        return bool(upstream.simple != expected.simple)
     if up == "collection_type":
         return _clash(upstream.collection_type, expected.collection_type)
     if up == "map_value_type":
