@@ -110,7 +110,9 @@ async def execute(workflow: WorkflowBase, inputs: dict[str, Any], run: Run) -> A
                 ready.append(after)
 
     def failed(index: int, error: BaseException) -> None:
-        failures.append(WorkflowExecutionError(workflow.name, nodes[index], error))
+        # an error may ask for a wrapper of its own kind (a conditional's fail: a ValueError)
+        wrap = getattr(error, "workflow_error_class", WorkflowExecutionError)
+        failures.append(wrap(workflow.name, nodes[index], error))
         stack = list(dependents[index])
         while stack:
             after = stack.pop()
