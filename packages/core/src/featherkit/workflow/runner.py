@@ -159,6 +159,10 @@ async def execute(workflow: WorkflowBase, inputs: dict[str, Any], run: Run) -> A
                 finished(index, future.result())
     if failures:
         first = failures[0]
+        if workflow.failure_node is not None:  # on_failure: the handler runs, then we raise
+            from featherkit.workflow.failure import run_failure_node
+
+            await run_failure_node(workflow, results, first, run)
         raise first from first.original
     outputs = {name: resolve(b, results) for name, b in workflow.output_bindings.items()}
     return workflow.result_of(outputs)
