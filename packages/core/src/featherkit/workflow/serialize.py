@@ -29,7 +29,8 @@ from featherkit.workflow.promise import (
 )
 
 if TYPE_CHECKING:
-    from flyteidl.admin import launch_plan_pb2, workflow_pb2 as admin_workflow_pb2
+    from flyteidl.admin import launch_plan_pb2
+    from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
     from flyteidl.core import identifier_pb2, literals_pb2, workflow_pb2
 
     from featherkit.serialization import SerializationSettings

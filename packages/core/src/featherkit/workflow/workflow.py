@@ -236,7 +236,7 @@ def _check_defaults(name: str, interface: Interface) -> None:
     for key, value in interface.defaults.items():
         if isinstance(value, _MUTABLE) or (
             hasattr(value, "__dataclass_fields__") and not isinstance(value, type)
-            and not getattr(value, "__dataclass_params__").frozen
+            and not value.__dataclass_params__.frozen
         ):
             raise WorkflowCompileError(
                 f"workflow {name!r}, input {key!r}: a mutable default ({type(value).__name__}) "
