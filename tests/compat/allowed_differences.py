@@ -80,8 +80,25 @@ def _container_args(theirs: Any, ours: Any) -> bool:
     return all(t == o for i, (t, o) in enumerate(zip(theirs, ours)) if i not in (0, at))
 
 
+#: Rules for values flytekit writes in an arbitrary order (from a Python set): a run may or may
+#: not need them, so "every rule occurs" cannot hold for them; their narrowness is unit-tested.
+ARBITRARY_ORDER_RULES = frozenset({"upstream-node-order"})
+
+
 def _package_version(theirs: Any, ours: Any) -> bool:
     return theirs is MISSING and isinstance(ours, str) and bool(ours)
+
+
+def _node_index(node_id: Any) -> tuple[int, str]:
+    text = str(node_id)
+    return (int(text[1:]), text) if text[:1] == "n" and text[1:].isdigit() else (-1, text)
+
+
+def _upstream_order(theirs: Any, ours: Any) -> bool:
+    """The same node ids; ours in node order (flytekit's come out of a set, in any order)."""
+    if not isinstance(theirs, list) or not isinstance(ours, list):
+        return False
+    return sorted(theirs) == sorted(ours) and ours == sorted(ours, key=_node_index)
 
 
 ALLOWED: tuple[AllowedDifference, ...] = (
@@ -99,6 +116,14 @@ ALLOWED: tuple[AllowedDifference, ...] = (
         "featherkit's module resolver; the Flyte templates ({{.input}}, ...) and the loader "
         "args (task-module M task-name N) are the same.",
         allows=_container_args,
+    ),
+    AllowedDifference(
+        name="upstream-node-order",
+        path="*upstream_node_ids",
+        why="A node's upstream node ids are the same; featherkit writes them in node order "
+        "(n0, n1, ...), flytekit in the order of a Python set, which changes between runs. "
+        "The order means nothing to a Flyte backend.",
+        allows=_upstream_order,
     ),
     AllowedDifference(
         name="package-version",

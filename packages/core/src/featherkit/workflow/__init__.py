@@ -10,6 +10,10 @@ plan).
 
 from __future__ import annotations
 
+import sys
+import types
+from typing import Any
+
 from featherkit.workflow.launch_plan import CronSchedule, FixedRate, LaunchPlan, LaunchPlanError
 from featherkit.workflow.node import Node, NodeKind, NodeMetadata, register_node_kind
 from featherkit.workflow.promise import Promise, VoidPromise, WorkflowCompileError
@@ -41,3 +45,18 @@ __all__ = [
     "register_node_kind",
     "workflow",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """``featherkit.workflow`` is both this package and the ``@workflow`` decorator.
+
+    ``from featherkit import workflow`` must give the decorator whether or not the package was
+    imported first (importing a submodule binds the package as an attribute of ``featherkit``),
+    so the package itself decorates: ``workflow(fn)`` and ``workflow(interruptible=True)``.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return workflow(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

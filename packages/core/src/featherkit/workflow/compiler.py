@@ -197,6 +197,12 @@ def compile_body(
         returned = fn(**inputs)
     except WorkflowCompileError:
         raise
+    except NameError as exc:
+        raise WorkflowCompileError(
+            f"workflow {name!r}: its body raised NameError: {exc}{_body_line(exc, fn)}. A "
+            "workflow is compiled when it is decorated, so every task, workflow and launch "
+            "plan it calls must be defined above it"
+        ) from exc
     except Exception as exc:
         raise WorkflowCompileError(
             f"workflow {name!r}: its body raised {type(exc).__name__}: {exc}"

@@ -21,6 +21,7 @@ from featherkit.workflow.promise import (
     Promise,
     WorkflowCompileError,
     promises_in,
+    resolve,
 )
 
 if TYPE_CHECKING:
@@ -366,8 +367,6 @@ def kind_of(entity: Any) -> NodeKind:
 
 
 def node_inputs(node: Node, results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    from featherkit.workflow.promise import resolve
-
     return {name: resolve(binding, results) for name, binding in node.bindings.items()}
 
 

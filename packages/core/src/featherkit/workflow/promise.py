@@ -314,7 +314,8 @@ def node_of(value: Any) -> Node | None:
     if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
         nodes = {id(v.node) for v in value}
         if len(nodes) == 1:
-            return value[0].node
+            first: Promise = value[0]
+            return first.node
     return None
 
 
@@ -481,9 +482,7 @@ def _clash(upstream: types_pb2.LiteralType, expected: types_pb2.LiteralType) -> 
     if up != want:
         return up in plain and want in plain
     if up == "simple":
-        if upstream.simple != expected.simple:
-            return True
-        return False
+        return bool(upstream.simple != expected.simple)
     if up == "collection_type":
         return _clash(upstream.collection_type, expected.collection_type)
     if up == "map_value_type":

@@ -63,7 +63,7 @@ class Run:
         if not isinstance(parallelism, int) or isinstance(parallelism, bool) or parallelism < 1:
             raise ValueError(f"max_parallelism must be a positive int, got {parallelism!r}")
         self.parallelism = parallelism
-        self._root = shared._root if shared is not None else self
+        self._root: Run = shared._root if shared is not None else self
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 

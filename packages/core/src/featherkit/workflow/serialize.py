@@ -78,7 +78,7 @@ class SerializeContext:
 
         settings = self.settings
         return identifier_pb2.Identifier(
-            resource_type=resource_type,  # type: ignore[arg-type]
+            resource_type=resource_type,
             project=settings.project,
             domain=settings.domain,
             name=name,
@@ -140,7 +140,7 @@ def workflow_template(
     template = workflow_pb2.WorkflowTemplate()
     template.id.CopyFrom(ctx.identifier(identifier_pb2.WORKFLOW, workflow.name))
     template.metadata.SetInParent()
-    template.metadata.on_failure = workflow.failure_policy.value  # type: ignore[assignment]
+    template.metadata.on_failure = workflow.failure_policy.value
     template.interface.CopyFrom(workflow.interface)
     template.nodes.extend(ctx.node(node) for node in workflow.nodes)
     template.outputs.extend(ctx.bindings(workflow.output_bindings))
@@ -173,11 +173,15 @@ def sub_workflows(workflow: WorkflowBase) -> list[WorkflowBase]:
 
 
 def workflow_documentation(workflow: WorkflowBase) -> Any:
+    """The workflow's docs; a function workflow is always documented (if only by an empty
+    entity, as flytekit writes), an imperative one only when it was given docs."""
     from featherkit.docs import Documentation
 
     if workflow.docs is not None:
         return workflow.docs
-    return Documentation(long_description="")
+    if getattr(workflow, "workflow_function", None) is not None:
+        return Documentation(long_description="")
+    return None
 
 
 def workflow_spec(
@@ -188,7 +192,9 @@ def workflow_spec(
 
     spec = admin_workflow_pb2.WorkflowSpec(template=workflow_template(workflow, settings))
     spec.sub_workflows.extend(workflow_template(sub, settings) for sub in sub_workflows(workflow))
-    spec.description.CopyFrom(workflow_documentation(workflow).to_idl())
+    docs = workflow_documentation(workflow)
+    if docs is not None:
+        spec.description.CopyFrom(docs.to_idl())
     return spec
 
 
@@ -213,6 +219,9 @@ def launch_plan(plan: LaunchPlan, settings: SerializationSettings) -> launch_pla
         if name in plan.fixed_inputs:
             continue
         parameter = interface_pb2.Parameter(var=variables[name])
+        if name in plan.default_literals:
+            # flytekit describes an input the launch plan defaults by its name alone
+            parameter.var.description = name
         if name in defaults:
             parameter.default.CopyFrom(defaults[name])
         else:
