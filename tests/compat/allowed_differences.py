@@ -127,8 +127,9 @@ ALLOWED: tuple[AllowedDifference, ...] = (
     ),
     AllowedDifference(
         name="package-version",
-        path="template.id.version",
-        why="In a package, featherkit writes the --version it was given into each task id; "
+        path="*.version",
+        why="In a package, featherkit writes the --version it was given into each entity id "
+        "(and each id a workflow or launch plan refers to); "
         "pyflyte package leaves it empty. flytectl register files fills an empty version from "
         "its own flag and keeps a set one (unless --force).",
         allows=_package_version,

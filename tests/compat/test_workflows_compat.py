@@ -152,3 +152,53 @@ def test_upstream_node_order_rule_is_narrow() -> None:
     for ours in (["n1", "n2"], ["n2", "n1", "n10"], ["n1", "n2", "n3"]):
         found = differences(spec(["n10", "n2", "n1"]), spec(ours))
         assert found and all(d.rule is None for d in found), ours
+
+
+def _members(path: Any) -> dict[tuple[str, int], Any]:
+    """(entity name, kind) -> spec of every member of a package (kind: 1 task, 2 workflow,
+    3 launch plan)."""
+    import re
+    import tarfile
+
+    from flyteidl.admin import launch_plan_pb2, task_pb2, workflow_pb2
+
+    messages = {1: task_pb2.TaskSpec, 2: workflow_pb2.WorkflowSpec, 3: launch_plan_pb2.LaunchPlan}
+    found: dict[tuple[str, int], Any] = {}
+    with tarfile.open(path, "r:gz") as tar:
+        for member in tar.getmembers():
+            match = re.fullmatch(r"\d+_(?P<name>.+)_(?P<kind>[123])\.pb", member.name)
+            assert match and member.isfile(), member.name
+            data = tar.extractfile(member)
+            assert data is not None
+            kind = int(match["kind"])
+            found[(match["name"], kind)] = messages[kind].FromString(data.read())
+    return found
+
+
+def test_packages_hold_the_same_entities(
+    tmp_path: Any, compat_settings: Any, assert_same_spec: Any
+) -> None:
+    """``pyflyte package`` and ``featherkit package`` of the same module: the same workflows,
+    launch plans (default ones included) and tasks, with equal specs."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bin_dir = Path(sys.executable).parent
+    flytekit_root = materialize("flytekit", tmp_path / "flytekit-side")
+    theirs, ours = tmp_path / "pyflyte.tgz", tmp_path / "featherkit.tgz"
+    commands = [
+        ([str(bin_dir / "pyflyte"), "--pkgs", "compat_flows", "package", "--image",
+          compat_settings.image, "--output", str(theirs), "--force"], flytekit_root),
+        ([str(bin_dir / "featherkit"), "package", "compat_flows", "--image",
+          compat_settings.image, "--version", compat_settings.version, "--output", str(ours)],
+         materialize("featherkit", tmp_path)),
+    ]
+    for command, cwd in commands:
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, f"{command[0]}:\n{done.stdout}\n{done.stderr}"
+    flytekit_members, featherkit_members = _members(theirs), _members(ours)
+    assert set(flytekit_members) == set(featherkit_members)
+    assert {kind for _, kind in featherkit_members} == {1, 2, 3}
+    for key, spec in sorted(featherkit_members.items()):
+        assert_same_spec(flytekit_members[key], spec, what=f"packaged {key}")

@@ -310,3 +310,22 @@ def test_launch_plan_errors() -> None:
         LaunchPlan.get_or_create(
             base, name="run.both", default_inputs={"a": 1}, fixed_inputs={"a": 1}
         )
+
+
+def test_a_reimported_module_makes_its_launch_plans_again() -> None:
+    def define() -> tuple[object, LaunchPlan]:
+        @workflow
+        def again(a: int) -> int:
+            return plus(a=a, b=1)
+
+        plan = LaunchPlan.get_or_create(again, name="run.again", fixed_inputs={"a": 1})
+        return again, plan
+
+    first_wf, first = define()
+    second_wf, second = define()  # as a second import of the module would
+    assert first.workflow is first_wf and second.workflow is second_wf
+    assert LaunchPlan.get_or_create(
+        second_wf, name="run.again", fixed_inputs={"a": 1}  # type: ignore[arg-type]
+    ) is second
+    assert LaunchPlan.get_default_launch_plan(second_wf).workflow is second_wf  # type: ignore[arg-type]
+    assert second() == 2

@@ -120,6 +120,8 @@ if TYPE_CHECKING:
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.types import TypeEngine, TypeTransformer
+    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
+    from featherkit.types.hashing import HashMethod
     from featherkit.workflow import (
         CronSchedule,
         FixedRate,
@@ -132,10 +134,8 @@ if TYPE_CHECKING:
     from featherkit.workflow.gate import GateError, approve, sleep, wait_for_input
     from featherkit.workflow.map_task import MapTask, map_task
     from featherkit.workflow.node_creation import create_node
+    from featherkit.workflow.runner import WorkflowExecutionError
     from featherkit.workflow.workflow import workflow as _workflow_decorator
 
     # the package featherkit.workflow is also the decorator at run time (it is callable)
     workflow = _workflow_decorator
-    from featherkit.workflow.runner import WorkflowExecutionError
-    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
-    from featherkit.types.hashing import HashMethod

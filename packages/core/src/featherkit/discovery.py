@@ -14,6 +14,9 @@ Targets:
 
 A task counts where it is defined (re-exports are not counted twice). Two different tasks with
 one name is an error naming both places: a Flyte backend would register only one of them.
+
+``discover_entities`` adds the workflows defined there and the launch plans bound there, and
+everything they reference, in registration order (each entity after what it references).
 """
 
 from __future__ import annotations

@@ -400,14 +400,14 @@ def _field_types(cls: type) -> dict[str, Any]:
 # -- bindings ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PromiseBinding:
     """Bound to another node's output (or a workflow input)."""
 
     promise: Promise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ConstantBinding:
     """Bound to a constant: its literal (for the wire) and its native value (for local runs)."""
 
@@ -415,14 +415,14 @@ class ConstantBinding:
     value: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CollectionBinding:
     """A list whose items are bindings (``BindingDataCollection``)."""
 
     items: tuple[Binding, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MapBinding:
     """A str-keyed dict whose values are bindings (``BindingDataMap``)."""
 
