@@ -218,3 +218,64 @@ def test_directory_literal_is_not_read_as_a_file(tmp_path: Path) -> None:
     literal = engine.to_literal(str(tmp_path), Directory)
     with pytest.raises(TypeTransformerError, match="is a directory, not a file"):
         engine.to_python_value(literal, File)
+
+
+def test_cache_key_follows_file_content_not_path(tmp_path: Path) -> None:
+    from featherkit.cache.key import cache_key, key_components
+    from featherkit.cache.render import literal_preview
+
+    @task(cache=True, cache_version="1")
+    def size(f: File) -> int:
+        return len(Path(f).read_bytes())
+
+    one = _text(tmp_path / "one" / "data.csv", "same")
+    two = _text(tmp_path / "two" / "data.csv", "same")
+    key_one = cache_key(size, size.inputs_to_literals({"f": one}))
+    assert key_one == cache_key(size, size.inputs_to_literals({"f": two}))
+    Path(two).write_text("changed")
+    os.utime(two, ns=(1, 1))
+    inputs = size.inputs_to_literals({"f": two})
+    assert cache_key(size, inputs) != key_one
+    preview = literal_preview(inputs.literals["f"])
+    assert preview.startswith(f"<file {two} sha256:") and preview.endswith(">")
+    digest = key_components(size, inputs).inputs["f"]
+    assert len(digest) == 64
+
+
+def test_cache_key_of_a_directory_follows_its_files(tmp_path: Path) -> None:
+    from featherkit.cache.key import cache_key
+
+    @task(cache=True, cache_version="1")
+    def count(d: Directory) -> int:
+        return len(list(d.walk()))
+
+    _text(tmp_path / "a" / "x.txt", "x")
+    _text(tmp_path / "b" / "x.txt", "x")
+    first = cache_key(count, count.inputs_to_literals({"d": str(tmp_path / "a")}))
+    assert first == cache_key(count, count.inputs_to_literals({"d": str(tmp_path / "b")}))
+    _text(tmp_path / "b" / "y.txt", "y")
+    assert first != cache_key(count, count.inputs_to_literals({"d": str(tmp_path / "b")}))
+
+
+def test_explain_names_the_changed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from featherkit.cache import explain as explain_module
+    from featherkit.cache.config import current_backend
+
+    monkeypatch.setenv("FEATHERKIT_CACHE_DIR", str(tmp_path / "cache"))
+
+    @task(cache=True, cache_version="1")
+    def size(f: File) -> int:
+        return len(Path(f).read_bytes())
+
+    data = _text(tmp_path / "in" / "data.csv", "abc")
+    assert size(f=data) == 3
+    backend = current_backend()
+    assert backend is not None
+    Path(data).write_text("abcd")
+    os.utime(data, ns=(2, 2))
+    report = explain_module.explain(size, size.inputs_to_literals({"f": data}), backend)
+    assert report.status == "miss"
+    (difference,) = report.differences
+    assert difference.name == "f"
+    assert data in difference.cached and data in difference.now
+    assert difference.cached != difference.now and "sha256:" in difference.now
