@@ -122,11 +122,16 @@ TYPE_PAIRS = [
     (typing.List[FkFile], list[File]),  # noqa: UP006
     (FkReport, Report),
     (pd.DataFrame, pd.DataFrame),
-    (Annotated[pd.DataFrame, fk_kwtypes(a=int, b=str)], Annotated[pd.DataFrame, kwtypes(a=int, b=str)]),
+    (
+        Annotated[pd.DataFrame, fk_kwtypes(a=int, b=str)],
+        Annotated[pd.DataFrame, kwtypes(a=int, b=str)],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("theirs", "ours"), TYPE_PAIRS, ids=lambda t: getattr(t, "__name__", str(t)))
+@pytest.mark.parametrize(
+    ("theirs", "ours"), TYPE_PAIRS, ids=lambda t: getattr(t, "__name__", str(t))
+)
 def test_literal_types_are_equal(theirs: Any, ours: Any, flytekit_literals: Any,
                                  featherkit_literals: Any) -> None:
     expected = flytekit_literals.literal_type(theirs)

@@ -20,6 +20,8 @@ from featherkit.testing.storage import MemoryStorage
 from featherkit.type_registry import type_engine
 from featherkit.types import TypeTransformerError
 
+TextFile = File["txt"]
+
 
 class ListingMemoryStorage(MemoryStorage):
     def list_files(self, uri: str) -> list[str]:
@@ -69,7 +71,7 @@ def test_local_run_keeps_local_paths_and_streams(tmp_path: Path) -> None:
     source = _text(tmp_path / "in.txt", "abc")
 
     @task
-    def double(f: File) -> File["txt"]:
+    def double(f: File) -> TextFile:
         assert f.path == source
         with f.open("r") as fh:
             data = fh.read()
@@ -126,7 +128,9 @@ def test_remote_file_is_read_lazily_and_streamed(mem: ListingMemoryStorage) -> N
     assert engine.to_literal(value, File).scalar.blob.uri == "mem://bucket/x/data.bin"
 
 
-def test_uploads_to_a_remote_prefix_and_new_remote(tmp_path: Path, mem: ListingMemoryStorage) -> None:
+def test_uploads_to_a_remote_prefix_and_new_remote(
+    tmp_path: Path, mem: ListingMemoryStorage
+) -> None:
     source = _text(tmp_path / "in.txt", "hello")
     _text(tmp_path / "d" / "k.txt", "k")
     engine = type_engine()
@@ -146,12 +150,17 @@ def test_uploads_to_a_remote_prefix_and_new_remote(tmp_path: Path, mem: ListingM
     assert Path(local, "k.txt").read_text() == "k"
 
 
+def _write_then_fail(handle: typing.IO[bytes]) -> None:
+    with handle as fh:
+        fh.write(b"half")
+        raise RuntimeError("boom")
+
+
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     target = File(str(tmp_path / "out" / "out.bin"))
-    with pytest.raises(RuntimeError), target.open("wb") as fh:
-        fh.write(b"half")
-        raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"):
+        _write_then_fail(target.open("wb"))
     assert os.listdir(tmp_path / "out") == []
 
 
@@ -192,7 +201,8 @@ def test_missing_local_file_names_task_input_and_path(tmp_path: Path) -> None:
         return 1
 
     missing = str(tmp_path / "nope.txt")
-    with pytest.raises(TaskInputError, match=r"task '.*read', input 'f'.*nope\.txt' does not exist"):
+    expected = r"task '.*read', input 'f'.*nope\.txt' does not exist"
+    with pytest.raises(TaskInputError, match=expected):
         read(f=missing)
 
 

@@ -20,10 +20,10 @@ objects) and digests (through ``read_bytes``), and says clearly that it cannot l
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 import hashlib
 import io
+import os
+from collections.abc import Callable
 from typing import IO, Any, Protocol, runtime_checkable
 from urllib.parse import unquote, urlparse
 
@@ -165,7 +165,7 @@ class _AtomicLocalWriter(io.BufferedWriter):
         if self._discarded:
             return
         self.flush()
-        os.fsync(self.raw.fileno())
+        os.fsync(self.fileno())
         super().close()
         os.replace(self._tmp, self._target)
 
@@ -198,7 +198,7 @@ class LocalStorage:
         root = local_path(uri)
         if os.path.isfile(root):
             return [root]
-        found = []
+        found: list[str] = []
         for directory, _, files in os.walk(root):
             found.extend(os.path.join(directory, name) for name in files)
         return sorted(found)
@@ -302,8 +302,10 @@ def open_uri(uri: str, mode: str = "rb") -> IO[bytes]:
     if mode not in ("rb", "wb", "r", "w"):
         raise ValueError(f"open mode {mode!r}: use 'rb' or 'wb'")
     backend = storage_for(uri)
-    if isinstance(backend, StreamingStorage) or hasattr(backend, "open"):
-        return backend.open(uri, "wb" if "w" in mode else "rb")  # type: ignore[attr-defined,no-any-return]
+    opener = getattr(backend, "open", None)
+    if opener is not None:
+        handle: IO[bytes] = opener(uri, "wb" if "w" in mode else "rb")
+        return handle
     if "w" in mode:
         return _MemoryWriter(backend, uri)
     return io.BytesIO(backend.read_bytes(uri))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import typing
 from pathlib import Path
 
 import pytest
@@ -55,13 +56,19 @@ def test_file_and_directory_round_trip_through_s3(tmp_path: Path, bucket: str) -
         assert fh.read() == b"x" * 100
 
 
+def _write_then_fail(handle: typing.IO[bytes]) -> None:
+    with handle as fh:
+        fh.write(b"half")
+        raise RuntimeError("boom")
+
+
 def test_an_aborted_stream_leaves_no_object(bucket: str, s3: object) -> None:
     from featherkit import storage
 
     uri = f"s3://{bucket}/raw/aborted.bin"
-    with pytest.raises(RuntimeError), storage.open_uri(uri, "wb") as fh:
-        fh.write(b"half")
-        raise RuntimeError("boom")
+    handle = storage.open_uri(uri, "wb")
+    with pytest.raises(RuntimeError, match="boom"):
+        _write_then_fail(handle)
     assert not storage.exists(uri)
 
 

@@ -22,7 +22,7 @@ class Report:
 def files(
     plain: FlyteFile,
     csv: FlyteFile["csv"],  # noqa: F821
-    typed: FlyteFile[typing.TypeVar("jpeg")],  # noqa: F821
+    typed: FlyteFile[typing.TypeVar("jpeg")],
     folder: FlyteDirectory,
     maybe: typing.Optional[FlyteFile] = None,
 ) -> FlyteDirectory["png"]:  # noqa: F821

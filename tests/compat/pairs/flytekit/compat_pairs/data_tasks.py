@@ -6,7 +6,6 @@ from typing import Annotated
 
 import pandas as pd
 import pyarrow as pa
-
 from flytekit import StructuredDataset, kwtypes, task
 from flytekit.types.directory import FlyteDirectory
 from flytekit.types.file import FlyteFile
@@ -24,7 +23,7 @@ class Report:
 def files(
     plain: FlyteFile,
     csv: FlyteFile["csv"],  # noqa: F821
-    typed: FlyteFile[typing.TypeVar("jpeg")],  # noqa: F821
+    typed: FlyteFile[typing.TypeVar("jpeg")],
     folder: FlyteDirectory,
     maybe: typing.Optional[FlyteFile] = None,
 ) -> FlyteDirectory["png"]:  # noqa: F821
