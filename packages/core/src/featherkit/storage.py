@@ -6,6 +6,12 @@ else claims (``register("*", backend)``: featherkit-fsspec does this, so any pro
 knows works without importing fsspec until such a URI is used). An exact scheme always wins
 over ``"*"``.
 
+A backend may also define ``check(uri)``: raise if it cannot serve ``uri`` at all (an unknown
+protocol, a driver that is not installed, a local directory that cannot be created or
+written), cheaply and without writing anything there. :func:`check` calls it; the container
+entrypoint checks its output prefix this way before it runs the task, so a task's side effects
+never happen for outputs that could not be written.
+
 Writes are atomic: a reader sees the whole file or none of it, even if the writer is killed
 at any moment. Locally that is a temporary file beside the target, fsynced, then renamed over
 it; object stores get it from their single-request PUT.
@@ -29,6 +35,7 @@ from urllib.parse import unquote, urlparse
 
 from featherkit.errors import FeatherkitUserError
 from featherkit.hookspecs import hookimpl
+from featherkit.redact import redact_location
 
 #: the scheme a backend registers to serve every scheme no other backend claims
 ANY_SCHEME = "*"
@@ -225,6 +232,13 @@ class LocalStorage:
     def exists(self, uri: str) -> bool:
         return os.path.exists(local_path(uri))
 
+    def check(self, uri: str) -> None:
+        """Create the directory ``uri`` names and make sure this process may write in it."""
+        path = local_path(uri)
+        os.makedirs(path, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(f"{path} is not writable by this process")
+
     def download(self, uri: str, local_path: str) -> None:
         _copy_file(_path_of(uri), local_path)
 
@@ -252,9 +266,23 @@ def storage_for(uri: str) -> Storage:
     if backend is not None:
         return backend
     raise FeatherkitUserError(
-        f"no storage is installed for {scheme}:// URIs ({uri}); "
+        f"no storage is installed for {scheme}:// URIs ({redact_location(uri)}); "
         "pip install featherkit-fsspec (plus the fsspec driver, e.g. s3fs) for object stores"
     )
+
+
+def check(uri: str) -> None:
+    """Fail now if nothing can be written under ``uri``.
+
+    :class:`~featherkit.errors.FeatherkitUserError` when no installed storage serves its
+    scheme (or the serving plugin says it cannot, say fsspec knows no such protocol); an
+    ``OSError`` when a local directory cannot be created or written. Backends without a
+    ``check`` method are trusted.
+    """
+    backend = storage_for(uri)
+    probe = getattr(backend, "check", None)
+    if callable(probe):
+        probe(uri)
 
 
 def read_bytes(uri: str) -> bytes:

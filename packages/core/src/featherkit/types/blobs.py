@@ -23,6 +23,11 @@ MULTIPART = 1
 
 
 def _check_served(uri: str) -> None:
+    """Fail now when no storage serves ``uri``'s scheme.
+
+    A backend's ``check`` takes a prefix to write under (the local one creates it), so it is
+    asked about the folder holding ``uri``, never about the object itself.
+    """
     from featherkit.errors import FeatherkitUserError
     from featherkit.storage import storage_for
 
@@ -30,7 +35,7 @@ def _check_served(uri: str) -> None:
         backend = storage_for(uri)
         check = getattr(backend, "check", None)
         if check is not None:
-            check(uri)
+            check(uri.rstrip("/").rsplit("/", 1)[0] if "/" in uri.rstrip("/") else uri)
     except FeatherkitUserError as exc:
         raise TypeTransformerError(str(exc), expected="a URI a storage plugin serves",
                                    received=uri) from None

@@ -24,6 +24,7 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
     from featherkit.types.containers import DictTransformer, ListTransformer, TupleTransformer
     from featherkit.types.dataclass import DataclassTransformer
     from featherkit.types.enums import EnumTransformer
+    from featherkit.types.iterators import IteratorTransformer
     from featherkit.types.pickle import PickleTransformer
     from featherkit.types.primitives import (
         BoolTransformer,
@@ -53,6 +54,7 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
         TupleTransformer(),
         FileTransformer(),
         DirectoryTransformer(),
+        IteratorTransformer(),
         PickleTransformer(),
     ]
 

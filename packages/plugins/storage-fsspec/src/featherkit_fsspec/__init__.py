@@ -25,6 +25,7 @@ from typing import IO, Any
 from urllib.parse import urlparse
 
 from featherkit.errors import FeatherkitUserError
+from featherkit.extend import redact_location, redact_text
 from featherkit.hookspecs import hookimpl
 
 __all__ = ["ATOMIC_PUT_PROTOCOLS", "FsspecStorage", "register_storage", "storage_options"]
@@ -94,28 +95,33 @@ class FsspecStorage:
         try:
             from fsspec.core import url_to_fs
         except ImportError as exc:  # pragma: no cover - fsspec is a dependency
-            raise FeatherkitUserError(f"cannot use {uri}: fsspec is not installed") from exc
+            raise FeatherkitUserError(
+                f"cannot use {redact_location(uri)}: fsspec is not installed"
+            ) from exc
         try:
             fs, path = url_to_fs(uri, **storage_options(protocol))
         except ImportError as exc:
             driver = DRIVERS.get(protocol)
             hint = f"pip install {driver}" if driver else "install its fsspec driver"
             raise FeatherkitUserError(
-                f"cannot use {uri}: the fsspec driver for {protocol}:// is not installed "
-                f"({hint}): {exc}"
+                f"cannot use {redact_location(uri)}: the fsspec driver for {protocol}:// is "
+                f"not installed ({hint}): {redact_text(str(exc))}"
             ) from exc
         except ValueError as exc:
             if "Protocol not known" in str(exc):
                 raise FeatherkitUserError(
-                    f"cannot use {uri}: no storage is installed for {protocol}:// URIs "
-                    "(fsspec does not know the protocol either)"
+                    f"cannot use {redact_location(uri)}: no storage is installed for "
+                    f"{protocol}:// URIs (fsspec does not know the protocol either)"
                 ) from exc
             raise
         return fs, path, protocol
 
     def check(self, uri: str) -> None:
-        """Fail now, clearly, when fsspec cannot serve ``uri`` (unknown protocol, driver
-        missing); nothing is fetched."""
+        """Raise :class:`FeatherkitUserError` unless fsspec serves ``uri``'s protocol here.
+
+        Resolving the filesystem imports the driver and reads its configuration; nothing is
+        written and no request is made, so it is cheap enough for every pod's start.
+        """
         self._fs(uri)
 
     def read_bytes(self, uri: str) -> bytes:
