@@ -247,11 +247,28 @@ class LocalStorage:
 
 
 def _copy_file(source: str, target: str) -> None:
-    """Copy a local file atomically (temporary file beside ``target``, then rename)."""
+    """Copy a local file atomically: to a temporary file beside ``target`` (the kernel copies,
+    ``copy_file_range``/``sendfile`` where available), fsynced, then renamed over it."""
     import shutil
 
-    with open(source, "rb") as src, _AtomicLocalWriter(target) as dst:
-        shutil.copyfileobj(src, dst, 1 << 20)
+    final = os.path.abspath(target)
+    directory = os.path.dirname(final)
+    os.makedirs(directory, exist_ok=True)
+    tmp = os.path.join(directory, f".{os.path.basename(final)}.{os.urandom(6).hex()}.tmp")
+    try:
+        shutil.copyfile(source, tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def storage_for(uri: str) -> Storage:
