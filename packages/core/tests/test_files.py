@@ -289,3 +289,43 @@ def test_explain_names_the_changed_file(tmp_path: Path, monkeypatch: pytest.Monk
     assert difference.name == "f"
     assert data in difference.cached and data in difference.now
     assert difference.cached != difference.now and "sha256:" in difference.now
+
+
+def test_cli_run_and_explain_name_the_changed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from featherkit.cli import main
+
+    monkeypatch.setenv("FEATHERKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FEATHERKIT_CACHE", raising=False)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    tasks = tmp_path / "filetasks.py"
+    tasks.write_text(
+        "from featherkit import File, task\n\n"
+        "@task(cache=True, cache_version='1')\n"
+        "def size(f: File) -> int:\n"
+        "    return len(open(f, 'rb').read())\n"
+    )
+    data = _text(tmp_path / "data.txt", "abc")
+
+    def cli(*args: str) -> str:
+        sys.modules.pop("filetasks", None)
+        out = io.StringIO()
+        with redirect_stdout(out), redirect_stderr(io.StringIO()):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                assert not exc.code
+        return out.getvalue()
+
+    assert cli("run", str(tasks), "size", "--f", data).strip() == "3"
+    Path(data).write_text("abcd")
+    os.utime(data, ns=(3, 3))
+    report = cli("cache", "explain", str(tasks), "size", "--f", data)
+    assert "MISS" in report
+    changed = next(line for line in report.splitlines() if "input f: cached" in line)
+    assert changed.count(data) == 2 and changed.count("sha256:") == 2

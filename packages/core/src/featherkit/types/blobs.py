@@ -161,7 +161,7 @@ class FileTransformer(_BlobTransformer):
         if not os.path.isfile(local):
             problem = "is a directory, not a file" if os.path.isdir(local) else "does not exist"
             raise TypeTransformerError(
-                f"the local file {local!r} {problem}",
+                f"the local file {os.path.abspath(local)!r} {problem}",
                 expected="an existing local file", received=local,
             )
         prefix = _raw_prefix()
@@ -233,7 +233,7 @@ class DirectoryTransformer(_BlobTransformer):
         if not os.path.isdir(local):
             problem = "is a file, not a directory" if os.path.isfile(local) else "does not exist"
             raise TypeTransformerError(
-                f"the local directory {local!r} {problem}",
+                f"the local directory {os.path.abspath(local)!r} {problem}",
                 expected="an existing local directory", received=local,
             )
         prefix = _raw_prefix()
