@@ -315,11 +315,13 @@ def test_cli_run_and_explain_name_the_changed_file(
     def cli(*args: str) -> str:
         sys.modules.pop("filetasks", None)
         out = io.StringIO()
+        code: object = 0
         with redirect_stdout(out), redirect_stderr(io.StringIO()):
             try:
                 main(list(args))
             except SystemExit as exc:
-                assert not exc.code
+                code = exc.code
+        assert not code, out.getvalue()
         return out.getvalue()
 
     assert cli("run", str(tasks), "size", "--f", data).strip() == "3"
