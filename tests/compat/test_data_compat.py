@@ -26,12 +26,13 @@ from typing import Annotated, Any
 import pandas as pd
 import pytest
 from flyteidl.core import literals_pb2
+from flytekit import StructuredDataset as fk_StructuredDataset
 from flytekit import kwtypes as fk_kwtypes
 from flytekit.types.directory import FlyteDirectory as FkDirectory
 from flytekit.types.file import FlyteFile as FkFile
 from google.protobuf import json_format
 
-from featherkit import Directory, File, kwtypes
+from featherkit import Directory, File, StructuredDataset, kwtypes
 from featherkit.context import ExecutionParameters, execution
 from featherkit.testing.pod import entrypoint_command
 
@@ -50,6 +51,18 @@ class Report:
     summary: File
     images: Directory
     rows: int
+
+
+@dataclass
+class FkTable:
+    sd: fk_StructuredDataset
+    n: int
+
+
+@dataclass
+class Table:
+    sd: StructuredDataset
+    n: int
 
 
 @pytest.fixture(autouse=True)
@@ -121,6 +134,7 @@ TYPE_PAIRS = [
     (typing.Optional[FkFile], typing.Optional[File]),
     (typing.List[FkFile], list[File]),  # noqa: UP006
     (FkReport, Report),
+    (FkTable, Table),
     (pd.DataFrame, pd.DataFrame),
     (
         Annotated[pd.DataFrame, fk_kwtypes(a=int, b=str)],
@@ -136,8 +150,8 @@ def test_literal_types_are_equal(theirs: Any, ours: Any, flytekit_literals: Any,
                                  featherkit_literals: Any) -> None:
     expected = flytekit_literals.literal_type(theirs)
     actual = featherkit_literals.literal_type(ours)
-    if theirs is FkReport:
-        expected.metadata["title"] = "Report"  # the classes' names differ, nothing else
+    if theirs in (FkReport, FkTable):
+        expected.metadata["title"] = ours.__name__  # the classes' names differ, nothing else
     assert json_format.MessageToDict(actual) == json_format.MessageToDict(expected)
 
 
@@ -327,3 +341,16 @@ def test_entrypoints_cross(tmp_path: Path, writer: str) -> None:
     assert Path(grown.download()).read_text() == "a,b\n1,x\n" * 2
     assert Path(listing.download(), "names.txt").read_text() == "sub/deep.txt,top.txt"
     assert frame["c"].tolist() == [10, 20, 30]
+
+
+def test_a_data_set_inside_a_dataclass_crosses_both_ways(tmp_path: Path) -> None:
+    raw, sandbox = tmp_path / "fk-raw", tmp_path / "fk-sandbox"
+    theirs = _fk_to_literal(FkTable(fk_StructuredDataset(dataframe=FRAME), 3), FkTable,
+                            raw, sandbox)
+    table = _ours_read(theirs, Table)
+    pd.testing.assert_frame_equal(table.sd.open(pd.DataFrame).all(), FRAME)
+    ours = _ours_to_literal(Table(StructuredDataset(dataframe=FRAME), 4), Table,
+                            tmp_path / "ours-raw")
+    back = _fk_read(ours, FkTable, raw, sandbox)
+    assert back.n == 4
+    pd.testing.assert_frame_equal(back.sd.open(pd.DataFrame).all(), FRAME)
