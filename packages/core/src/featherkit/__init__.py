@@ -106,6 +106,8 @@ if TYPE_CHECKING:
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.types import TypeEngine, TypeTransformer
+    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
+    from featherkit.types.hashing import HashMethod
     from featherkit.workflow import (
         CronSchedule,
         FixedRate,
@@ -115,5 +117,3 @@ if TYPE_CHECKING:
         workflow,
     )
     from featherkit.workflow.runner import WorkflowExecutionError
-    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
-    from featherkit.types.hashing import HashMethod
