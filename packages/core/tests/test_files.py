@@ -331,3 +331,16 @@ def test_cli_run_and_explain_name_the_changed_file(
     assert "MISS" in report
     changed = next(line for line in report.splitlines() if "input f: cached" in line)
     assert changed.count(data) == 2 and changed.count("sha256:") == 2
+
+
+def test_structured_dataset_without_the_plugin_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    import featherkit
+
+    monkeypatch.setitem(sys.modules, "featherkit_dataframe", None)
+    monkeypatch.delitem(vars(featherkit), "StructuredDataset", raising=False)
+    with pytest.raises(ImportError, match="pip install featherkit-dataframe"):
+        from featherkit import StructuredDataset  # noqa: F401
