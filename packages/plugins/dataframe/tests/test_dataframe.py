@@ -164,3 +164,20 @@ def test_polars_frames_cross_with_pandas(tmp_path: Path) -> None:
     back = engine.to_python_value(engine.to_literal(FRAME, pd.DataFrame),
                                   Annotated[pl.DataFrame, kwtypes(a=int)])
     assert back.columns == ["a"] and back["a"].to_list() == [1, 2, 3]
+
+
+def test_frames_key_the_cache_by_content_or_hash_method() -> None:
+    from featherkit import HashMethod
+    from featherkit.cache.key import cache_key
+
+    @task(cache=True, cache_version="1")
+    def rows(df: pd.DataFrame) -> int:
+        return len(df)
+
+    first = cache_key(rows, rows.inputs_to_literals({"df": FRAME}))
+    assert first == cache_key(rows, rows.inputs_to_literals({"df": FRAME.copy()}))
+    assert first != cache_key(rows, rows.inputs_to_literals({"df": FRAME.head(2)}))
+
+    hashed = Annotated[pd.DataFrame, HashMethod(lambda df: str(len(df)))]
+    literal = type_engine().to_literal(FRAME, hashed)
+    assert literal.hash == "3" and literal.scalar.structured_dataset.uri
