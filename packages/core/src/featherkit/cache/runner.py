@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from featherkit.cache import attachments
 from featherkit.cache.backend import (
     CacheBackend,
     CacheEntry,
@@ -217,8 +218,6 @@ class _TaskCodec:
         self.convert = convert
 
     def decode(self, payload: bytes) -> _Served:
-        from featherkit.cache import attachments
-
         literal_bytes, attached = attachments.split(payload)
         outputs = _literal_map().FromString(literal_bytes)
         literals = outputs.literals
@@ -233,8 +232,6 @@ class _TaskCodec:
 
     @staticmethod
     def encode(served: _Served) -> bytes:
-        from featherkit.cache import attachments
-
         return attachments.encode(served.literals)
 
     def entry(self, payload: bytes) -> CacheEntry:
