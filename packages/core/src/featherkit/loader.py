@@ -84,4 +84,12 @@ def find_task(file: str | os.PathLike[str], name: str) -> Task:
     if name in by_full_name:
         return by_full_name[name]
     known = ", ".join(sorted(tasks)) or "(none)"
+    found = vars(module).get(name)
+    if found is not None:
+        what = (
+            f"a {type(found).__name__}, not a task: it lacks @task"
+            if callable(found) and not isinstance(found, type)
+            else f"a {type(found).__name__}, not a task"
+        )
+        raise FeatherkitUserError(f"{name!r} in {file} is {what}; tasks found: {known}")
     raise FeatherkitUserError(f"{file} has no task {name!r}; tasks found: {known}")
