@@ -2,7 +2,7 @@
 
 ``nox`` with no arguments runs the whole matrix (the README's test command): core alone, each
 plugin package with core, everything together, the flytekit compatibility suite and lint.
-``nox -s demo`` runs the examples; ``nox -s bench`` measures against flytekit.
+``nox -s demo`` runs the examples; ``nox -s bench`` measures against flytekit and Flyte 2.
 
 Packages under ``packages/plugins/*`` and ``packages/resolvers/*`` join the matrix by
 existing: each gets a ``plugin(name)`` session with core from this checkout and that package
@@ -33,6 +33,7 @@ else:  # pragma: no cover - nox runs on 3.11 in CI
 ROOT = Path(__file__).parent
 CORE = ROOT / "packages" / "core"
 FLYTEKIT_VERSION = "1.16.31"
+FLYTE2_VERSION = "2.12.1"  # the Flyte 2 SDK (PyPI `flyte`), the bench's second peer
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
@@ -186,16 +187,19 @@ _COMPILE_SITE_PACKAGES = (
 
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
-    """featherkit against flytekit, same workloads, alternating; writes docs/benchmarks.md."""
+    """featherkit against flytekit and Flyte 2, same workloads, alternating; writes
+    docs/benchmarks.md and docs/benchmarks.json."""
     session.install(str(CORE), *[str(p) for p in plugin_packages().values()])
     flytekit = _side_env(session, "bench-flytekit", f"flytekit=={FLYTEKIT_VERSION}")
+    flyte = _side_env(session, "bench-flyte", f"flyte=={FLYTE2_VERSION}")
     core_only = _side_env(session, "bench-core-only", str(CORE))
     # a container image ships bytecode; without it every cold start measures the compiler
-    # (and PYTHONDONTWRITEBYTECODE may be set), so both SDKs are measured precompiled
-    for python in ("python", flytekit, core_only):
+    # (and PYTHONDONTWRITEBYTECODE may be set), so every SDK is measured precompiled
+    for python in ("python", flytekit, flyte, core_only):
         session.run(python, "-c", _COMPILE_SITE_PACKAGES, external=True, silent=True)
     session.run(
         "python", str(ROOT / "bench" / "run.py"),
-        "--featherkit", "python", "--flytekit", flytekit, "--core-only", core_only,
+        "--featherkit", "python", "--flytekit", flytekit, "--flyte", flyte,
+        "--core-only", core_only,
         *session.posargs,
     )

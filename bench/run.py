@@ -1,11 +1,14 @@
-"""Run every workload in featherkit and flytekit side by side and report ratios.
+"""Run every workload in featherkit, flytekit and Flyte 2 side by side and report ratios.
 
-    python run.py --featherkit PY --flytekit PY --core-only PY [--rounds N]
+    python run.py --featherkit PY --flytekit PY --flyte PY --core-only PY [--rounds N]
 
-Each round runs each workload once per SDK in fresh processes, alternating which SDK goes
-first, so drift of the machine cancels out. A row reports the median over rounds (with min
-and max), the ratio flytekit/featherkit, the budget of DESIGN section 7 and whether it is met.
-A missed budget is reported, never fatal; a workload that breaks exits non-zero.
+Each round runs each workload once per SDK in fresh processes, rotating which SDK goes first,
+so drift of the machine cancels out. Within a process a workload takes several samples and
+keeps the fastest (the one least disturbed by other jobs on the machine, as ``timeit``
+advises); a row reports the median of those over rounds (with min and max),
+the ratios flytekit/featherkit and Flyte 2/featherkit, the budget of DESIGN section 7 (over
+flytekit, in this same run) and whether it is met. A workload Flyte 2 cannot express says why
+in its cell. A missed budget is reported, never fatal; a workload that breaks exits non-zero.
 """
 
 from __future__ import annotations
@@ -19,25 +22,46 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
+SDKS = ("featherkit", "flytekit", "flyte")
+LABEL = {"featherkit": "featherkit", "flytekit": "flytekit", "flyte": "Flyte 2"}
 
-#: row key -> (title, unit, budget ratio or None)
-ROWS = {
-    "import": ("`import` as a whole process", "ms", 10.0),
-    "call": ("trivial typed task, per call", "us", 30.0),
-    "list": ("10k-element list[int] in and out", "ms", 30.0),
-    "dataclass": ("dataclass in and out", "us", None),
-    "cache_miss": ("cached task, miss", "us", None),
-    "cache_hit": ("cached task, hit", "us", 5.0),
-    "decorate": ("decorate 200 tasks", "ms", None),
-    "serialize": ("serialize 200 tasks", "ms", None),
-    "decorate_serialize": ("decorate + serialize 200 tasks", "ms", 10.0),
-    "entrypoint": ("entrypoint, trivial task, whole process", "ms", 5.0),
+
+@dataclass(frozen=True)
+class Row:
+    title: str
+    unit: str
+    #: flytekit's value / featherkit's must be at least this (None: no budget)
+    budget: float | None = None
+    #: how the budget reads in the table (default ">= {budget}x")
+    budget_text: str = ""
+    #: how the row is measured: "inprocess" (workloads.py samples), "process" (a whole
+    #: process timed from outside), "sum" (of other rows), "value" (one number per process)
+    kind: str = "inprocess"
+    parts: tuple[str, ...] = ()
+
+
+ROWS: dict[str, Row] = {
+    "import": Row("`import` as a whole process", "ms", 30.0, kind="process"),
+    "call": Row("trivial typed task, per call", "us", 100.0),
+    "list": Row("10k-element list[int] in and out", "ms", 30.0),
+    "dataclass": Row("dataclass in and out", "us"),
+    "cache_miss": Row("cached task, miss", "us"),
+    "cache_hit": Row("cached task, hit", "us", 20.0),
+    "async_gather": Row("100 async tasks gathered concurrently", "ms"),
+    "decorate": Row("decorate 200 tasks", "ms"),
+    "serialize": Row("serialize 200 tasks", "ms"),
+    "decorate_serialize": Row("decorate + serialize 200 tasks", "ms", 20.0, kind="sum",
+                              parts=("decorate", "serialize")),
+    "entrypoint": Row("entrypoint, trivial task, whole process", "ms", 10.0, kind="process"),
+    "rss": Row("peak RSS, import + one 10k list[int] task", "MB", 2.0,
+               budget_text="<= 1/2 of flytekit's", kind="value"),
 }
-SCALE = {"ms": 1e3, "us": 1e6}
+SCALE = {"ms": 1e3, "us": 1e6, "MB": 1.0}
 
 
 class WorkloadFailed(RuntimeError):
@@ -48,7 +72,7 @@ def child_env(sdk: str, scratch: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FEATHERKIT_", "FLYTE"))}
     env["BENCH_SDK"] = sdk
     env["PYTHONPATH"] = str(HERE)
-    env["HOME"] = str(scratch / f"home-{sdk}")  # flytekit's local cache lives under ~/.flyte
+    env["HOME"] = str(scratch / f"home-{sdk}")  # flytekit's and Flyte 2's local caches live there
     env["FEATHERKIT_CACHE_DIR"] = str(scratch / "featherkit-cache")
     env["FEATHERKIT_CACHE"] = "sqlite"
     env["TMPDIR"] = str(scratch / "tmp")  # the workloads' temporary files go when the run ends
@@ -78,22 +102,31 @@ def time_process(command: list[str], env: dict[str, str], cwd: Path) -> float:
 
 
 def measure_round(pythons: dict[str, str], scratch: Path, order: list[str]) -> dict:
-    values: dict[str, dict[str, float]] = {key: {} for key in ROWS}
+    """One value per row and SDK (or the reason the SDK cannot run that workload)."""
+    values: dict[str, dict[str, float | str]] = {key: {} for key in ROWS}
     extras: dict[str, dict] = {}
     for sdk in order:
         python = pythons[sdk]
         env = child_env(sdk, scratch)
+        for key, row in ROWS.items():
+            if row.kind == "inprocess":
+                data = run_workload(python, sdk, key, scratch)
+                values[key][sdk] = data.get("unsupported") or min(data["samples"])
+            elif row.kind == "value":
+                values[key][sdk] = run_workload(python, sdk, key, scratch)["samples"][0]
         values["import"][sdk] = time_process([python, "-c", f"import {sdk}"], env, scratch)
-        for key in ("call", "list", "dataclass", "cache_hit", "cache_miss", "decorate",
-                    "serialize"):
-            values[key][sdk] = statistics.median(
-                run_workload(python, sdk, key, scratch)["samples"]
-            )
-        values["decorate_serialize"][sdk] = values["decorate"][sdk] + values["serialize"][sdk]
         entry = run_workload(python, sdk, "entrypoint_inputs", scratch)
-        values["entrypoint"][sdk] = time_process(entry["command"], env, scratch)
-        if not Path(entry["outputs"]).exists():
-            raise WorkloadFailed(f"the {sdk} entrypoint wrote no outputs.pb")
+        if "unsupported" in entry:
+            values["entrypoint"][sdk] = entry["unsupported"]
+        else:
+            values["entrypoint"][sdk] = time_process(entry["command"], env, scratch)
+            if not Path(entry["outputs"]).exists():
+                raise WorkloadFailed(f"the {sdk} entrypoint wrote no outputs.pb")
+        for key, row in ROWS.items():
+            if row.kind == "sum":
+                parts = [values[part][sdk] for part in row.parts]
+                strings = [p for p in parts if isinstance(p, str)]
+                values[key][sdk] = strings[0] if strings else sum(parts)  # type: ignore[arg-type]
         extras[sdk] = run_workload(python, sdk, "import_stats", scratch)
     return {"values": values, "extras": extras}
 
@@ -101,101 +134,133 @@ def measure_round(pythons: dict[str, str], scratch: Path, order: list[str]) -> d
 def summarize(rounds: list[dict]) -> dict:
     table = {}
     for key in ROWS:
-        row = {}
-        for sdk in ("featherkit", "flytekit"):
+        row: dict = {}
+        for sdk in SDKS:
             series = [r["values"][key][sdk] for r in rounds]
+            if any(isinstance(v, str) for v in series):
+                row[sdk] = {"unsupported": next(v for v in series if isinstance(v, str))}
+                continue
             row[sdk] = {
                 "median": statistics.median(series), "min": min(series), "max": max(series)
             }
-        row["ratio"] = row["flytekit"]["median"] / row["featherkit"]["median"]
+        base = row["featherkit"]["median"]
+        for sdk in ("flytekit", "flyte"):
+            if "median" in row[sdk]:
+                row[f"ratio_{sdk}"] = row[sdk]["median"] / base
+        row["ratio"] = row["ratio_flytekit"]
+        budget = ROWS[key].budget
+        if budget is not None:
+            row["budget"] = budget
+            row["met"] = row["ratio"] >= budget
         table[key] = row
     return table
 
 
-def fmt(seconds: float, unit: str) -> str:
-    value = seconds * SCALE[unit]
-    return f"{value:.3g}" if value < 100 else f"{value:.0f}"
+def fmt(value: float, unit: str) -> str:
+    scaled = value * SCALE[unit]
+    return f"{scaled:.3g}" if scaled < 100 else f"{scaled:.0f}"
+
+
+def cell(stats: dict, unit: str) -> str:
+    if "unsupported" in stats:
+        return str(stats["unsupported"])
+    return (f"{fmt(stats['median'], unit)} {unit} "
+            f"({fmt(stats['min'], unit)}-{fmt(stats['max'], unit)})")
 
 
 def render(table: dict, footprint: dict, extras: dict, meta: dict) -> str:
     lines = [
-        "# Benchmarks: featherkit vs flytekit",
+        "# Benchmarks: featherkit vs flytekit and Flyte 2",
         "",
         f"Generated by `nox -s bench` on {meta['date']}: {meta['cpus']} CPUs, "
         f"Python {meta['python']}, {meta['platform']}; flytekit {meta['flytekit']}, "
-        f"{meta['rounds']} rounds alternating the SDKs. Medians, with min-max over rounds.",
-        "Ratios are flytekit time / featherkit time (higher is better for featherkit).",
+        f"Flyte 2 (`flyte`) {meta['flyte']}; {meta['rounds']} rounds rotating which SDK goes "
+        "first. Medians over rounds (of each process's fastest sample), with min-max over rounds.",
+        "Ratios are the other SDK's value / featherkit's (higher is better for featherkit); "
+        "budgets are over flytekit, in this run. What each row measures, and the floor that "
+        "bounds it, is explained below the table.",
         "",
-        "| workload | featherkit | flytekit | ratio | budget | met |",
-        "|---|---|---|---|---|---|",
+        "| workload | featherkit | flytekit | Flyte 2 | vs flytekit | vs Flyte 2 | budget | met |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for key, (title, unit, budget) in ROWS.items():
+    for key, spec in ROWS.items():
         row = table[key]
-        cells = []
-        for sdk in ("featherkit", "flytekit"):
-            s = row[sdk]
-            cells.append(
-                f"{fmt(s['median'], unit)} {unit} ({fmt(s['min'], unit)}-{fmt(s['max'], unit)})"
-            )
-        met = "-" if budget is None else ("yes" if row["ratio"] >= budget else "**no**")
-        goal = "-" if budget is None else f">= {budget:g}x"
-        ratio = f"{row['ratio']:.1f}x"
-        lines.append(f"| {title} | {cells[0]} | {cells[1]} | {ratio} | {goal} | {met} |")
+        cells = [cell(row[sdk], spec.unit) for sdk in SDKS]
+        ratios = [f"{row[name]:.1f}x" if name in row else "-"
+                  for name in ("ratio_flytekit", "ratio_flyte")]
+        if spec.budget is None:
+            goal, met = "-", "-"
+        else:
+            goal = spec.budget_text or f">= {spec.budget:g}x"
+            met = "yes" if row["met"] else "**no**"
+        lines.append(f"| {spec.title} | {' | '.join(cells)} | {' | '.join(ratios)} | "
+                     f"{goal} | {met} |")
     core = footprint["core"]
-    fk = footprint["flytekit"]
     dist_ok = core["distributions"] <= 8 and core["megabytes"] <= 25
+    others = [f"{footprint[sdk]['distributions']} distributions, "
+              f"{footprint[sdk]['megabytes']:.0f} MB" for sdk in ("flytekit", "flyte")]
     lines += [
         f"| core install footprint | {core['distributions']} distributions, "
-        f"{core['megabytes']:.1f} MB | {fk['distributions']} distributions, "
-        f"{fk['megabytes']:.0f} MB | - | <= 8, <= 25 MB | {'yes' if dist_ok else '**no**'} |",
+        f"{core['megabytes']:.1f} MB | {others[0]} | {others[1]} | - | - | "
+        f"<= 8, <= 25 MB | {'yes' if dist_ok else '**no**'} |",
         "",
         "Import details (one process each): "
-        f"featherkit loads {extras['featherkit']['modules']} modules, peak RSS "
-        f"{extras['featherkit']['peak_rss_mb']:.0f} MB; flytekit loads "
-        f"{extras['flytekit']['modules']} modules, peak RSS "
-        f"{extras['flytekit']['peak_rss_mb']:.0f} MB.",
+        + "; ".join(
+            f"{LABEL[sdk]} loads {extras[sdk]['modules']} modules, peak RSS "
+            f"{extras[sdk]['peak_rss_mb']:.0f} MB" for sdk in SDKS
+        ) + ".",
         "",
         f"Core distributions: {', '.join(core['names'])}.",
         "",
     ]
+    explanation = HERE / "EXPLAINED.md"
+    if explanation.exists():
+        lines += [explanation.read_text().rstrip(), ""]
     return "\n".join(lines)
+
+
+def version_of(python: str, module: str) -> str:
+    return subprocess.run(
+        [python, "-c", f"import importlib.metadata as m; print(m.version({module!r}))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--featherkit", required=True, help="python of the featherkit env")
     parser.add_argument("--flytekit", required=True, help="python of the flytekit env")
+    parser.add_argument("--flyte", required=True, help="python of the Flyte 2 (flyte) env")
     parser.add_argument("--core-only", required=True, help="python of a core-only env")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--markdown", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(ROOT / "docs" / "benchmarks.json"))
     args = parser.parse_args()
-    pythons = {"featherkit": args.featherkit, "flytekit": args.flytekit}
+    pythons = {"featherkit": args.featherkit, "flytekit": args.flytekit, "flyte": args.flyte}
     rounds = []
     with tempfile.TemporaryDirectory(prefix="featherkit-bench-") as tmp:
         scratch = Path(tmp)
         try:
             for index in range(args.rounds):
-                order = ["featherkit", "flytekit"] if index % 2 == 0 else ["flytekit", "featherkit"]
+                shift = index % len(SDKS)
+                order = list(SDKS[shift:] + SDKS[:shift])
                 print(f"round {index + 1}/{args.rounds} ({' then '.join(order)})", flush=True)
                 rounds.append(measure_round(pythons, scratch, order))
             footprint = {
                 "core": run_workload(args.core_only, "featherkit", "footprint", scratch),
                 "flytekit": run_workload(args.flytekit, "flytekit", "footprint", scratch),
+                "flyte": run_workload(args.flyte, "flyte", "footprint", scratch),
             }
         except WorkloadFailed as exc:
             print(f"benchmark workload broke: {exc}", file=sys.stderr)
             return 1
-    flytekit_version = subprocess.run(
-        [args.flytekit, "-c", "import flytekit; print(flytekit.__version__)"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
     meta = {
         "date": time.strftime("%Y-%m-%d"),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
-        "flytekit": flytekit_version,
+        "flytekit": version_of(args.flytekit, "flytekit"),
+        "flyte": version_of(args.flyte, "flyte"),
         "rounds": args.rounds,
     }
     table = summarize(rounds)

@@ -537,3 +537,22 @@ def test_an_unwritable_local_prefix_stops_before_the_task_runs(tmp_path: Path) -
     assert run.returncode == 1, run.stderr
     assert "cannot write under" in run.stderr
     assert not marker.exists(), "the task ran although its outputs could not be written"
+def test_checkpoint_is_read_from_the_previous_attempt(tmp_path: Path) -> None:
+    first_cp, second_cp = tmp_path / "cp1", tmp_path / "cp2"
+    run = run_in_pod(
+        ep_tasks.resumable, tmp_path / "a1", {"steps": 2},
+        values={"checkpointOutputPrefix": str(first_cp), "prevCheckpointPrefix": ""},
+    )
+    assert run.returncode == 0, run.stderr
+    error = run.error()
+    assert error is not None and error.kind == RECOVERABLE
+    assert error.code == "USER:RecoverableError"
+    # flytekit's SyncCheckpoint.write stores the bytes as <prefix>/_dst_cp
+    assert (first_cp / "_dst_cp").read_bytes() == b"1"
+    run = run_in_pod(
+        ep_tasks.resumable, tmp_path / "a2", {"steps": 2},
+        values={"checkpointOutputPrefix": str(second_cp), "prevCheckpointPrefix": str(first_cp)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.outputs() == 2
+    assert (second_cp / "_dst_cp").read_bytes() == b"2"

@@ -423,6 +423,9 @@ class Task:
         return _Lazy.load().local.run(self, kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        compiling = context.compiling.get()
+        if compiling is not None:  # inside a workflow body: record a node
+            return compiling.call(self, args, kwargs)
         if args:
             raise TaskInputError(
                 f"task {self.name!r} takes keyword arguments only "
@@ -449,7 +452,7 @@ class PythonTask(Task):
         task_config: Any = None,
         metadata: TaskMetadata | None = None,
         environment: Mapping[str, str] | None = None,
-        container_image: str | None = None,
+        container_image: Any = None,
         requests: Resources | None = None,
         limits: Resources | None = None,
         secret_requests: list[Secret] | None = None,

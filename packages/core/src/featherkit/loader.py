@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
 
@@ -84,12 +84,42 @@ def find_task(file: str | os.PathLike[str], name: str) -> Task:
     if name in by_full_name:
         return by_full_name[name]
     known = ", ".join(sorted(tasks)) or "(none)"
-    found = vars(module).get(name)
-    if found is not None:
-        what = (
-            f"a {type(found).__name__}, not a task: it lacks @task"
-            if callable(found) and not isinstance(found, type)
-            else f"a {type(found).__name__}, not a task"
-        )
-        raise FeatherkitUserError(f"{name!r} in {file} is {what}; tasks found: {known}")
+    _refuse_non_task(module, file, name, f"tasks found: {known}")
     raise FeatherkitUserError(f"{file} has no task {name!r}; tasks found: {known}")
+
+
+def _refuse_non_task(
+    module: ModuleType, file: str | os.PathLike[str], name: str, found: str
+) -> None:
+    """Raise the error for a ``name`` the module has that is not a task (a plain function)."""
+    value = vars(module).get(name)
+    if value is None:
+        return
+    what = (
+        f"a {type(value).__name__}, not a task: it lacks @task"
+        if callable(value) and not isinstance(value, type)
+        else f"a {type(value).__name__}, not a task"
+    )
+    raise FeatherkitUserError(f"{name!r} in {file} is {what}; {found}")
+
+
+def find_entity(file: str | os.PathLike[str], name: str) -> Any:
+    """The task, workflow or launch plan called ``name`` (attribute or full name) in ``file``."""
+    from featherkit.discovery import workflows_in_module
+
+    module = load_file(file)
+    found: dict[str, Any] = dict(tasks_in(module))
+    for entity in workflows_in_module(module):
+        for attribute, value in vars(module).items():
+            if value is entity:
+                found.setdefault(attribute, entity)
+    if name in found:
+        return found[name]
+    by_full_name = {e.name: e for e in found.values()}
+    if name in by_full_name:
+        return by_full_name[name]
+    known = ", ".join(sorted(found)) or "(none)"
+    _refuse_non_task(module, file, name, f"found: {known}")
+    raise FeatherkitUserError(
+        f"{file} has no task, workflow or launch plan {name!r}; found: {known}"
+    )
