@@ -11,10 +11,13 @@ Failure rules, the same for every backend:
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from featherkit.cache import attachments
@@ -246,6 +249,52 @@ class _TaskCodec:
         )
 
 
+@dataclass(frozen=True)
+class CacheOutcome:
+    """What the cache did for one call of a cached task (see :func:`cache_outcomes`).
+
+    ``status``: ``"hit"`` (served from the cache, the body did not run), ``"miss"`` (the body
+    ran; its result was stored unless the backend failed, which warned), ``"overwrite"`` (the
+    body ran because overwrite is on) or ``"off"`` (the cache is switched off).
+    """
+
+    task: str
+    status: str
+    key: str = ""
+
+
+_outcomes: contextvars.ContextVar[list[CacheOutcome] | None] = contextvars.ContextVar(
+    "featherkit_cache_outcomes", default=None
+)
+
+
+@contextmanager
+def cache_outcomes() -> Iterator[list[CacheOutcome]]:
+    """Collect the cache's own answer for every cached call made inside the block.
+
+    ::
+
+        with cache_outcomes() as seen:
+            count_words(words=ws)
+        print(seen[-1].status)      # "hit" or "miss"
+
+    A context variable, so calls in other threads or tasks are not mixed in (``asyncio``
+    tasks and ``to_thread`` calls started inside the block are included).
+    """
+    collected: list[CacheOutcome] = []
+    token = _outcomes.set(collected)
+    try:
+        yield collected
+    finally:
+        _outcomes.reset(token)
+
+
+def _record(task: Task, status: str, key: str = "") -> None:
+    collected = _outcomes.get()
+    if collected is not None:
+        collected.append(CacheOutcome(task.name, status, key))
+
+
 def _served_call(
     task: Task,
     inputs: literals_pb2.LiteralMap,
@@ -254,16 +303,19 @@ def _served_call(
 ) -> _Served | None:
     settings = current_settings()
     if not settings.enabled:
+        _record(task, "off")
         return None
     backend = backend_for(settings)
     part, key = task_key(task, inputs)
     codec = _TaskCodec(task, inputs, part, key, backend, convert)
+    ran: list[bool] = []
 
     def fresh() -> _Served:
+        ran.append(True)
         outputs = compute()
         return _Served(outputs, convert(outputs) if convert is not None else None)
 
-    return cached_call(
+    served = cached_call(
         backend,
         key,
         fresh,
@@ -274,6 +326,8 @@ def _served_call(
         overwrite=settings.overwrite,
         what=f"task {part.name!r}",
     )
+    _record(task, ("overwrite" if settings.overwrite else "miss") if ran else "hit", key)
+    return served
 
 
 def run_cached(
