@@ -18,12 +18,21 @@ Two parts:
 
 Enable it from a ``conftest.py`` (it registers once, however many conftests ask)::
 
+    from featherkit.testing.leftovers import start
+
+    start()  # at import: conftests imported after this one already write under it
+
+
     def pytest_configure(config):
         from featherkit.testing.leftovers import enable
 
         enable(config)
 
-or with ``-p featherkit.testing.leftovers``. ``FEATHERKIT_LEFTOVERS=warn`` reports leftovers
+or with ``-p featherkit.testing.leftovers`` (or as an installed pytest plugin), which starts
+before any conftest is imported. Until the session starts (conftests importing libraries
+that make temporary directories at import, as flytekit does), temporary files go to a
+directory of the plugin's own, removed when pytest exits; from the session's start on, to
+``<basetemp>/tmp``. ``FEATHERKIT_LEFTOVERS=warn`` reports leftovers
 without failing (a machine where unrelated processes share ``/tmp``), ``=off`` disables the
 check (the redirection stays).
 """
@@ -42,18 +51,19 @@ import pytest
 #: entries of the system temp dir a run may create: pytest's own basetemp root
 IGNORED = ("pytest-of-*",)
 
-_STATE_KEY = "featherkit_leftovers"
-
 
 class _State:
-    def __init__(self, system_tmp: Path, before: set[str]) -> None:
+    def __init__(self, system_tmp: Path, before: set[str], early: Path) -> None:
         self.system_tmp = system_tmp
         self.before = before
-        self.private: Path | None = None
-        self.owned = False  # the private directory is ours to remove (not in basetemp)
+        self.early = early  # the plugin's own directory until the session starts
+        self.private: Path | None = None  # <basetemp>/tmp once the session started
         self.previous_env = os.environ.get("TMPDIR")
         self.previous_tempdir = tempfile.tempdir
         self.leftovers: list[str] = []
+
+
+_state: _State | None = None
 
 
 def _mode() -> str:
@@ -67,68 +77,67 @@ def _listing(directory: Path) -> set[str]:
         return set()
 
 
-def _private_dir(config: pytest.Config) -> tuple[Path, bool]:
-    factory = getattr(config, "_tmp_path_factory", None)
-    if factory is not None:
-        return Path(factory.getbasetemp()) / "tmp", False
-    return Path(tempfile.mkdtemp(prefix="pytest-featherkit-tmp-")), True
+def _point_at(directory: Path) -> None:
+    os.environ["TMPDIR"] = str(directory)
+    tempfile.tempdir = str(directory)
+
+
+def start() -> None:
+    """List the system temp dir and send temporary files elsewhere; idempotent."""
+    global _state
+    if _state is not None:
+        return
+    system_tmp = Path(tempfile.gettempdir()).resolve()
+    before = _listing(system_tmp)
+    early = Path(tempfile.mkdtemp(prefix="pytest-featherkit-", dir=system_tmp))
+    _state = _State(system_tmp, before, early)
+    _point_at(early)
 
 
 def enable(config: pytest.Config) -> None:
-    """Register this module as a plugin of ``config`` once, and start watching."""
+    """Register this module as a plugin of ``config`` (once) and start watching."""
     import sys
 
+    start()
     module = sys.modules[__name__]
-    manager = config.pluginmanager
-    if not manager.is_registered(module):
-        manager.register(module, __name__)
-    if getattr(config, _STATE_KEY, None) is None:
-        _start(config)
+    if not config.pluginmanager.is_registered(module):
+        config.pluginmanager.register(module, __name__)
 
 
-def _start(config: pytest.Config) -> None:
-    system_tmp = Path(tempfile.gettempdir()).resolve()
-    setattr(config, _STATE_KEY, _State(system_tmp, _listing(system_tmp)))
-    if getattr(config, "_tmp_path_factory", None) is not None:
-        _redirect(config)
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests() -> None:
+    # loaded with -p or as an installed plugin: before any conftest is imported
+    start()
 
 
-def _redirect(config: pytest.Config) -> None:
-    """Point tempfile and TMPDIR at ``<basetemp>/tmp`` (once pytest's factory exists)."""
-    state: _State | None = getattr(config, _STATE_KEY, None)
-    if state is None or state.private is not None:
-        return
-    state.private, state.owned = _private_dir(config)
-    state.private.mkdir(parents=True, exist_ok=True)
-    os.environ["TMPDIR"] = str(state.private)
-    tempfile.tempdir = str(state.private)
+def pytest_configure(config: pytest.Config) -> None:
+    start()
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    _redirect(session.config)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_configure(config: pytest.Config) -> None:
-    # loaded with -p or as an entry point: start here (enable() started already otherwise)
-    if getattr(config, _STATE_KEY, None) is None:
-        _start(config)
+    """From here on, temporary files go under pytest's basetemp."""
+    state = _state
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if state is None or state.private is not None or factory is None:
+        return
+    state.private = Path(factory.getbasetemp()) / "tmp"
+    state.private.mkdir(parents=True, exist_ok=True)
+    _point_at(state.private)
 
 
 def _new_entries(state: _State) -> list[str]:
-    after = _listing(state.system_tmp)
-    new = sorted(after - state.before)
+    new = sorted(_listing(state.system_tmp) - state.before)
     return [
         name for name in new
         if not any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED)
-        and (state.system_tmp / name) != state.private
+        and state.system_tmp / name != state.early
     ]
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    state: _State | None = getattr(session.config, _STATE_KEY, None)
+    state = _state
     if state is None or _mode() == "off":
         return
     state.leftovers = _new_entries(state)
@@ -137,7 +146,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    state: _State | None = getattr(config, _STATE_KEY, None)
+    state = _state
     if state is None or not state.leftovers:
         return
     verdict = "warning" if _mode() == "warn" else "FAILED"
@@ -151,14 +160,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    state: _State | None = getattr(config, _STATE_KEY, None)
+    global _state
+    state, _state = _state, None
     if state is None:
         return
-    setattr(config, _STATE_KEY, None)
     if state.previous_env is None:
         os.environ.pop("TMPDIR", None)
     else:
         os.environ["TMPDIR"] = state.previous_env
     tempfile.tempdir = state.previous_tempdir
-    if state.owned and state.private is not None:
-        shutil.rmtree(state.private, ignore_errors=True)
+    shutil.rmtree(state.early, ignore_errors=True)
