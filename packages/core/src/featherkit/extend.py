@@ -16,6 +16,7 @@ _EXPORTS: dict[str, str] = {
     "hookimpl": "featherkit.hookspecs",
     "hookspec": "featherkit.hookspecs",
     "PluginError": "featherkit.plugins",
+    "get_plugin_manager": "featherkit.plugins",
     # tasks
     "Task": "featherkit.base_task",
     "PythonTask": "featherkit.base_task",

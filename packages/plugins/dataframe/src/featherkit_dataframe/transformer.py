@@ -21,7 +21,6 @@ from featherkit.extend import (
     current_context,
     redact_location,
 )
-
 from featherkit_dataframe.dataset import StructuredDataset
 from featherkit_dataframe.handlers import PARQUET, FrameHandler
 
