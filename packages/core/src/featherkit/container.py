@@ -68,6 +68,9 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
         )
     # settings first, the task's own values win; insertion order as flytekit writes it
     env = {**settings.env, **task.environment}
+    settings_env = getattr(task, "settings_env", None)
+    if settings_env is not None:  # a dynamic workflow carries the settings to its pod
+        env.update(settings_env(settings))
     container = tasks_pb2.Container()
     container.image = (
         settings.image

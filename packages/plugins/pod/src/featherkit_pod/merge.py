@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from featherkit_pod.template import PodTemplate
 
 if TYPE_CHECKING:
-    from flyteidl.core import tasks_pb2
+    from flyteidl.core import tasks_pb2, workflow_pb2
     from google.protobuf import struct_pb2
 
     from featherkit.base_task import PythonTask
@@ -124,3 +124,31 @@ def k8s_pod_for(task: PythonTask, settings: SerializationSettings) -> tasks_pb2.
         ),
         pod_spec=to_struct(pod_spec_for(task, settings)),
     )
+
+
+def pod_template_override(
+    task: PythonTask,
+    template: PodTemplate,
+    overrides: workflow_pb2.TaskNodeOverrides,
+    settings: SerializationSettings,
+) -> None:
+    """``with_overrides(pod_template=...)``: the node's ``TaskNodeOverrides.pod_template``.
+
+    The task's own container (for a map task, the one running the mapped element) merged into
+    ``template`` by the rules above; labels, annotations and the primary container's name
+    travel with it, as flytekit writes a node's pod template override.
+    """
+    from flyteidl.core import tasks_pb2
+
+    from featherkit.extend import python_container
+
+    pod = tasks_pb2.K8sPod(
+        metadata=tasks_pb2.K8sObjectMetadata(
+            labels=template.labels, annotations=template.annotations
+        ),
+        pod_spec=to_struct(
+            merge_pod_spec(template, python_container(task, settings), settings.image)
+        ),
+        primary_container_name=template.primary_container_name,
+    )
+    overrides.pod_template.CopyFrom(pod)
