@@ -1,4 +1,5 @@
-"""Cross-package tests: strict plugin loading, as in every featherkit test run.
+"""Cross-package tests. Strict plugin loading, as in every featherkit test run, comes from
+featherkit's pytest plugin (``featherkit.testing.plugin``, installed with core).
 
 ``tests/e2e`` runs tasks as Flyte pods would (serialized, container args substituted,
 ``featherkit-execute`` in a subprocess); ``tests/compat`` compares with flytekit (``nox -s
@@ -7,6 +8,3 @@ compat`` only). Each has its own conftest for its fixtures.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")

@@ -342,3 +342,47 @@ def test_raising_register_hook_names_the_plugin(fresh_plugins, monkeypatch, capl
         assert "" in storage  # core's local storage still there
         assert "'bad-storage'" in caplog.text and "kaputt" in caplog.text
         assert not get_plugin_manager().pm.has_plugin("bad-storage")
+
+
+# -- featherkit.testing ------------------------------------------------------------------------
+
+
+def test_testing_imports_without_pytest():
+    """The non-pytest helpers of featherkit.testing work where pytest is not installed."""
+    code = (
+        "import sys\n"
+        "sys.modules['pytest'] = None  # an import of pytest now fails\n"
+        "from featherkit.testing import MemoryStorage, registered, run_in_pod\n"
+        "with registered(MemoryStorage(), 'mem'):\n"
+        "    pass\n"
+        "try:\n"
+        "    from featherkit.testing import CacheBackendSuite\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('the suite needs pytest')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_pytest_plugin_is_installed_and_strict(pytestconfig):
+    """featherkit's pytest plugin comes with core (entry point pytest11) and turns on strict
+    plugin loading: no conftest of ours sets it any more."""
+    import os
+
+    assert pytestconfig.pluginmanager.has_plugin("featherkit")
+    assert os.environ["FEATHERKIT_STRICT_PLUGINS"] == "1"
+    root = Path(__file__).resolve().parents[3]
+    copies = [
+        str(path) for path in root.glob("**/conftest.py")
+        if ".nox" not in path.parts and ".venv" not in path.parts
+        and "FEATHERKIT_STRICT_PLUGINS" in path.read_text()
+    ]
+    assert copies == []
+
+
+def test_memory_storage_fixture(memory_storage):
+    from featherkit import storage
+
+    storage.write_bytes("mem://bucket/x", b"1")
+    assert memory_storage.objects == {"mem://bucket/x": b"1"}

@@ -94,26 +94,91 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from featherkit.base_task import PythonTask, Task, TaskResolver
-    from featherkit.context import ExecutionParameters, current_context
-    from featherkit.docs import Documentation
-    from featherkit.errors import FlyteRecoverableException, IgnoreOutputs, RecoverableError
-    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask, task
-    from featherkit.hookspecs import hookimpl
-    from featherkit.interface import Interface, kwtypes
-    from featherkit.metadata import TaskMetadata
-    from featherkit.resources import Resources
-    from featherkit.security import Secret
-    from featherkit.serialization import SerializationSettings, serialize
-    from featherkit.types import TypeEngine, TypeTransformer
-    from featherkit.workflow import (
-        CronSchedule,
-        FixedRate,
-        LaunchPlan,
-        Workflow,
-        WorkflowFailurePolicy,
-        workflow,
+    from featherkit.base_task import (
+        PythonTask as PythonTask,
     )
-    from featherkit.workflow.runner import WorkflowExecutionError
-    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
-    from featherkit.types.hashing import HashMethod
+    from featherkit.base_task import (
+        Task as Task,
+    )
+    from featherkit.base_task import (
+        TaskResolver as TaskResolver,
+    )
+    from featherkit.context import (
+        ExecutionParameters as ExecutionParameters,
+    )
+    from featherkit.context import (
+        current_context as current_context,
+    )
+    from featherkit.docs import Documentation as Documentation
+    from featherkit.errors import (
+        FlyteRecoverableException as FlyteRecoverableException,
+    )
+    from featherkit.errors import (
+        IgnoreOutputs as IgnoreOutputs,
+    )
+    from featherkit.errors import (
+        RecoverableError as RecoverableError,
+    )
+    from featherkit.function_task import (
+        PythonFunctionTask as PythonFunctionTask,
+    )
+    from featherkit.function_task import (
+        PythonInstanceTask as PythonInstanceTask,
+    )
+    from featherkit.function_task import (
+        task as task,
+    )
+    from featherkit.hookspecs import hookimpl as hookimpl
+    from featherkit.interface import (
+        Interface as Interface,
+    )
+    from featherkit.interface import (
+        kwtypes as kwtypes,
+    )
+    from featherkit.metadata import TaskMetadata as TaskMetadata
+    from featherkit.resources import Resources as Resources
+    from featherkit.security import Secret as Secret
+    from featherkit.serialization import (
+        SerializationSettings as SerializationSettings,
+    )
+    from featherkit.serialization import (
+        serialize as serialize,
+    )
+    from featherkit.types import (
+        TypeEngine as TypeEngine,
+    )
+    from featherkit.types import (
+        TypeTransformer as TypeTransformer,
+    )
+    from featherkit.types.files import (
+        Directory as Directory,
+    )
+    from featherkit.types.files import (
+        File as File,
+    )
+    from featherkit.types.files import (
+        FlyteDirectory as FlyteDirectory,
+    )
+    from featherkit.types.files import (
+        FlyteFile as FlyteFile,
+    )
+    from featherkit.types.hashing import HashMethod as HashMethod
+    from featherkit.workflow import (
+        CronSchedule as CronSchedule,
+    )
+    from featherkit.workflow import (
+        FixedRate as FixedRate,
+    )
+    from featherkit.workflow import (
+        LaunchPlan as LaunchPlan,
+    )
+    from featherkit.workflow import (
+        Workflow as Workflow,
+    )
+    from featherkit.workflow import (
+        WorkflowFailurePolicy as WorkflowFailurePolicy,
+    )
+    from featherkit.workflow import (
+        workflow as workflow,
+    )
+    from featherkit.workflow.runner import WorkflowExecutionError as WorkflowExecutionError

@@ -12,12 +12,9 @@ if TYPE_CHECKING:
 
 
 def _ask(image: Any, settings: SerializationSettings | None) -> str | None:
-    from featherkit.plugins import get_plugin_manager
+    from featherkit.plugins import hooks
 
-    answer: str | None = get_plugin_manager().pm.hook.resolve_image(
-        image=image, settings=settings
-    )
-    return answer
+    return hooks().resolve_image(image, settings)
 
 
 def image_name(image: Any, settings: SerializationSettings | None, *, what: str) -> str:

@@ -17,9 +17,8 @@ from click.testing import CliRunner
 from featherkit_imagespec import CLIBuilder, ImageSpec, ImageSpecError
 from featherkit_imagespec.builders import choose_builder, registered_builders
 
-from featherkit.cli import cli
-from featherkit.extend import hookimpl
-from featherkit.plugins import registered
+from featherkit.extend import cli, hookimpl
+from featherkit.testing import registered
 
 
 def _tasks_file(tmp_path: Path, base: str, marker: str) -> Path:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from featherkit_fsspec.pytest_fixtures import bucket, s3, s3_server
-
-os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
 
 __all__ = ["bucket", "s3", "s3_server"]

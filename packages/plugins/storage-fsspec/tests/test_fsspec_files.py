@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from featherkit import Directory, File
-from featherkit.context import ExecutionParameters, execution
-from featherkit.type_registry import type_engine
+from featherkit.extend import ExecutionParameters, execution, type_engine
 
 
 @pytest.fixture(autouse=True)
@@ -56,20 +55,25 @@ def test_file_and_directory_round_trip_through_s3(tmp_path: Path, bucket: str) -
 
 
 def test_an_aborted_stream_leaves_no_object(bucket: str, s3: object) -> None:
-    from featherkit import storage
+    from featherkit import extend
 
     uri = f"s3://{bucket}/raw/aborted.bin"
-    with pytest.raises(RuntimeError), storage.open_uri(uri, "wb") as fh:
-        fh.write(b"half")
-        raise RuntimeError("boom")
-    assert not storage.exists(uri)
+
+    def write_half_then_fail() -> None:
+        with extend.open_uri(uri, "wb") as fh:
+            fh.write(b"half")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_half_then_fail()
+    assert not extend.exists(uri)
 
 
 def test_content_digest_changes_with_content(bucket: str, s3: object) -> None:
-    from featherkit import storage
+    from featherkit import extend
 
     uri = f"s3://{bucket}/k"
-    storage.write_bytes(uri, b"one")
-    first = storage.content_digest(uri)
-    storage.write_bytes(uri, b"two")
-    assert storage.content_digest(uri) != first
+    extend.write_bytes(uri, b"one")
+    first = extend.content_digest(uri)
+    extend.write_bytes(uri, b"two")
+    assert extend.content_digest(uri) != first

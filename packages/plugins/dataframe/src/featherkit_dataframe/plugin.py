@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from featherkit.extend import hookimpl
-
 from featherkit_dataframe import hookspecs as featherkit_hookspecs
 from featherkit_dataframe.handlers import ArrowParquet, FrameHandler, PandasParquet
 

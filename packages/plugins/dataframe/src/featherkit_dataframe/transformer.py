@@ -16,9 +16,9 @@ from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, get_args, get_origin
 
 from featherkit.extend import TypeTransformer, TypeTransformerError, current_context
-
 from featherkit_dataframe.dataset import StructuredDataset
 from featherkit_dataframe.handlers import PARQUET, FrameHandler
+
 
 def _handlers() -> dict[tuple[str, str], FrameHandler]:
     from featherkit_dataframe.plugin import handlers

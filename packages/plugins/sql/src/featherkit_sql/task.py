@@ -18,9 +18,7 @@ import types
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Union, get_args, get_origin
 
-from featherkit.base_task import PythonTask
-from featherkit.interface import Interface
-from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION
+from featherkit.extend import TEMPLATE_RESOLVER_LOCATION, Interface, PythonTask
 from featherkit_sql.errors import SQLDefinitionError, SQLExecutionError
 from featherkit_sql.query import CODE, ParsedQuery, parse
 from featherkit_sql.rows import RowShape
@@ -28,8 +26,8 @@ from featherkit_sql.rows import RowShape
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
-    from featherkit.base_task import Task
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
+    from featherkit.extend import Task
 
 #: the output's name, as flytekit's SQL tasks call it
 OUTPUT_NAME = "results"
@@ -213,7 +211,7 @@ class TemplateResolverReference:
         return [TASK_TEMPLATE_PATH, executor]
 
     def load_task(self, loader_args: list[str]) -> Task:
-        from featherkit.resolvers import find_resolver
+        from featherkit.extend import find_resolver
 
         return find_resolver(self.location).load_task(loader_args)
 
@@ -354,7 +352,7 @@ class EmbeddedSQLTask(SQLTask, abc.ABC):
         """
         from google.protobuf import json_format
 
-        from featherkit.template import interface_from_template
+        from featherkit.extend import interface_from_template
 
         name = template.id.name
         custom = json_format.MessageToDict(template.custom)

@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import IO, Any
+from typing import IO, Any, cast
 from urllib.parse import urlparse
 
-from featherkit.errors import FeatherkitUserError
-from featherkit.extend import redact_location, redact_text
-from featherkit.hookspecs import hookimpl
+from featherkit.extend import FeatherkitUserError, hookimpl, redact_location, redact_text
 
 __all__ = ["ATOMIC_PUT_PROTOCOLS", "FsspecStorage", "register_storage", "storage_options"]
 
@@ -174,13 +172,13 @@ class FsspecStorage:
         if "w" not in mode:
             return fs.open(path, "rb")  # type: ignore[no-any-return]
         if protocol in ATOMIC_PUT_PROTOCOLS:
-            return _DiscardOnError(fs.open(path, "wb"), fs, None, path)
+            return cast("IO[bytes]", _DiscardOnError(fs.open(path, "wb"), fs, None, path))
         parent = fs._parent(path)
         if parent:
             fs.makedirs(parent, exist_ok=True)
         name = path.rstrip("/").rsplit("/", 1)[-1]
         tmp = f"{parent}/.{name}.{os.urandom(6).hex()}.tmp" if parent else f".{name}.tmp"
-        return _DiscardOnError(fs.open(tmp, "wb"), fs, tmp, path)
+        return cast("IO[bytes]", _DiscardOnError(fs.open(tmp, "wb"), fs, tmp, path))
 
     def list_files(self, uri: str) -> list[str]:
         """Every object under ``uri``, as full URIs with the same protocol."""
@@ -286,6 +284,6 @@ _storage = FsspecStorage()
 
 @hookimpl
 def register_storage(register: Callable[[str, Any], None]) -> None:
-    from featherkit.storage import ANY_SCHEME
+    from featherkit.extend import ANY_SCHEME
 
     register(ANY_SCHEME, _storage)

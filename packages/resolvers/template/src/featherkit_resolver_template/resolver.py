@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION, ResolverError
+from featherkit.extend import TEMPLATE_RESOLVER_LOCATION, ResolverError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from flyteidl.core import tasks_pb2
 
-    from featherkit.base_task import Task
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
+    from featherkit.extend import Task
 
 LOCATION = TEMPLATE_RESOLVER_LOCATION
 
@@ -24,7 +24,7 @@ _UNSUBSTITUTED = re.compile(r"\{\{\s*[.$]taskTemplatePath\s*\}\}", re.IGNORECASE
 
 
 def _executors() -> dict[str, Callable[[tasks_pb2.TaskTemplate], object]]:
-    from featherkit.plugins import hooks
+    from featherkit.extend import hooks
 
     return dict(hooks().template_executors())
 
@@ -66,7 +66,7 @@ class TemplateResolver:
         return [TEMPLATE_PATH, executor]
 
     def load_task(self, loader_args: list[str]) -> Task:
-        from featherkit.base_task import Task
+        from featherkit.extend import Task
 
         if len(loader_args) != 2 or not all(loader_args):
             raise ResolverError(
