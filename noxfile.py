@@ -155,7 +155,7 @@ CORE_LAYERS = (
     "loader",
     "workflow : entrypoint",
     "container : function_task : resolvers : serialization : template : map_resolver"
-    " : (template_resolver)",
+    " : template_resolver",
     "base_task",
     "interface",
     "type_registry",
@@ -165,7 +165,7 @@ CORE_LAYERS = (
     "cache : images : storage",
     "plugins : error_document",
     "hookspecs : errors : redact : docs : docstring : metadata : resources : security"
-    " : _entry_points",
+    " : _entry_points : install_hints",
 )
 
 #: known import cycles, each to be removed by the issue that owns the modules (lint passes

@@ -23,7 +23,8 @@ Groups (see ``docs/plugins.md`` for a tutorial):
 * serialization and containers: ``SerializationSettings``, ``serialize``,
   ``python_container``, ``image_name``, ``discover``;
 * resolvers: ``ResolverError``, ``find_resolver``, ``resolver_for``, ``default_resolver``,
-  ``TEMPLATE_RESOLVER_LOCATION``;
+  ``template_resolver`` (core's, for task types that run from their template),
+  ``TemplateResolver``, ``read_template``, ``TEMPLATE_RESOLVER_LOCATION``;
 * storage: ``Storage``, ``storage_for``, ``scheme_of``, ``local_path``, ``atomic_write``, ...;
 * cache: ``CacheBackend``, ``CacheEntry``, ``CacheWarning``, ``current_backend``;
 * errors: ``FeatherkitUserError``, ``TaskInputError``, ``TaskOutputError``, ``UserCodeError``;
@@ -79,6 +80,9 @@ _EXPORTS: dict[str, str] = {
     "resolver_for": "featherkit.resolvers",
     "default_resolver": "featherkit.resolvers",
     "TEMPLATE_RESOLVER_LOCATION": "featherkit.resolvers",
+    "template_resolver": "featherkit.template_resolver",
+    "TemplateResolver": "featherkit.template_resolver",
+    "read_template": "featherkit.template_resolver",
     # storage
     "Storage": "featherkit.storage",
     "ANY_SCHEME": "featherkit.storage",
@@ -309,6 +313,9 @@ if TYPE_CHECKING:
     from featherkit.template import (
         interface_from_template as interface_from_template,
     )
+    from featherkit.template_resolver import TemplateResolver as TemplateResolver
+    from featherkit.template_resolver import read_template as read_template
+    from featherkit.template_resolver import template_resolver as template_resolver
     from featherkit.type_registry import type_engine as type_engine
     from featherkit.types import (
         TypeEngine as TypeEngine,

@@ -26,15 +26,16 @@ objects) and digests (through ``read_bytes``), and says clearly that it cannot l
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 import hashlib
 import io
+import os
+from collections.abc import Callable
 from typing import IO, Any, Protocol, runtime_checkable
 from urllib.parse import unquote, urlparse
 
 from featherkit.errors import FeatherkitUserError
 from featherkit.hookspecs import hookimpl
+from featherkit.install_hints import install_hint
 from featherkit.redact import redact_location
 
 #: the scheme a backend registers to serve every scheme no other backend claims
@@ -267,7 +268,7 @@ def storage_for(uri: str) -> Storage:
         return backend
     raise FeatherkitUserError(
         f"no storage is installed for {scheme}:// URIs ({redact_location(uri)}); "
-        "pip install featherkit-fsspec (plus the fsspec driver, e.g. s3fs) for object stores"
+        f"pip install {install_hint('storage scheme', scheme)} for object stores"
     )
 
 

@@ -1,4 +1,4 @@
-"""The template resolver: the conformance suite, serialization side, and load errors."""
+"""Core's template resolver: the conformance suite, serialization side, and load errors."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 
 import fk_template_testplugin as plugin
 import pytest
-from featherkit_resolver_template import LOCATION, TEMPLATE_PATH, template_resolver
 
 from featherkit import Interface, PythonTask, SerializationSettings, hookimpl, serialize, task
 from featherkit.extend import ResolverError, TemplateTask, find_resolver, resolver_for
+from featherkit.template_resolver import LOCATION, TEMPLATE_PATH, template_resolver
 from featherkit.testing import (
     MemoryStorage,
     MissingCase,
@@ -228,7 +228,7 @@ def test_featherkit_plugins_lists_the_resolver() -> None:
     )
     report = json.loads(listing.stdout)
     plugins = {p["name"]: p for p in report["plugins"]}
-    mine = plugins["template-resolver"]
-    assert mine["distribution"] == "featherkit-resolver-template"
+    mine = plugins["featherkit.builtin.template-resolver"]
+    assert mine["distribution"] == "featherkit" and mine["builtin"]
     assert "register_resolvers" in mine["hooks"]
-    assert report["resolvers"][LOCATION] == "template-resolver"
+    assert report["resolvers"][LOCATION] == "featherkit.builtin.template-resolver"

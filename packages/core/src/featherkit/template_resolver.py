@@ -1,19 +1,31 @@
-"""The template resolver: loader args ``{{.taskTemplatePath}} <executor>``."""
+"""Core's template resolver: run a task from its serialized ``TaskTemplate``.
+
+For task types whose work is fully described by the template (SQL queries, prebuilt
+containers): the container image holds the plugin, not the user's code. Loader args are
+``["{{.taskTemplatePath}}", "<executor name>"]``; Flyte propeller substitutes the path of the
+task's template, and the executor is looked up by name among those registered through the
+``register_template_executors`` hook (never imported from a path the template names).
+
+A builtin plugin of core (it depends on nothing else): a plugin task type that sets
+``template_executor`` gets it from :func:`featherkit.resolvers.resolver_for`, and a container
+finds it under :data:`LOCATION` with no extra package installed.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from featherkit.extend import TEMPLATE_RESOLVER_LOCATION, ResolverError
+from featherkit.hookspecs import hookimpl
+from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION, ResolverError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from flyteidl.core import tasks_pb2
 
-    from featherkit import SerializationSettings
-    from featherkit.extend import Task
+    from featherkit.base_task import Task
+    from featherkit.serialization import SerializationSettings
 
 LOCATION = TEMPLATE_RESOLVER_LOCATION
 
@@ -24,7 +36,7 @@ _UNSUBSTITUTED = re.compile(r"\{\{\s*[.$]taskTemplatePath\s*\}\}", re.IGNORECASE
 
 
 def _executors() -> dict[str, Callable[[tasks_pb2.TaskTemplate], object]]:
-    from featherkit.extend import hooks
+    from featherkit.plugins import hooks
 
     return dict(hooks().template_executors())
 
@@ -66,7 +78,7 @@ class TemplateResolver:
         return [TEMPLATE_PATH, executor]
 
     def load_task(self, loader_args: list[str]) -> Task:
-        from featherkit.extend import Task
+        from featherkit.base_task import Task
 
         if len(loader_args) != 2 or not all(loader_args):
             raise ResolverError(
@@ -140,3 +152,8 @@ def read_template(path: str) -> tasks_pb2.TaskTemplate:
 
 
 template_resolver = TemplateResolver()
+
+
+@hookimpl(trylast=True)
+def register_resolvers(register: Callable[[Any], None]) -> None:
+    register(template_resolver)
