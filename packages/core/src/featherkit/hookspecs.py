@@ -245,7 +245,9 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 
     ``validate(value)`` may raise ``TypeError``/``ValueError`` and returns the value to keep.
     The value is available as ``task.plugin_options[name]``. Without a plugin registering
-    ``name``, ``@task(name=...)`` is a ``TypeError``. Register callback.
+    ``name``, ``@task(name=...)`` is a ``TypeError``. A plugin that makes decks registers
+    ``enable_deck`` (core's own argument, which it then honours): without one,
+    ``enable_deck=True`` is a ``TypeError`` saying what to install. Register callback.
     """
 
 

@@ -37,6 +37,8 @@ def _makes_deck(task: Task) -> bool:
 @hookimpl
 def register_task_arguments(register: Callable[..., None]) -> None:
     register("deck_fields", validate_deck_fields)
+    # core's own @task(enable_deck=...) needs a deck maker: this plugin is one
+    register("enable_deck")
 
 
 @hookimpl
