@@ -488,3 +488,28 @@ def test_featherkit_plugins_exit_status(site, monkeypatch):
     monkeypatch.setenv("FEATHERKIT_PLUGINS", "fk-nosuch")
     typo = _featherkit_plugins(site, monkeypatch)
     assert typo.returncode == 1 and "fk-nosuch" in typo.stderr
+
+
+# -- featherkit.extend ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["featherkit.extend", "featherkit.testing", "featherkit"])
+def test_every_lazy_export_resolves_and_is_declared_for_type_checkers(module):
+    """Each name of the lazy map imports, and the TYPE_CHECKING block re-exports exactly the
+    same names (what mypy sees is what plugins get)."""
+    import ast
+    import importlib
+
+    mod = importlib.import_module(module)
+    exports = dict(mod._EXPORTS)
+    for name in exports:
+        assert getattr(mod, name) is not None, name
+    tree = ast.parse(Path(mod.__file__).read_text())
+    block = [n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") ==
+             "TYPE_CHECKING"][-1]
+    declared = {
+        alias.asname or alias.name
+        for node in block.body if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert set(exports) - declared <= {"workflow"}  # featherkit.workflow: module and decorator

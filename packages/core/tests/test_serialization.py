@@ -515,7 +515,7 @@ def test_a_plain_python_task_subclass_gets_no_python_container():
 
     # an instance task is served by core's container (here: it asks for its resolver)
     instance = PythonInstanceTask("mod.instance", interface=Interface(inputs={"a": int}))
-    with pytest.raises(ResolverError, match="mod.instance"):
+    with pytest.raises(ResolverError, match=r"mod\.instance"):
         serialize(instance, SerializationSettings(image="img:1", version="v1"))
 
     class GivesContainer:

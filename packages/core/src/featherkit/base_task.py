@@ -101,6 +101,10 @@ def _unencodable(task: str, kind: str, name: str, tp: Any, value: Any, exc: Exce
     """The message of a TaskInputError/TaskOutputError for a value that cannot be converted."""
     where = f"task {task!r}, {kind} {name!r}"
     if isinstance(exc, TypeError):
+        expected = getattr(exc, "expected", None)
+        if expected is not None:  # a TypeTransformerError already says expected/received
+            inner = getattr(exc, "path", "")
+            return f"{where} ({_type_name(tp)}): {exc}" if inner else f"{where}: {exc}"
         return f"{where}: expected {_type_name(tp)}, received {type(value).__name__} ({exc})"
     return (
         f"{where}: the {type(value).__name__} value cannot be stored as {_type_name(tp)}: "

@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "no_wrappers": "featherkit.hookspecs",
     "PluginError": "featherkit.plugins",
     "get_plugin_manager": "featherkit.plugins",
+    "reset_plugin_manager": "featherkit.plugins",
     "hooks": "featherkit.plugins",
     "call_hook": "featherkit.plugins",
     "collect": "featherkit.plugins",
@@ -66,6 +67,7 @@ _EXPORTS: dict[str, str] = {
     "TypeTransformer": "featherkit.types",
     "TypeEngine": "featherkit.types",
     "TypeTransformerError": "featherkit.types",
+    "PickleFallbackWarning": "featherkit.types",
     "FlytekitTypeTransformer": "featherkit.types.adapter",
     "type_engine": "featherkit.type_registry",
     # serialization and containers
@@ -108,6 +110,7 @@ _EXPORTS: dict[str, str] = {
     "CacheEntry": "featherkit.cache",
     "CacheWarning": "featherkit.cache",
     "current_backend": "featherkit.cache",
+    "cache_key": "featherkit.cache",
     # errors
     "FeatherkitUserError": "featherkit.errors",
     "TaskInputError": "featherkit.errors",
@@ -141,189 +144,76 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from featherkit.base_task import (
-        PythonTask as PythonTask,
-    )
-    from featherkit.base_task import (
-        Task as Task,
-    )
-    from featherkit.base_task import (
-        TaskResolver as TaskResolver,
-    )
-    from featherkit.cache import (
-        CacheBackend as CacheBackend,
-    )
-    from featherkit.cache import (
-        CacheEntry as CacheEntry,
-    )
-    from featherkit.cache import (
-        CacheWarning as CacheWarning,
-    )
-    from featherkit.cache import (
-        current_backend as current_backend,
-    )
+    from featherkit.base_task import PythonTask as PythonTask
+    from featherkit.base_task import Task as Task
+    from featherkit.base_task import TaskResolver as TaskResolver
+    from featherkit.cache import CacheBackend as CacheBackend
+    from featherkit.cache import CacheEntry as CacheEntry
+    from featherkit.cache import CacheWarning as CacheWarning
+    from featherkit.cache import cache_key as cache_key
+    from featherkit.cache import current_backend as current_backend
     from featherkit.cli import cli as cli
     from featherkit.container import python_container as python_container
-    from featherkit.context import (
-        ExecutionParameters as ExecutionParameters,
-    )
-    from featherkit.context import (
-        current_context as current_context,
-    )
-    from featherkit.context import (
-        execution as execution,
-    )
+    from featherkit.context import ExecutionParameters as ExecutionParameters
+    from featherkit.context import current_context as current_context
+    from featherkit.context import execution as execution
     from featherkit.discovery import discover as discover
-    from featherkit.errors import (
-        FeatherkitUserError as FeatherkitUserError,
-    )
-    from featherkit.errors import (
-        TaskInputError as TaskInputError,
-    )
-    from featherkit.errors import (
-        TaskOutputError as TaskOutputError,
-    )
-    from featherkit.errors import (
-        UserCodeError as UserCodeError,
-    )
-    from featherkit.function_task import (
-        PythonFunctionTask as PythonFunctionTask,
-    )
-    from featherkit.function_task import (
-        PythonInstanceTask as PythonInstanceTask,
-    )
-    from featherkit.hookspecs import (
-        hookimpl as hookimpl,
-    )
-    from featherkit.hookspecs import (
-        hookspec as hookspec,
-    )
-    from featherkit.hookspecs import (
-        no_wrappers as no_wrappers,
-    )
+    from featherkit.errors import FeatherkitUserError as FeatherkitUserError
+    from featherkit.errors import TaskInputError as TaskInputError
+    from featherkit.errors import TaskOutputError as TaskOutputError
+    from featherkit.errors import UserCodeError as UserCodeError
+    from featherkit.function_task import PythonFunctionTask as PythonFunctionTask
+    from featherkit.function_task import PythonInstanceTask as PythonInstanceTask
+    from featherkit.hookspecs import hookimpl as hookimpl
+    from featherkit.hookspecs import hookspec as hookspec
+    from featherkit.hookspecs import no_wrappers as no_wrappers
     from featherkit.images import image_name as image_name
     from featherkit.interface import Interface as Interface
     from featherkit.metadata import TaskMetadata as TaskMetadata
-    from featherkit.plugins import (
-        Entries as Entries,
-    )
-    from featherkit.plugins import (
-        PluginError as PluginError,
-    )
-    from featherkit.plugins import (
-        Registry as Registry,
-    )
-    from featherkit.plugins import (
-        call_hook as call_hook,
-    )
-    from featherkit.plugins import (
-        collect as collect,
-    )
-    from featherkit.plugins import (
-        get_plugin_manager as get_plugin_manager,
-    )
-    from featherkit.plugins import (
-        hooks as hooks,
-    )
-    from featherkit.redact import (
-        redact_location as redact_location,
-    )
-    from featherkit.redact import (
-        redact_text as redact_text,
-    )
-    from featherkit.resolvers import (
-        TEMPLATE_RESOLVER_LOCATION as TEMPLATE_RESOLVER_LOCATION,
-    )
-    from featherkit.resolvers import (
-        ResolverError as ResolverError,
-    )
-    from featherkit.resolvers import (
-        default_resolver as default_resolver,
-    )
-    from featherkit.resolvers import (
-        find_resolver as find_resolver,
-    )
-    from featherkit.resolvers import (
-        resolver_for as resolver_for,
-    )
-    from featherkit.serialization import (
-        SerializationSettings as SerializationSettings,
-    )
-    from featherkit.serialization import (
-        serialize as serialize,
-    )
-    from featherkit.storage import (
-        ANY_SCHEME as ANY_SCHEME,
-    )
-    from featherkit.storage import (
-        Storage as Storage,
-    )
-    from featherkit.storage import (
-        atomic_write as atomic_write,
-    )
+    from featherkit.plugins import Entries as Entries
+    from featherkit.plugins import PluginError as PluginError
+    from featherkit.plugins import Registry as Registry
+    from featherkit.plugins import call_hook as call_hook
+    from featherkit.plugins import collect as collect
+    from featherkit.plugins import get_plugin_manager as get_plugin_manager
+    from featherkit.plugins import reset_plugin_manager as reset_plugin_manager
+    from featherkit.plugins import hooks as hooks
+    from featherkit.redact import redact_location as redact_location
+    from featherkit.redact import redact_text as redact_text
+    from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION as TEMPLATE_RESOLVER_LOCATION
+    from featherkit.resolvers import ResolverError as ResolverError
+    from featherkit.resolvers import default_resolver as default_resolver
+    from featherkit.resolvers import find_resolver as find_resolver
+    from featherkit.resolvers import resolver_for as resolver_for
+    from featherkit.serialization import SerializationSettings as SerializationSettings
+    from featherkit.serialization import serialize as serialize
+    from featherkit.storage import ANY_SCHEME as ANY_SCHEME
+    from featherkit.storage import Storage as Storage
+    from featherkit.storage import atomic_write as atomic_write
     from featherkit.storage import check as check_storage
-    from featherkit.storage import (
-        content_digest as content_digest,
-    )
-    from featherkit.storage import (
-        delete as delete,
-    )
-    from featherkit.storage import (
-        download as download,
-    )
-    from featherkit.storage import (
-        exists as exists,
-    )
-    from featherkit.storage import (
-        file_digest as file_digest,
-    )
-    from featherkit.storage import (
-        is_remote as is_remote,
-    )
-    from featherkit.storage import (
-        join as join,
-    )
-    from featherkit.storage import (
-        list_files as list_files,
-    )
-    from featherkit.storage import (
-        local_path as local_path,
-    )
-    from featherkit.storage import (
-        open_uri as open_uri,
-    )
-    from featherkit.storage import (
-        read_bytes as read_bytes,
-    )
-    from featherkit.storage import (
-        scheme_of as scheme_of,
-    )
-    from featherkit.storage import (
-        storage_for as storage_for,
-    )
-    from featherkit.storage import (
-        upload as upload,
-    )
-    from featherkit.storage import (
-        write_bytes as write_bytes,
-    )
-    from featherkit.template import (
-        TemplateTask as TemplateTask,
-    )
-    from featherkit.template import (
-        interface_from_template as interface_from_template,
-    )
+    from featherkit.storage import content_digest as content_digest
+    from featherkit.storage import delete as delete
+    from featherkit.storage import download as download
+    from featherkit.storage import exists as exists
+    from featherkit.storage import file_digest as file_digest
+    from featherkit.storage import is_remote as is_remote
+    from featherkit.storage import join as join
+    from featherkit.storage import list_files as list_files
+    from featherkit.storage import local_path as local_path
+    from featherkit.storage import open_uri as open_uri
+    from featherkit.storage import read_bytes as read_bytes
+    from featherkit.storage import scheme_of as scheme_of
+    from featherkit.storage import storage_for as storage_for
+    from featherkit.storage import upload as upload
+    from featherkit.storage import write_bytes as write_bytes
+    from featherkit.template import TemplateTask as TemplateTask
+    from featherkit.template import interface_from_template as interface_from_template
     from featherkit.template_resolver import TemplateResolver as TemplateResolver
     from featherkit.template_resolver import read_template as read_template
     from featherkit.template_resolver import template_resolver as template_resolver
     from featherkit.type_registry import type_engine as type_engine
-    from featherkit.types import (
-        TypeEngine as TypeEngine,
-    )
-    from featherkit.types import (
-        TypeTransformer as TypeTransformer,
-    )
-    from featherkit.types import (
-        TypeTransformerError as TypeTransformerError,
-    )
+    from featherkit.types import TypeEngine as TypeEngine
+    from featherkit.types import TypeTransformer as TypeTransformer
+    from featherkit.types import PickleFallbackWarning as PickleFallbackWarning
+    from featherkit.types import TypeTransformerError as TypeTransformerError
     from featherkit.types.adapter import FlytekitTypeTransformer as FlytekitTypeTransformer

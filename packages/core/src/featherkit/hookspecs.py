@@ -252,6 +252,22 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 
 
 @hookspec
+@no_wrappers
+def register_node_overrides(register: Callable[..., None]) -> None:
+    """Accept extra keyword arguments on a workflow node's ``with_overrides(...)``.
+
+    ``register(name, apply, validate=None)``. ``validate(value)`` runs when ``with_overrides``
+    is called (at decoration); it may raise ``TypeError``/``ValueError`` and returns the value
+    to keep. ``apply(task, value, overrides, settings)`` runs when the node is serialized:
+    ``task`` is the node's task (a map task for an array node), ``overrides`` the node's
+    ``flyteidl.core.workflow_pb2.TaskNodeOverrides`` to fill (e.g. its ``pod_template``),
+    ``settings`` the ``SerializationSettings``. Overrides apply to task and map task nodes.
+    Register callback: a name registered twice, or one of core's own override names, is an
+    error naming the plugins. No wrappers.
+    """
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add commands to the ``featherkit`` command line.
 

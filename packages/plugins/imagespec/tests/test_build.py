@@ -191,3 +191,16 @@ def test_builders_command_lines() -> None:
     assert podman.exists_command("a:1", remote=False) == ["image", "exists", "a:1"]
     assert buildah.exists_command("a:1", remote=False) == ["inspect", "--type", "image", "a:1"]
     assert buildah.exists_command("r/a:1", remote=True) is None
+
+
+def test_builders_need_the_plugin_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from featherkit.extend import reset_plugin_manager
+
+    monkeypatch.setenv("FEATHERKIT_DISABLE_PLUGINS", "featherkit-imagespec")
+    reset_plugin_manager()
+    try:
+        with pytest.raises(ImageSpecError, match="plugin is not loaded"):
+            registered_builders()
+    finally:
+        monkeypatch.delenv("FEATHERKIT_DISABLE_PLUGINS")
+        reset_plugin_manager()

@@ -48,6 +48,7 @@ BUILTIN_MODULES = {
     "cache-sqlite": "featherkit.cache.sqlite",
     "map-resolver": "featherkit.map_resolver",
     "template-resolver": "featherkit.template_resolver",
+    "flyte-error": "featherkit.flyte_error",
 }
 
 

@@ -55,34 +55,14 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from featherkit.plugins import registered as registered
-    from featherkit.testing.cache import (
-        CacheBackendSuite as CacheBackendSuite,
-    )
-    from featherkit.testing.cache import (
-        suite_entry as suite_entry,
-    )
-    from featherkit.testing.cache import (
-        suite_key as suite_key,
-    )
-    from featherkit.testing.pod import (
-        PodRun as PodRun,
-    )
-    from featherkit.testing.pod import (
-        run_in_pod as run_in_pod,
-    )
-    from featherkit.testing.resolvers import (
-        MissingCase as MissingCase,
-    )
-    from featherkit.testing.resolvers import (
-        ResolverCase as ResolverCase,
-    )
-    from featherkit.testing.resolvers import (
-        TaskResolverSuite as TaskResolverSuite,
-    )
-    from featherkit.testing.resolvers import (
-        fake_plugin_distribution as fake_plugin_distribution,
-    )
-    from featherkit.testing.resolvers import (
-        run_container as run_container,
-    )
+    from featherkit.testing.cache import CacheBackendSuite as CacheBackendSuite
+    from featherkit.testing.cache import suite_entry as suite_entry
+    from featherkit.testing.cache import suite_key as suite_key
+    from featherkit.testing.pod import PodRun as PodRun
+    from featherkit.testing.pod import run_in_pod as run_in_pod
+    from featherkit.testing.resolvers import MissingCase as MissingCase
+    from featherkit.testing.resolvers import ResolverCase as ResolverCase
+    from featherkit.testing.resolvers import TaskResolverSuite as TaskResolverSuite
+    from featherkit.testing.resolvers import fake_plugin_distribution as fake_plugin_distribution
+    from featherkit.testing.resolvers import run_container as run_container
     from featherkit.testing.storage import MemoryStorage as MemoryStorage

@@ -10,13 +10,13 @@ being skipped with a warning. Fixtures:
 ``memory_storage``
     a :class:`featherkit.testing.MemoryStorage` registered for the test's duration.
 
-The no-files-left check of :mod:`featherkit.testing.leftovers`, when that module exists, is
-loaded from here too.
+The no-files-left check (:mod:`featherkit.testing.leftovers`: temporary files under pytest's
+paths, a run that leaves anything in the system's temporary directory fails) is loaded from
+here too, before any conftest is imported: no conftest needs to enable it.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -28,8 +28,7 @@ STRICT_VARIABLE = "FEATHERKIT_STRICT_PLUGINS"
 # before any test module is imported: collection may already load plugins
 os.environ.setdefault(STRICT_VARIABLE, "1")
 
-if importlib.util.find_spec("featherkit.testing.leftovers") is not None:
-    pytest_plugins = ["featherkit.testing.leftovers"]
+pytest_plugins = ["featherkit.testing.leftovers"]
 
 
 @pytest.fixture
