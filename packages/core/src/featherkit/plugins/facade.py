@@ -63,7 +63,10 @@ class Hooks:
         self._has_pre = bool(hook.pre_execute.get_hookimpls())
         self._has_post = bool(hook.post_execute.get_hookimpls())
         self._has_finished = bool(hook.execution_finished.get_hookimpls())
-        self._finished = self.per_plugin("execution_finished") if self._has_finished else []
+        finished = self.per_plugin("execution_finished") if self._has_finished else []
+        if len(finished) == 1:  # one plugin: the hook itself is its caller (no subset to filter)
+            finished = [(finished[0][0], hook.execution_finished)]
+        self._finished = finished
         self._generation = self.manager.generation
 
     def _builtin_plugins(self, builtin: bool) -> list[object]:
