@@ -15,8 +15,8 @@ are listed in :data:`ALLOWED`, each checked narrowly:
     ``{{.rawOutputDataPrefix}}``, ``{{.taskTemplatePath}}``) are the same.
 ``template.container.image`` (only when no ``container_image`` is given)
     flytekit defaults to its prebuilt ``cr.flyte.org/flyteorg/flytekit`` image; featherkit
-    to the serialization settings' image, which must hold featherkit, featherkit-sql and
-    featherkit-resolver-template.
+    to the serialization settings' image, which must hold featherkit (whose template
+    resolver runs the task) and featherkit-sql.
 ``template.interface.outputs.variables.results.type``
     flytekit's output is a ``FlyteSchema`` (a ``schema`` type, read with pandas); featherkit's
     is the declared ``list[dict]`` or ``list[SomeDataclass]`` (a collection of msgpack

@@ -35,6 +35,7 @@ from urllib.parse import unquote, urlparse
 
 from featherkit.errors import FeatherkitUserError
 from featherkit.hookspecs import hookimpl
+from featherkit.install_hints import install_hint
 from featherkit.redact import redact_location
 
 #: the scheme a backend registers to serve every scheme no other backend claims
@@ -284,7 +285,7 @@ def storage_for(uri: str) -> Storage:
         return backend
     raise FeatherkitUserError(
         f"no storage is installed for {scheme}:// URIs ({redact_location(uri)}); "
-        "pip install featherkit-fsspec (plus the fsspec driver, e.g. s3fs) for object stores"
+        f"pip install {install_hint('storage scheme', scheme)} for object stores"
     )
 
 

@@ -13,9 +13,13 @@ import pyarrow as pa
 import pytest
 
 from featherkit import StructuredDataset, kwtypes, task
-from featherkit.context import ExecutionParameters, execution
-from featherkit.errors import TaskInputError, TaskOutputError
-from featherkit.extend import type_engine
+from featherkit.extend import (
+    ExecutionParameters,
+    TaskInputError,
+    TaskOutputError,
+    execution,
+    type_engine,
+)
 
 os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
 
@@ -129,7 +133,7 @@ def test_a_plugin_adds_a_library_through_the_hook() -> None:
     from featherkit_dataframe import FrameHandler
 
     from featherkit.extend import hookimpl
-    from featherkit.plugins import registered
+    from featherkit.testing import registered
 
     class RowsHandler(FrameHandler):
         type_path = f"{Rows.__module__}.{Rows.__qualname__}"
@@ -168,7 +172,7 @@ def test_polars_frames_cross_with_pandas(tmp_path: Path) -> None:
 
 def test_frames_key_the_cache_by_content_or_hash_method() -> None:
     from featherkit import HashMethod
-    from featherkit.cache.key import cache_key
+    from featherkit.extend import cache_key
 
     @task(cache=True, cache_version="1")
     def rows(df: pd.DataFrame) -> int:

@@ -17,8 +17,8 @@ from google.protobuf import json_format, struct_pb2
 from pydantic import BaseModel
 
 from featherkit import task
-from featherkit.type_registry import type_engine
-from featherkit.types import PickleFallbackWarning
+from featherkit.extend import type_engine
+from featherkit.extend import PickleFallbackWarning
 
 
 class Level(enum.Enum):

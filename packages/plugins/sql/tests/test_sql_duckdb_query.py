@@ -16,7 +16,7 @@ from featherkit_sql import (
 )
 
 from featherkit import Secret, kwtypes
-from featherkit.serialization import SerializationSettings, serialize
+from featherkit import SerializationSettings, serialize
 
 one = DuckDBQuery(name="q.one", query="SELECT ? + 1 AS x", inputs=kwtypes(params=list[int]))
 

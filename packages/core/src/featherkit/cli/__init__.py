@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> Any:
     except SystemExit:
         raise
     except Exception as exc:
-        from featherkit.base_task import UserCodeError
+        from featherkit.errors import UserCodeError
 
         if isinstance(exc, UserCodeError):
             # a task raised: "task 'mod.name' raised ValueError: ..." (its own traceback)

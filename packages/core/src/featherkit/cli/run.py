@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from featherkit.base_task import UserCodeError
+from featherkit.errors import UserCodeError
 from featherkit.cli.values import parse_cli_value
 from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
 
