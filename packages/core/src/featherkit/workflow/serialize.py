@@ -144,10 +144,18 @@ def workflow_template(
     template.interface.CopyFrom(workflow.interface)
     template.nodes.extend(ctx.node(node) for node in workflow.nodes)
     template.outputs.extend(ctx.bindings(workflow.output_bindings))
+    if workflow.failure_node is not None:
+        template.failure_node.CopyFrom(ctx.node(workflow.failure_node))
     template.metadata_defaults.SetInParent()
     if workflow.interruptible:
         template.metadata_defaults.interruptible = True
     return template
+
+
+def all_nodes(workflow: WorkflowBase) -> list[Node]:
+    """The workflow's nodes and its failure node, if any."""
+    failure = workflow.failure_node
+    return [*workflow.nodes, failure] if failure is not None else list(workflow.nodes)
 
 
 def sub_workflows(workflow: WorkflowBase) -> list[WorkflowBase]:
@@ -156,7 +164,7 @@ def sub_workflows(workflow: WorkflowBase) -> list[WorkflowBase]:
     stack = [workflow]
     while stack:
         current = stack.pop()
-        for node in current.nodes:
+        for node in all_nodes(current):
             for sub in node.kind.sub_workflows(node):
                 if sub.name not in found:
                     found[sub.name] = sub
@@ -243,7 +251,7 @@ def references(entity: Any) -> list[Any]:
         return [entity.workflow]
     if isinstance(entity, WorkflowBase):
         found: dict[int, Any] = {}
-        for node in entity.nodes:
+        for node in all_nodes(entity):
             for ref in node.kind.references(node):
                 found.setdefault(id(ref), ref)
         return list(found.values())
