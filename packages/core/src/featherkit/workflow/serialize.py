@@ -212,6 +212,7 @@ def launch_plan(plan: LaunchPlan, settings: SerializationSettings) -> launch_pla
     spec.entity_metadata.SetInParent()
     if plan.schedule is not None:
         spec.entity_metadata.schedule.CopyFrom(plan.schedule.to_idl())
+    spec.entity_metadata.notifications.extend(n.to_idl() for n in plan.notifications)
     variables = workflow.interface.inputs.variables
     defaults = {**workflow.default_literals(), **plan.default_literals}
     spec.default_inputs.SetInParent()
