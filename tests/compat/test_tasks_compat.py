@@ -49,6 +49,18 @@ def _declared_tasks(topic: str) -> list[str]:
 CASES = [(topic, name) for topic in pair_topics() for name in _declared_tasks(topic)]
 
 
+def test_pairs_are_written_once():
+    """The twin layout (pairs/featherkit/..., pairs/flytekit/...) is gone: a module there would
+    silently not be compared."""
+    for twin in ("featherkit", "flytekit"):
+        left = sorted(p.name for p in (PAIRS_ROOT / twin).rglob("*.py"))
+        assert not left, (
+            f"tests/compat/pairs/{twin}/ holds {left}: write each definition once, with "
+            f"featherkit's imports, under tests/compat/pairs/{PAIRS_PACKAGE}/ (the flytekit side "
+            "is derived by rewriting its imports) and delete the twin"
+        )
+
+
 def test_there_are_enough_paired_tasks():
     assert len(pair_topics()) >= 6
     assert len(CASES) >= 20
