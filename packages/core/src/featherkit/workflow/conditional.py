@@ -111,8 +111,10 @@ class _Expression:
         return ConjunctionExpression(other, "|", self)
 
     def __bool__(self) -> bool:
+        owners = {p._owner for p in self.promises()}
+        where = f"workflow {sorted(owners)[0]!r}: " if owners else ""
         raise WorkflowCompileError(
-            f"condition {self!r} was used as a bool (and/or/not/if): {_LOGIC_HINT}"
+            f"{where}condition {self!r} was used as a bool (and/or/not/if): {_LOGIC_HINT}"
         )
 
     def promises(self) -> Iterable[Promise]:
@@ -272,9 +274,9 @@ class Case:
         self._done = False
 
     def describe(self) -> str:
-        return f"{self.section.describe()}, {self.stmt}({self.expr!r})" if self.expr else (
-            f"{self.section.describe()}, else_()"
-        )
+        if self.expr is None:
+            return f"{self.section.describe()}, else_()"
+        return f"{self.section.describe()}, {self.stmt}({self.expr!r})"
 
     def then(self, result: Any) -> Any:
         """The call this branch runs (made inside the parentheses); ends the branch."""
