@@ -1,30 +1,26 @@
-"""Definitions written once, for both SDKs: the flytekit side is derived by rewriting imports.
+"""The first layout of definitions written once: ``single/<package>/`` (control flow uses it).
 
-``single/<package>/`` holds modules written with featherkit's imports. :func:`materialize`
-copies the package for flytekit with every ``featherkit`` import rewritten to ``flytekit``, as
-a user moving a project would (featherkit exposes flytekit's names); :func:`load_module`
-imports one module from either side under the same module name, so entity names and loader
-args compare equal.
+New definitions go under ``pairs/`` (see ``compat_support``, whose session fixture derives
+the flytekit side of all of them); this keeps modules written against this layout working:
+:func:`materialize` gives the root to import ``single/`` from for an SDK (the sources, or a
+copy rewritten by :func:`compat_support.rewrite_imports`), :func:`load_module` imports one
+module from such a root under its own name.
 """
 
 from __future__ import annotations
 
 import importlib
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from compat_support import rewrite_imports
+
 SINGLE_ROOT = Path(__file__).parent / "single"
 
-_IMPORT = re.compile(r"^(\s*)(from|import)(\s+)featherkit(?=[\s.])", re.MULTILINE)
-
-
-def rewrite_imports(source: str) -> str:
-    """``from featherkit import x`` -> ``from flytekit import x`` (and ``import featherkit``)."""
-    return _IMPORT.sub(r"\1\2\3flytekit", source)
+__all__ = ["SINGLE_ROOT", "load_module", "materialize", "rewrite_imports"]
 
 
 def materialize(sdk: str, target: Path) -> Path:
@@ -40,19 +36,19 @@ def materialize(sdk: str, target: Path) -> Path:
     return target
 
 
-def _unload(package: str) -> None:
-    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
-        del sys.modules[name]
-
-
 @contextmanager
 def load_module(root: Path, name: str) -> Iterator[Any]:
     """Import module ``name`` from ``root`` (then unload its package again)."""
     package = name.split(".")[0]
-    _unload(package)
+
+    def unload() -> None:
+        for loaded in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[loaded]
+
+    unload()
     sys.path.insert(0, str(root))
     try:
         yield importlib.import_module(name)
     finally:
         sys.path.remove(str(root))
-        _unload(package)
+        unload()

@@ -1,7 +1,7 @@
 """The same tasks, written for flytekit and for featherkit, serialize to the same TaskSpec.
 
-Each module under ``pairs/flytekit/compat_pairs/`` has a twin under
-``pairs/featherkit/compat_pairs/`` defining the same tasks with featherkit's ``@task``. Both
+Each module under ``pairs/compat_pairs/`` is written once, with featherkit's imports; the
+flytekit side is the same source with its imports rewritten (``compat_support``). Both
 are imported under the same module name and serialized with the same settings (flytekit's
 ``get_serializable``, featherkit's ``task_spec``); the two ``TaskSpec`` protobufs are then
 compared field by field, presence included. The only accepted differences are the ones in
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::featherkit.types.PickleFallback
 
 
 def _declared_tasks(topic: str) -> list[str]:
-    """Task names of the flytekit side of a pair, read from its source (for test ids)."""
-    path = PAIRS_ROOT / "flytekit" / PAIRS_PACKAGE / f"{topic}.py"
+    """Task names of a topic, read from its source (for test ids)."""
+    path = PAIRS_ROOT / PAIRS_PACKAGE / f"{topic}.py"
     tree = ast.parse(path.read_text())
     names = []
     for node in tree.body:
@@ -34,10 +34,31 @@ def _declared_tasks(topic: str) -> list[str]:
             decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
             if any(isinstance(d, ast.Name) and d.id == "task" for d in decorators):
                 names.append(f"{PAIRS_PACKAGE}.{topic}.{node.name}")
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+            and node.value.func.id == "PythonFunctionTask"
+        ):  # a task made from a function by hand, named like it
+            names.extend(
+                f"{PAIRS_PACKAGE}.{topic}.{t.id}" for t in node.targets if isinstance(t, ast.Name)
+            )
     return names
 
 
 CASES = [(topic, name) for topic in pair_topics() for name in _declared_tasks(topic)]
+
+
+def test_pairs_are_written_once():
+    """The twin layout (pairs/featherkit/..., pairs/flytekit/...) is gone: a module there would
+    silently not be compared."""
+    for twin in ("featherkit", "flytekit"):
+        left = sorted(p.name for p in (PAIRS_ROOT / twin).rglob("*.py"))
+        assert not left, (
+            f"tests/compat/pairs/{twin}/ holds {left}: write each definition once, with "
+            f"featherkit's imports, under tests/compat/pairs/{PAIRS_PACKAGE}/ (the flytekit side "
+            "is derived by rewriting its imports) and delete the twin"
+        )
 
 
 def test_there_are_enough_paired_tasks():

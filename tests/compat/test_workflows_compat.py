@@ -1,8 +1,8 @@
 """Workflows and launch plans: the same definitions serialize equal with flytekit and
 featherkit, and run locally to equal results.
 
-Each definition is written once (``single/compat_flows``, featherkit imports); the flytekit
-side is the same source with its imports rewritten (``single_source.py``).
+Each definition is written once (``pairs/compat_flows``, featherkit imports); the flytekit
+side is the same source with its imports rewritten (``compat_support.rewrite_imports``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import OrderedDict
 from typing import Any
 
 import pytest
-from single_source import load_module, materialize, rewrite_imports
+from compat_support import load_module, pairs_root, rewrite_imports
 
 MODULE = "compat_flows.flows"
 
@@ -90,14 +90,11 @@ def _plain(value: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def both_sides(
-    tmp_path_factory: pytest.TempPathFactory, compat_settings: Any, monkeypatch_module: Any
-) -> dict[str, Any]:
+def both_sides(compat_settings: Any, monkeypatch_module: Any) -> dict[str, Any]:
     """Specs and local-run results of every definition, for each SDK."""
     sides: dict[str, Any] = {}
     for sdk in ("flytekit", "featherkit"):
-        root = materialize(sdk, tmp_path_factory.mktemp(f"single-{sdk}"))
-        with load_module(root, MODULE) as module:
+        with load_module(sdk, MODULE) as module:
             if sdk == "flytekit":
                 specs = _flytekit_specs(module, compat_settings.flytekit())
             else:
@@ -185,14 +182,13 @@ def test_packages_hold_the_same_entities(
     from pathlib import Path
 
     bin_dir = Path(sys.executable).parent
-    flytekit_root = materialize("flytekit", tmp_path / "flytekit-side")
     theirs, ours = tmp_path / "pyflyte.tgz", tmp_path / "featherkit.tgz"
     commands = [
         ([str(bin_dir / "pyflyte"), "--pkgs", "compat_flows", "package", "--image",
-          compat_settings.image, "--output", str(theirs), "--force"], flytekit_root),
+          compat_settings.image, "--output", str(theirs), "--force"], pairs_root("flytekit")),
         ([str(bin_dir / "featherkit"), "package", "compat_flows", "--image",
           compat_settings.image, "--version", compat_settings.version, "--output", str(ours)],
-         materialize("featherkit", tmp_path)),
+         pairs_root("featherkit")),
     ]
     for command, cwd in commands:
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)

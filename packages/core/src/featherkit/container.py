@@ -95,9 +95,10 @@ def runs_in_python_container(task: Task) -> bool:
 
     Function tasks (``@task``) and instance tasks (:class:`PythonInstanceTask`) run there, and
     so does any :class:`PythonTask` given an explicit ``task_resolver`` or carrying a
-    ``template_executor`` (either says how the entrypoint finds it again). Any other ``PythonTask`` subclass gets no container from
-    core, as in flytekit, where only auto-container tasks have one: its target comes from a
-    plugin (``get_container``, ``get_k8s_pod`` or ``get_sql``).
+    ``template_executor`` (either says how the entrypoint finds it again). Any other
+    ``PythonTask`` subclass gets no container from core, as in flytekit, where only
+    auto-container tasks have one: its target comes from a plugin (``get_container``,
+    ``get_k8s_pod`` or ``get_sql``).
     """
     from featherkit.base_task import PythonTask
     from featherkit.function_task import PythonFunctionTask, PythonInstanceTask

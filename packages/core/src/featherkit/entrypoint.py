@@ -279,10 +279,9 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
     """Run one execution as a pod does and report what was written (never raises for a task
     failure: every failure becomes ``error.pb``)."""
     from featherkit import storage
-    from featherkit.base_task import UserCodeError
     from featherkit.context import ExecutionParameters
     from featherkit.error_document import describe, load_error, system_error, user_error
-    from featherkit.errors import IgnoreOutputs, TaskInputError
+    from featherkit.errors import IgnoreOutputs, TaskInputError, UserCodeError
 
     env = os.environ if environ is None else environ
     execution_id, task_id = identity_from_env(env)

@@ -1,6 +1,7 @@
 """featherkit hook implementations of the pod plugin (entry point ``pod``).
 
 * ``register_task_arguments``: ``@task(pod_template=PodTemplate(...))``;
+* ``register_task_types``: the legacy ``@task(task_config=Pod(...))`` (task type ``sidecar``);
 * ``get_k8s_pod``: the merged pod for a task with a template; core then drops its builtin
   container target (installed plugins' targets win over core's);
 * ``get_config``: ``primary_container_name``, which tells the backend which container's exit
@@ -37,6 +38,13 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 @hookimpl
 def register_node_overrides(register: Callable[..., None]) -> None:
     register("pod_template", pod_template_override, validate_pod_template)
+
+
+@hookimpl
+def register_task_types(register: Callable[[type, type], None]) -> None:
+    from featherkit_pod.legacy import Pod, PodFunctionTask
+
+    register(Pod, PodFunctionTask)
 
 
 @hookimpl
