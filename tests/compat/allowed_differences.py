@@ -111,6 +111,10 @@ def _settings_variable(theirs: Any, ours: Any) -> bool:
 #: not need them, so "every rule occurs" cannot hold for them; their narrowness is unit-tested.
 ARBITRARY_ORDER_RULES = frozenset({"upstream-node-order"})
 
+#: Rules only control-flow entities need (dynamic tasks); test_control_compat.py checks that
+#: each of them occurs there.
+CONTROL_FLOW_RULES = frozenset({"dynamic-settings-variable"})
+
 
 def _package_version(theirs: Any, ours: Any) -> bool:
     return theirs is MISSING and isinstance(ours, str) and bool(ours)

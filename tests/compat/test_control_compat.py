@@ -130,6 +130,18 @@ def test_task_specs_equal(both_sides: dict[str, Any], assert_same_spec: Any) -> 
         assert_same_spec(theirs[key], ours[key], what=key)
 
 
+def test_control_flow_rules_occur(both_sides: dict[str, Any]) -> None:
+    """The allowed differences only control flow needs are needed here (no dead rules)."""
+    from allowed_differences import CONTROL_FLOW_RULES
+    from spec_diff import differences
+
+    theirs, ours = both_sides["flytekit"]["specs"], both_sides["featherkit"]["specs"]
+    used = {
+        d.rule.name for key in ours for d in differences(theirs[key], ours[key]) if d.rule
+    }
+    assert used >= CONTROL_FLOW_RULES
+
+
 def test_local_runs_equal(both_sides: dict[str, Any]) -> None:
     assert both_sides["featherkit"]["runs"] == both_sides["flytekit"]["runs"]
 
