@@ -40,6 +40,10 @@ _EXPORTS: dict[str, str] = {
     "LaunchPlan": "featherkit.workflow",
     "CronSchedule": "featherkit.workflow",
     "FixedRate": "featherkit.workflow",
+    "Email": "featherkit.workflow",
+    "Slack": "featherkit.workflow",
+    "PagerDuty": "featherkit.workflow",
+    "WorkflowExecutionPhase": "featherkit.workflow",
     "WorkflowExecutionError": "featherkit.workflow.runner",
     # control flow (docs/control-flow.md)
     "map_task": "featherkit.workflow.map_task",
@@ -124,9 +128,13 @@ if TYPE_CHECKING:
     from featherkit.types.hashing import HashMethod
     from featherkit.workflow import (
         CronSchedule,
+        Email,
         FixedRate,
         LaunchPlan,
+        PagerDuty,
+        Slack,
         Workflow,
+        WorkflowExecutionPhase,
         WorkflowFailurePolicy,
     )
     from featherkit.workflow.conditional import ConditionalFailure, conditional
