@@ -344,3 +344,16 @@ def test_structured_dataset_without_the_plugin_says_what_to_install(
     monkeypatch.delitem(vars(featherkit), "StructuredDataset", raising=False)
     with pytest.raises(ImportError, match="pip install featherkit-dataframe"):
         from featherkit import StructuredDataset  # noqa: F401
+
+
+def test_remote_path_picks_the_upload_target_and_false_keeps_the_path(
+    tmp_path: Path, mem: ListingMemoryStorage
+) -> None:
+    source = _text(tmp_path / "in.txt", "abc")
+    engine = type_engine()
+    literal = engine.to_literal(File(source, remote_path="mem://b/chosen.txt"), File)
+    assert literal.scalar.blob.uri == "mem://b/chosen.txt"
+    assert mem.objects["mem://b/chosen.txt"] == b"abc"
+    with execution(ExecutionParameters(raw_output_prefix="mem://b/raw")):
+        kept = engine.to_literal(File(source, remote_path=False), File)
+    assert kept.scalar.blob.uri == source and list(mem.objects) == ["mem://b/chosen.txt"]
