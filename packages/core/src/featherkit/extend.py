@@ -52,6 +52,8 @@ _EXPORTS: dict[str, str] = {
     "storage_for": "featherkit.storage",
     "local_path": "featherkit.storage",
     "atomic_write": "featherkit.storage",
+    "StreamingStorage": "featherkit.storage",
+    "content_digest": "featherkit.storage",
     "open_uri": "featherkit.storage",
     "list_files": "featherkit.storage",
     "upload": "featherkit.storage",
@@ -106,7 +108,9 @@ if TYPE_CHECKING:
     from featherkit.storage import (
         ANY_SCHEME,
         Storage,
+        StreamingStorage,
         atomic_write,
+        content_digest,
         delete,
         download,
         is_remote,
