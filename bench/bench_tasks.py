@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 
 SDK = os.environ.get("BENCH_SDK", "featherkit")
 
@@ -21,12 +22,12 @@ if SDK == "flyte":
     task = env.task
     cached_task = env.task(cache=flyte.Cache(behavior="override", version_override="1"))
 elif SDK == "flytekit":
-    from flytekit import task
+    from flytekit import task, workflow
     from flytekit.types.file import FlyteFile as File
 
     cached_task = task(cache=True, cache_version="1")
 else:
-    from featherkit import File, task
+    from featherkit import File, task, workflow
 
     cached_task = task(cache=True, cache_version="1")
 
@@ -121,3 +122,32 @@ if SDK == "flyte":
     @task
     async def gather_driver(n: int) -> int:
         return await gather_async_add(n)
+
+
+@task
+def inc(a: int) -> int:
+    return a + 1
+
+
+@task
+def nap(i: int) -> int:
+    time.sleep(0.05)
+    return i
+
+
+@task
+def count(xs: list[int]) -> int:
+    return len(xs)
+
+
+if SDK != "flyte":  # Flyte 2 has no workflows (a task calling tasks is its form of one)
+
+    @workflow
+    def chain50(x: int) -> int:
+        for _ in range(50):
+            x = inc(a=x)
+        return x
+
+    @workflow
+    def fanout16() -> int:
+        return count(xs=[nap(i=i) for i in range(16)])

@@ -217,6 +217,84 @@ def w_serialize(sdk: str, samples: int) -> dict:
     return {"samples": sample(op, samples, batch=1, warmup=1)}
 
 
+def w_wf_chain(sdk: str, samples: int) -> dict:
+    """A 50-node chain workflow run locally (one trivial task per node)."""
+    if sdk == "flyte":
+        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    import bench_tasks
+
+    assert bench_tasks.chain50(x=0) == 50
+    return {"samples": sample(lambda: bench_tasks.chain50(x=0), samples, batch=10)}
+
+
+def w_wf_fanout(sdk: str, samples: int) -> dict:
+    """16 independent tasks sleeping 50 ms, then one gathering them: the parallel run shows."""
+    if sdk == "flyte":
+        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    import bench_tasks
+
+    assert bench_tasks.fanout16() == 16
+    return {"samples": sample(bench_tasks.fanout16, samples, batch=1, warmup=1)}
+
+
+_BIG_WORKFLOW = """
+import os
+if os.environ.get('BENCH_SDK') == 'flytekit':
+    from flytekit import workflow
+else:
+    from featherkit import workflow
+from bench_tasks import inc
+
+
+@workflow
+def big(x: int) -> int:
+    for _ in range(200):
+        x = inc(a=x)
+    return x
+"""
+
+
+def w_wf_serialize(sdk: str, samples: int) -> dict:
+    """Decorate a 200-node workflow and serialize it (with its task)."""
+    if sdk == "flyte":
+        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    path = Path(tempfile.mkdtemp(prefix="bench-workflow-")) / "big_workflow.py"
+    path.write_text(_BIG_WORKFLOW)
+    code = (compile(_BIG_WORKFLOW, str(path), "exec", dont_inherit=True), str(path))
+    counter = iter(range(10**9))
+    if sdk == "flytekit":
+        from flytekit.configuration import Image, ImageConfig, SerializationSettings
+        from flytekit.tools.translator import get_serializable
+
+        image = Image(name="default", fqn="ghcr.io/acme/app", tag="v1")
+        settings = SerializationSettings(
+            ImageConfig(default_image=image, images=[image]), project="p", domain="d",
+            version="v1",
+        )
+
+        def op() -> None:
+            module = _decorate(code, f"big_{next(counter)}")
+            entities: OrderedDict = OrderedDict()
+            get_serializable(entities, settings, module.big)
+            for spec in entities.values():
+                spec.to_flyte_idl().SerializeToString()
+    else:
+        from featherkit import SerializationSettings
+        from featherkit.serialization import task_spec
+        from featherkit.workflow.serialize import workflow_spec
+
+        settings = SerializationSettings(
+            image="ghcr.io/acme/app:v1", project="p", domain="d", version="v1"
+        )
+
+        def op() -> None:
+            module = _decorate(code, f"big_{next(counter)}")
+            task_spec(module.inc, settings).SerializeToString()
+            workflow_spec(module.big, settings).SerializeToString()
+
+    return {"samples": sample(op, samples, batch=1, warmup=1)}
+
+
 def w_import_stats(sdk: str, samples: int) -> dict:
     import resource
 

@@ -11,9 +11,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from featherkit import plugins
-from featherkit.base_task import UserCodeError
 from featherkit.context import ExecutionParameters
-from featherkit.errors import IgnoreOutputs
+from featherkit.errors import IgnoreOutputs, UserCodeError
 
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2
@@ -37,8 +36,7 @@ def run(task: Task, kwargs: Mapping[str, Any]) -> Any:
     if getattr(task, "is_async", False) and _in_event_loop():
         return _run_async(task, inputs)
     params = ExecutionParameters(task_name=task.name)
-    outputs = _cached_or_direct(task, params, lambda: task.dispatch_execute(params, inputs), inputs)
-    return None if outputs is None else task.literals_to_outputs(outputs)
+    return _cached_or_direct(task, params, lambda: task.dispatch_execute(params, inputs), inputs)
 
 
 async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
@@ -52,10 +50,9 @@ async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
 
         import asyncio
 
-        outputs = await asyncio.to_thread(_cached_or_direct, task, params, compute, inputs)
-    else:
-        with _reporting(task, params):
-            outputs = await task.dispatch_execute_async(params, inputs)
+        return await asyncio.to_thread(_cached_or_direct, task, params, compute, inputs)
+    with _reporting(task, params):
+        outputs = await task.dispatch_execute_async(params, inputs)
     return None if outputs is None else task.literals_to_outputs(outputs)
 
 
@@ -64,16 +61,17 @@ def _cached_or_direct(
     params: ExecutionParameters,
     compute: Callable[[], literals_pb2.LiteralMap],
     inputs: literals_pb2.LiteralMap,
-) -> literals_pb2.LiteralMap | None:
+) -> Any:
+    """The native outputs of the call (``None`` for none, or after ``IgnoreOutputs``)."""
     outputs = None
     with _reporting(task, params):
         if task.metadata.cache:
-            from featherkit.cache import run_cached
+            from featherkit.cache.runner import call_cached
 
-            outputs = run_cached(task, inputs, compute)
-        else:
-            outputs = compute()
-    return outputs
+            # the cache converts a stored entry itself: one that no longer converts is a miss
+            return call_cached(task, inputs, compute)
+        outputs = compute()
+    return None if outputs is None else task.literals_to_outputs(outputs)
 
 
 @contextmanager

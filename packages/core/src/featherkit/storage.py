@@ -363,7 +363,8 @@ def list_files(uri: str) -> list[str]:
     if lister is None:
         raise FeatherkitUserError(
             f"the storage for {scheme_of(uri) or 'local'} URIs ({type(backend).__name__}) "
-            f"cannot list {uri}: it has no list_files method, which directories need"
+            f"cannot list {redact_location(uri)}: it has no list_files method, which "
+            "directories need"
         )
     return sorted(lister(uri))
 
