@@ -357,3 +357,19 @@ def test_remote_path_picks_the_upload_target_and_false_keeps_the_path(
     with execution(ExecutionParameters(raw_output_prefix="mem://b/raw")):
         kept = engine.to_literal(File(source, remote_path=False), File)
     assert kept.scalar.blob.uri == source and list(mem.objects) == ["mem://b/chosen.txt"]
+
+
+def test_a_failing_output_removes_the_files_earlier_outputs_uploaded(tmp_path: Path) -> None:
+    good = _text(tmp_path / "good.txt", "ok")
+    missing = str(tmp_path / "missing.txt")
+    raw = tmp_path / "raw"
+
+    @task
+    def two() -> tuple[File, File]:
+        return File(good), File(missing)
+
+    params = ExecutionParameters(raw_output_prefix=str(raw))
+    with pytest.raises(TaskOutputError, match=r"missing\.txt"):
+        two.dispatch_execute(params, two.inputs_to_literals({}))
+    leftover = [str(p) for p in raw.rglob("*") if p.is_file()] if raw.exists() else []
+    assert leftover == []

@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "StreamingStorage": "featherkit.storage",
     "content_digest": "featherkit.storage",
     "open_uri": "featherkit.storage",
+    "track": "featherkit.storage",
     "list_files": "featherkit.storage",
     "upload": "featherkit.storage",
     "download": "featherkit.storage",
@@ -120,6 +121,7 @@ if TYPE_CHECKING:
         open_uri,
         scheme_of,
         storage_for,
+        track,
         upload,
     )
     from featherkit.template import TemplateTask
