@@ -28,6 +28,10 @@ class ListingMemoryStorage(MemoryStorage):
         prefix = uri.rstrip("/") + "/"
         return sorted(k for k in self.objects if k.startswith(prefix) or k == uri)
 
+    def delete(self, uri: str) -> None:
+        for key in self.list_files(uri):
+            del self.objects[key]
+
 
 @pytest.fixture(autouse=True)
 def _scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -373,3 +377,29 @@ def test_a_failing_output_removes_the_files_earlier_outputs_uploaded(tmp_path: P
         two.dispatch_execute(params, two.inputs_to_literals({}))
     leftover = [str(p) for p in raw.rglob("*") if p.is_file()] if raw.exists() else []
     assert leftover == []
+
+
+class FullStorage(ListingMemoryStorage):
+    """A store that refuses objects over 4 bytes, as a quota or a size limit would."""
+
+    def upload(self, local_path: str, uri: str) -> None:
+        if Path(local_path).stat().st_size > 4:
+            raise OSError(27, "File too large", uri)
+        super().upload(local_path, uri)
+
+
+def test_a_file_too_large_for_the_target_names_task_output_and_path(tmp_path: Path) -> None:
+    small = _text(tmp_path / "small.txt", "ok")
+    big = _text(tmp_path / "big.txt", "much too big")
+
+    @task
+    def two() -> tuple[File, File]:
+        return File(small), File(big)
+
+    store = FullStorage()
+    with registered(store):
+        params = ExecutionParameters(raw_output_prefix="mem://bucket/raw")
+        expected = r"task '.*two', output 'o1'.*big\.txt.*mem://bucket/raw/.*File too large"
+        with pytest.raises(TaskOutputError, match=expected):
+            two.dispatch_execute(params, two.inputs_to_literals({}))
+    assert store.objects == {}  # the first output's upload was removed again
