@@ -57,7 +57,7 @@ def test_flytekit_names_are_the_same_classes() -> None:
     assert FlyteFile is File and FlyteDirectory is Directory
     assert File["csv"] is File[typing.TypeVar("csv")] is File[".csv"]
     assert issubclass(File["csv"], File) and File["csv"].extension() == "csv"
-    assert File[None] is File
+    assert File[None] is File and File[typing.Any] is File and Directory[typing.Any] is Directory
 
 
 @pytest.mark.parametrize(
