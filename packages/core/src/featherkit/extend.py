@@ -92,7 +92,10 @@ _EXPORTS: dict[str, str] = {
     "storage_for": "featherkit.storage",
     "local_path": "featherkit.storage",
     "atomic_write": "featherkit.storage",
+    "StreamingStorage": "featherkit.storage",
+    "content_digest": "featherkit.storage",
     "open_uri": "featherkit.storage",
+    "track": "featherkit.storage",
     "list_files": "featherkit.storage",
     "upload": "featherkit.storage",
     "download": "featherkit.storage",
@@ -176,8 +179,8 @@ if TYPE_CHECKING:
     from featherkit.plugins import call_hook as call_hook
     from featherkit.plugins import collect as collect
     from featherkit.plugins import get_plugin_manager as get_plugin_manager
-    from featherkit.plugins import reset_plugin_manager as reset_plugin_manager
     from featherkit.plugins import hooks as hooks
+    from featherkit.plugins import reset_plugin_manager as reset_plugin_manager
     from featherkit.redact import redact_location as redact_location
     from featherkit.redact import redact_text as redact_text
     from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION as TEMPLATE_RESOLVER_LOCATION
@@ -189,6 +192,7 @@ if TYPE_CHECKING:
     from featherkit.serialization import serialize as serialize
     from featherkit.storage import ANY_SCHEME as ANY_SCHEME
     from featherkit.storage import Storage as Storage
+    from featherkit.storage import StreamingStorage as StreamingStorage
     from featherkit.storage import atomic_write as atomic_write
     from featherkit.storage import check as check_storage
     from featherkit.storage import content_digest as content_digest
@@ -204,6 +208,7 @@ if TYPE_CHECKING:
     from featherkit.storage import read_bytes as read_bytes
     from featherkit.storage import scheme_of as scheme_of
     from featherkit.storage import storage_for as storage_for
+    from featherkit.storage import track as track
     from featherkit.storage import upload as upload
     from featherkit.storage import write_bytes as write_bytes
     from featherkit.template import TemplateTask as TemplateTask
@@ -212,8 +217,8 @@ if TYPE_CHECKING:
     from featherkit.template_resolver import read_template as read_template
     from featherkit.template_resolver import template_resolver as template_resolver
     from featherkit.type_registry import type_engine as type_engine
+    from featherkit.types import PickleFallbackWarning as PickleFallbackWarning
     from featherkit.types import TypeEngine as TypeEngine
     from featherkit.types import TypeTransformer as TypeTransformer
-    from featherkit.types import PickleFallbackWarning as PickleFallbackWarning
     from featherkit.types import TypeTransformerError as TypeTransformerError
     from featherkit.types.adapter import FlytekitTypeTransformer as FlytekitTypeTransformer
