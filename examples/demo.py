@@ -4,7 +4,8 @@
 2. serialize them to Flyte TaskSpecs and a registration package, as a CI job would;
 3. run one task the way a Flyte pod does: through the container entrypoint, with the args
    written in its serialized TaskTemplate, on local files;
-4. read back what the entrypoint wrote.
+4. read back what the entrypoint wrote;
+5. run a workflow (examples/workflows.py): its cache plan, the graph run locally, its specs.
 
 Everything it writes goes under build/demo/ (``FEATHERKIT_DEMO_DIR`` to put it elsewhere):
 the cache (so a second run of the demo hits the cache from the first), the local runs' working
@@ -116,11 +117,24 @@ def run_in_container(specs: Path) -> None:
     print(f"outputs.pb: total={total}, top={top}")
 
 
+def run_workflow() -> None:
+    """A workflow (examples/workflows.py): its cache plan, a run, the plan again, its specs."""
+    step("5. a workflow: plan, run the graph (independent nodes at once), plan again")
+    featherkit("run", "examples/workflows.py", "compare", "--plan")
+    start = time.perf_counter()
+    featherkit("run", "examples/workflows.py", "compare")
+    print(f"({time.perf_counter() - start:.1f} s, process start included; the counts overlap)")
+    featherkit("run", "examples/workflows.py", "compare", "--plan")
+    settings = ["--image", "ghcr.io/acme/app:v1", "--version", "v1"]
+    featherkit("serialize", "examples/workflows.py", *settings, "-o", str(OUT / "workflow-specs"))
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     run_locally()
     specs = serialize()
     run_in_container(specs)
+    run_workflow()
     print(f"\ndone: see {OUT}")
 
 

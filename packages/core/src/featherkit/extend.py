@@ -59,7 +59,6 @@ _EXPORTS: dict[str, str] = {
     "delete": "featherkit.storage",
     "is_remote": "featherkit.storage",
     "join": "featherkit.storage",
-    "get_plugin_manager": "featherkit.plugins",
     # cache
     "CacheEntry": "featherkit.cache",
     "CacheWarning": "featherkit.cache",

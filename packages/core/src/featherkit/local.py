@@ -11,9 +11,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from featherkit import plugins
-from featherkit.base_task import UserCodeError
 from featherkit.context import ExecutionParameters
-from featherkit.errors import IgnoreOutputs
+from featherkit.errors import IgnoreOutputs, UserCodeError
 
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2

@@ -21,9 +21,9 @@ from featherkit.extend import (
     current_context,
     redact_location,
 )
-
 from featherkit_dataframe.dataset import StructuredDataset
 from featherkit_dataframe.handlers import PARQUET, FrameHandler
+
 
 def _handlers() -> dict[tuple[str, str], FrameHandler]:
     from featherkit_dataframe.plugin import handlers
@@ -130,7 +130,9 @@ def read_frame(uri: str, fmt: str, frame_type: Any, columns: Sequence[str] | Non
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def iter_frames(uri: str, fmt: str, frame_type: Any, columns: Sequence[str] | None) -> Iterator[Any]:
+def iter_frames(
+    uri: str, fmt: str, frame_type: Any, columns: Sequence[str] | None
+) -> Iterator[Any]:
     handler = handler_for(frame_type, fmt)
     directory, temporary = _local_copy(uri)
     try:
