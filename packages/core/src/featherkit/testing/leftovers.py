@@ -48,8 +48,9 @@ from typing import Any
 
 import pytest
 
-#: entries of the system temp dir a run may create: pytest's own basetemp root
-IGNORED = ("pytest-of-*",)
+#: entries of the system temp dir a run may create: pytest's own basetemp root, and this
+#: plugin's early directory (its own, and those of other pytest runs at the same time)
+IGNORED = ("pytest-of-*", "pytest-featherkit-*")
 
 
 class _State:
