@@ -106,7 +106,6 @@ _EXPORTS: dict[str, str] = {
     "check_storage": "featherkit.storage",
     "write_bytes": "featherkit.storage",
     "exists": "featherkit.storage",
-    "content_digest": "featherkit.storage",
     "file_digest": "featherkit.storage",
     # cache
     "CacheBackend": "featherkit.cache",
