@@ -19,9 +19,8 @@ from featherkit_cache_redis import RedisCache
 from featherkit_cache_redis.plugin import factory
 
 from featherkit import task
-from featherkit.cache import CacheWarning, current_backend
-from featherkit.plugins import hooks
-from featherkit.testing.cache import CacheBackendSuite, suite_entry, suite_key
+from featherkit.extend import CacheWarning, current_backend, hooks
+from featherkit.testing import CacheBackendSuite, suite_entry, suite_key
 
 
 class TestRedisConformance(CacheBackendSuite):

@@ -40,8 +40,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 
-from featherkit.cache import CacheEntry
-from featherkit.extend import redact_location
+from featherkit.extend import CacheEntry, redact_location
 from featherkit_cache_redis.plugin import DEFAULT_URL
 
 log = logging.getLogger("featherkit_cache_redis")
