@@ -176,8 +176,8 @@ if TYPE_CHECKING:
     from featherkit.plugins import call_hook as call_hook
     from featherkit.plugins import collect as collect
     from featherkit.plugins import get_plugin_manager as get_plugin_manager
-    from featherkit.plugins import reset_plugin_manager as reset_plugin_manager
     from featherkit.plugins import hooks as hooks
+    from featherkit.plugins import reset_plugin_manager as reset_plugin_manager
     from featherkit.redact import redact_location as redact_location
     from featherkit.redact import redact_text as redact_text
     from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION as TEMPLATE_RESOLVER_LOCATION
@@ -212,8 +212,8 @@ if TYPE_CHECKING:
     from featherkit.template_resolver import read_template as read_template
     from featherkit.template_resolver import template_resolver as template_resolver
     from featherkit.type_registry import type_engine as type_engine
+    from featherkit.types import PickleFallbackWarning as PickleFallbackWarning
     from featherkit.types import TypeEngine as TypeEngine
     from featherkit.types import TypeTransformer as TypeTransformer
-    from featherkit.types import PickleFallbackWarning as PickleFallbackWarning
     from featherkit.types import TypeTransformerError as TypeTransformerError
     from featherkit.types.adapter import FlytekitTypeTransformer as FlytekitTypeTransformer

@@ -65,18 +65,42 @@ def _write_then_fail(handle: typing.IO[bytes]) -> None:
 
 
 def test_an_aborted_stream_leaves_no_object(bucket: str, s3: object) -> None:
-    from featherkit import extend
+    from featherkit import extend as storage
 
     uri = f"s3://{bucket}/raw/aborted.bin"
-    handle = extend.open_uri(uri, "wb")
+    handle = storage.open_uri(uri, "wb")
     with pytest.raises(RuntimeError, match="boom"):
         _write_then_fail(handle)
-    assert not extend.exists(uri)
+    assert not storage.exists(uri)
 
 
 def test_content_digest_changes_with_content(bucket: str, s3: object) -> None:
-    from featherkit import extend
+    from featherkit import extend as storage
 
     uri = f"s3://{bucket}/k"
-from featherkit.extend import ExecutionParameters, execution, type_engine
-from featherkit.testing import run_in_pod
+    storage.write_bytes(uri, b"one")
+    first = storage.content_digest(uri)
+    storage.write_bytes(uri, b"two")
+    assert storage.content_digest(uri) != first
+
+
+def test_a_pod_reads_and_writes_files_on_s3(bucket: str, s3: S3Server, tmp_path: Path) -> None:
+    from featherkit import extend as storage
+
+    source = f"s3://{bucket}/upstream/in.txt"
+    storage.write_bytes(source, b"hello")
+    for name in ("a.txt", "sub/b.txt"):
+        storage.write_bytes(f"s3://{bucket}/upstream/dir/{name}", name.encode())
+    raw = f"s3://{bucket}/raw/run-1"
+    run = run_in_pod(
+        fsspec_pod_tasks.upper, tmp_path,
+        {"f": source, "d": f"s3://{bucket}/upstream/dir"},
+        env=s3.env, output_prefix=f"s3://{bucket}/out", raw_output_prefix=raw,
+    )
+    assert run.returncode == 0, run.stderr
+    streamed, local, listing = run.outputs()
+    assert streamed.remote_source.startswith(raw + "/")
+    assert storage.read_bytes(streamed.remote_source) == b"HELLO"
+    assert re.fullmatch(rf"{re.escape(raw)}/[0-9a-f]{{32}}/local\.txt", local.remote_source)
+    assert storage.read_bytes(local.remote_source) == b"made in the pod"
+    assert listing == [f"s3://{bucket}/upstream/dir/a.txt", f"s3://{bucket}/upstream/dir/sub/b.txt"]

@@ -8,9 +8,8 @@ from typing import Any
 
 import click
 
-from featherkit.errors import UserCodeError
 from featherkit.cli.values import parse_cli_value
-from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
+from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError, UserCodeError
 
 
 def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
