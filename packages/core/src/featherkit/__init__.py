@@ -40,6 +40,10 @@ _EXPORTS: dict[str, str] = {
     "LaunchPlan": "featherkit.workflow",
     "CronSchedule": "featherkit.workflow",
     "FixedRate": "featherkit.workflow",
+    "Email": "featherkit.workflow",
+    "Slack": "featherkit.workflow",
+    "PagerDuty": "featherkit.workflow",
+    "WorkflowExecutionPhase": "featherkit.workflow",
     "WorkflowExecutionError": "featherkit.workflow.runner",
     # control flow (docs/control-flow.md)
     "map_task": "featherkit.workflow.map_task",
@@ -136,9 +140,13 @@ if TYPE_CHECKING:
     from featherkit.types.files import FlyteFile as FlyteFile
     from featherkit.types.hashing import HashMethod as HashMethod
     from featherkit.workflow import CronSchedule as CronSchedule
+    from featherkit.workflow import Email as Email
     from featherkit.workflow import FixedRate as FixedRate
     from featherkit.workflow import LaunchPlan as LaunchPlan
+    from featherkit.workflow import PagerDuty as PagerDuty
+    from featherkit.workflow import Slack as Slack
     from featherkit.workflow import Workflow as Workflow
+    from featherkit.workflow import WorkflowExecutionPhase as WorkflowExecutionPhase
     from featherkit.workflow import WorkflowFailurePolicy as WorkflowFailurePolicy
     from featherkit.workflow.conditional import ConditionalFailure as ConditionalFailure
     from featherkit.workflow.conditional import conditional as conditional

@@ -325,14 +325,17 @@ class Task:
                 )
             values = dict(zip(declared, outputs))
         literals = {}
-        for name, value in values.items():
-            tp = declared[name]
-            try:
-                literals[name] = engine.to_literal(value, tp, output_types[name])
-            except UNENCODABLE as exc:
-                raise TaskOutputError(
-                    _unencodable(self.name, "output", name, tp, value, exc)
-                ) from exc
+        from featherkit.storage import all_or_nothing
+
+        with all_or_nothing():  # a failing output removes the files earlier ones uploaded
+            for name, value in values.items():
+                tp = declared[name]
+                try:
+                    literals[name] = engine.to_literal(value, tp, output_types[name])
+                except UNENCODABLE as exc:
+                    raise TaskOutputError(
+                        _unencodable(self.name, "output", name, tp, value, exc)
+                    ) from exc
         return literals_pb2.LiteralMap(literals=literals)
 
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:

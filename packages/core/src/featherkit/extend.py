@@ -21,7 +21,8 @@ Groups (see ``docs/plugins.md`` for a tutorial):
 * types: ``TypeTransformer``, ``TypeEngine``, ``TypeTransformerError``, ``type_engine``,
   ``FlytekitTypeTransformer``;
 * serialization and containers: ``SerializationSettings``, ``serialize``,
-  ``python_container``, ``image_name``, ``discover``;
+  ``workflow_template``, ``WorkflowCompileError``, ``python_container``, ``image_name``,
+  ``discover``;
 * resolvers: ``ResolverError``, ``find_resolver``, ``resolver_for``, ``default_resolver``,
   ``template_resolver`` (core's, for task types that run from their template),
   ``TemplateResolver``, ``read_template``, ``TEMPLATE_RESOLVER_LOCATION``;
@@ -75,6 +76,8 @@ _EXPORTS: dict[str, str] = {
     "serialize": "featherkit.serialization",
     "python_container": "featherkit.container",
     "discover": "featherkit.discovery",
+    "workflow_template": "featherkit.workflow.serialize",
+    "WorkflowCompileError": "featherkit.workflow",
     "image_name": "featherkit.images",
     # resolvers
     "ResolverError": "featherkit.resolvers",
@@ -92,7 +95,10 @@ _EXPORTS: dict[str, str] = {
     "storage_for": "featherkit.storage",
     "local_path": "featherkit.storage",
     "atomic_write": "featherkit.storage",
+    "StreamingStorage": "featherkit.storage",
+    "content_digest": "featherkit.storage",
     "open_uri": "featherkit.storage",
+    "track": "featherkit.storage",
     "list_files": "featherkit.storage",
     "upload": "featherkit.storage",
     "download": "featherkit.storage",
@@ -103,7 +109,6 @@ _EXPORTS: dict[str, str] = {
     "check_storage": "featherkit.storage",
     "write_bytes": "featherkit.storage",
     "exists": "featherkit.storage",
-    "content_digest": "featherkit.storage",
     "file_digest": "featherkit.storage",
     # cache
     "CacheBackend": "featherkit.cache",
@@ -189,6 +194,7 @@ if TYPE_CHECKING:
     from featherkit.serialization import serialize as serialize
     from featherkit.storage import ANY_SCHEME as ANY_SCHEME
     from featherkit.storage import Storage as Storage
+    from featherkit.storage import StreamingStorage as StreamingStorage
     from featherkit.storage import atomic_write as atomic_write
     from featherkit.storage import check as check_storage
     from featherkit.storage import content_digest as content_digest
@@ -204,6 +210,7 @@ if TYPE_CHECKING:
     from featherkit.storage import read_bytes as read_bytes
     from featherkit.storage import scheme_of as scheme_of
     from featherkit.storage import storage_for as storage_for
+    from featherkit.storage import track as track
     from featherkit.storage import upload as upload
     from featherkit.storage import write_bytes as write_bytes
     from featherkit.template import TemplateTask as TemplateTask
@@ -217,3 +224,5 @@ if TYPE_CHECKING:
     from featherkit.types import TypeTransformer as TypeTransformer
     from featherkit.types import TypeTransformerError as TypeTransformerError
     from featherkit.types.adapter import FlytekitTypeTransformer as FlytekitTypeTransformer
+    from featherkit.workflow import WorkflowCompileError as WorkflowCompileError
+    from featherkit.workflow.serialize import workflow_template as workflow_template

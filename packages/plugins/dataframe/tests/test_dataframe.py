@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from featherkit import StructuredDataset, kwtypes, task
+from featherkit import File, StructuredDataset, kwtypes, task
 from featherkit.extend import (
     ExecutionParameters,
     TaskInputError,
@@ -185,3 +185,16 @@ def test_frames_key_the_cache_by_content_or_hash_method() -> None:
     hashed = Annotated[pd.DataFrame, HashMethod(lambda df: str(len(df)))]
     literal = type_engine().to_literal(FRAME, hashed)
     assert literal.hash == "3" and literal.scalar.structured_dataset.uri
+
+
+def test_a_failing_later_output_removes_the_written_frame(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+
+    @task
+    def both() -> tuple[pd.DataFrame, File]:
+        return FRAME, File(str(tmp_path / "missing.txt"))
+
+    params = ExecutionParameters(raw_output_prefix=str(raw))
+    with pytest.raises(TaskOutputError, match=r"missing\.txt"):
+        both.dispatch_execute(params, both.inputs_to_literals({}))
+    assert not raw.exists() or [p for p in raw.rglob("*") if p.is_file()] == []

@@ -231,7 +231,9 @@ class RedisCache:
                     )
                     return
             except redis.RedisError as exc:
-                log.warning("featherkit cache: could not renew the lock %s: %s", name, exc)
+                # the server is gone: storing the result and releasing the lock fail too, and
+                # core gives the call its one warning for that; no second one from here
+                log.debug("featherkit cache: could not renew the lock %s: %s", name, exc)
                 return
 
 
