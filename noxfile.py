@@ -182,7 +182,7 @@ CORE_LAYERS = (
     "loader",
     "workflow : entrypoint",
     "container : function_task : resolvers : serialization : template : map_resolver"
-    " : template_resolver",
+    " : template_resolver : targets",
     "base_task",
     "interface",
     "type_registry : flyte_error",

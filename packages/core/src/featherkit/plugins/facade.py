@@ -127,10 +127,10 @@ class Hooks:
         """The plugins whose answer to ``name`` satisfies ``accept`` (error path only)."""
         return [plugin for plugin, value in self._answers(name, **kwargs) if accept(value)]
 
-    def call(self, name: str, **kwargs: Any) -> Any:
+    def call(self, hook: str, /, **kwargs: Any) -> Any:
         """Call a hook a plugin declared (``featherkit_hookspecs``) by name; ``None`` when no
         plugin declared it. Its spec's semantics apply (a list, or the first answer)."""
-        caller = getattr(self.hook, name, None)
+        caller = getattr(self.hook, hook, None)
         if caller is None or caller.spec is None:
             return None
         return caller(**kwargs)
@@ -349,10 +349,10 @@ def hooks() -> Hooks:
     return facade
 
 
-def call_hook(name: str, **kwargs: Any) -> Any:
+def call_hook(hook: str, /, **kwargs: Any) -> Any:
     """Call a hook a plugin declared (``featherkit_hookspecs``) through pluggy, by name, with
     keyword arguments; ``None`` when no installed plugin declares it."""
-    return hooks().call(name, **kwargs)
+    return hooks().call(hook, **kwargs)
 
 
 def collect(registry: Registry) -> Entries:

@@ -190,7 +190,7 @@ class PluginManager:
         if self.pm.has_plugin(name):
             raise PluginError(f"featherkit: two plugins are named {name!r} ({dist} {value})")
         extra_specs = getattr(plugin, "featherkit_hookspecs", None)
-        if extra_specs is not None:
+        if extra_specs is not None and not self._declared(extra_specs):
             self.pm.add_hookspecs(extra_specs)
         self.pm.register(plugin, name=name)
         try:
@@ -203,6 +203,15 @@ class PluginManager:
             name, dist, version, value or "(builtin)", hooks, is_builtin(name)
         )
         self.generation += 1
+
+    def _declared(self, specs: object) -> bool:
+        """Whether every hookspec in ``specs`` is declared already (its plugin was registered
+        before: pluggy keeps specs when a plugin is unregistered)."""
+        marker = f"{hookspecs.PROJECT_NAME}_spec"
+        names = [n for n in dir(specs) if getattr(getattr(specs, n, None), marker, None)]
+        return bool(names) and all(
+            getattr(getattr(self.pm.hook, n, None), "spec", None) is not None for n in names
+        )
 
     def _refuse_wrappers(self, plugin: object, name: str, dist: str) -> None:
         """A hook wrapper on a hook whose spec allows none is refused now, naming the plugin,
