@@ -237,6 +237,27 @@ def w_wf_fanout(sdk: str, samples: int) -> dict:
     return {"samples": sample(bench_tasks.fanout16, samples, batch=1, warmup=1)}
 
 
+def w_map1000(sdk: str, samples: int) -> dict:
+    """map_task of a trivial task over 1,000 elements, run locally (flytekit: one by one)."""
+    if sdk == "flyte":
+        return unsupported("Flyte 2 has no map_task of this form (flyte.map runs tasks as actions)")
+    import bench_tasks
+
+    xs = list(range(1000))
+    assert bench_tasks.map_inc(a=xs) == [x + 1 for x in xs]
+    return {"samples": sample(lambda: bench_tasks.map_inc(a=xs), samples, batch=3, warmup=1)}
+
+
+def w_dynamic100(sdk: str, samples: int) -> dict:
+    """A dynamic workflow building and running a 100-node chain locally."""
+    if sdk == "flyte":
+        return unsupported("Flyte 2 has no dynamic workflows: a task calling tasks is its form")
+    import bench_tasks
+
+    assert bench_tasks.dynamic100(x=0) == 100
+    return {"samples": sample(lambda: bench_tasks.dynamic100(x=0), samples, batch=3, warmup=1)}
+
+
 _BIG_WORKFLOW = """
 import os
 if os.environ.get('BENCH_SDK') == 'flytekit':
