@@ -418,3 +418,16 @@ def test_positional_arguments_bind_in_order() -> None:
         return add(a, 2, 3)
 
     assert "takes 2 input(s) (a, b), received 3 positional" in _compile_error(too_many)
+
+
+def test_featherkit_errors_in_a_body_keep_their_message() -> None:
+    from featherkit.errors import FeatherkitUserError
+
+    def raises_own_error(a: int) -> int:
+        raise FeatherkitUserError("a clear message of its own")
+
+    message = _compile_error(raises_own_error)
+    assert message.startswith(
+        f"workflow '{NAME}.raises_own_error': a clear message of its own (line "
+    )
+    assert "plain Python" not in message
