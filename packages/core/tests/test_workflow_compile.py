@@ -288,6 +288,14 @@ def test_missing_input() -> None:
     assert "expected str" in message
 
 
+def test_default_of_the_wrong_type() -> None:
+    def wf(a: int = None) -> int:  # type: ignore[assignment]
+        return add(a=1)
+
+    message = _compile_error(wf)
+    assert message.startswith(f"workflow '{NAME}.wf', input 'a': the default None is not a int")
+
+
 def test_mutable_default() -> None:
     def wf(xs: list[int] = []) -> int:  # noqa: B006
         return total(xs=xs, m={})

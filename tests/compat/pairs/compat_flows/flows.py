@@ -145,6 +145,26 @@ def nested(a: int) -> int:
     return total(xs=[from_plan.total, pipeline(a=a).total], m={"n": add(a=a)})
 
 
+@task
+def describe(p: Point, note: Optional[str] = None) -> str:
+    return f"{p.x}:{','.join(p.tags)}:{note}"
+
+
+@workflow
+def typed_inputs(p: Point, note: Optional[str] = None, scale: float = 1.5) -> dict[str, str]:
+    """Dataclass and optional inputs, a float default, a dict output of promises and
+    constants."""
+    moved = make_point(n=p.x)
+    return {"given": describe(p=p, note=note), "made": describe(p=moved), "fixed": "c"}
+
+
+typed_plan = LaunchPlan.get_or_create(
+    typed_inputs,
+    name="compat_flows_typed",
+    default_inputs={"note": "from the plan", "p": Point(x=1, tags=["a"], extra={})},
+)
+
+
 imperative = Workflow(name="compat_flows.flows.imperative")
 imperative_a = imperative.add_workflow_input("a", int)
 imperative_add = imperative.add_entity(add, a=imperative_a, b=5)
@@ -164,4 +184,7 @@ RUNS = [
     ("fixed", {}),
     ("fixed", {"prefix": "w"}),
     ("hourly", {}),
+    ("typed_inputs", {"p": Point(x=3, tags=["q", "r"], extra={"e": 1})}),
+    ("typed_inputs", {"p": Point(x=4, tags=[], extra={}), "note": "n", "scale": 2.0}),
+    ("typed_plan", {}),
 ]
