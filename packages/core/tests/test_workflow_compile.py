@@ -289,7 +289,7 @@ def test_missing_input() -> None:
 
 
 def test_default_of_the_wrong_type() -> None:
-    def wf(a: int = None) -> int:  # type: ignore[assignment]
+    def wf(a: int = None) -> int:  # type: ignore[assignment]  # noqa: RUF013
         return add(a=1)
 
     message = _compile_error(wf)
