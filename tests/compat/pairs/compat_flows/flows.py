@@ -7,6 +7,7 @@ user moving a project would; both must serialize equal and run locally to equal 
 from __future__ import annotations
 
 import datetime
+import enum
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
@@ -165,6 +166,41 @@ typed_plan = LaunchPlan.get_or_create(
 )
 
 
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@task
+def make_out(a: int) -> Out:
+    return Out(total=a, label=f"#{a}")
+
+
+@task
+def stamp(when: datetime.datetime, color: Color, span: datetime.timedelta) -> str:
+    return f"{when.isoformat()} {color.value} {span.total_seconds()}"
+
+
+@workflow
+def passthrough(a: int) -> Out:
+    return make_out(a=a)
+
+
+@workflow
+def constants() -> str:
+    return stamp(
+        when=datetime.datetime(2024, 5, 1, 10, 0, tzinfo=datetime.timezone.utc),
+        color=Color.BLUE,
+        span=datetime.timedelta(minutes=5),
+    )
+
+
+@workflow
+def side_effects() -> None:
+    noop()
+    noop()
+
+
 imperative = Workflow(name="compat_flows.flows.imperative")
 imperative_a = imperative.add_workflow_input("a", int)
 imperative_add = imperative.add_entity(add, a=imperative_a, b=5)
@@ -187,4 +223,7 @@ RUNS = [
     ("typed_inputs", {"p": Point(x=3, tags=["q", "r"], extra={"e": 1})}),
     ("typed_inputs", {"p": Point(x=4, tags=[], extra={}), "note": "n", "scale": 2.0}),
     ("typed_plan", {}),
+    ("passthrough", {"a": 9}),
+    ("constants", {}),
+    ("side_effects", {}),
 ]
