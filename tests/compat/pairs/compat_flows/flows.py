@@ -195,10 +195,20 @@ def constants() -> str:
     )
 
 
+@task(cache=True, cache_version="2", cache_serialize=True)
+def cached_double(n: int) -> int:
+    return 2 * n
+
+
 @workflow
 def side_effects() -> None:
     noop()
     noop()
+
+
+@workflow
+def cached(a: int) -> int:
+    return cached_double(n=cached_double(n=a))
 
 
 imperative = Workflow(name="compat_flows.flows.imperative")
@@ -226,4 +236,5 @@ RUNS = [
     ("passthrough", {"a": 9}),
     ("constants", {}),
     ("side_effects", {}),
+    # not "cached": flytekit's local cache would write under the home directory
 ]
