@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from featherkit import (
+    Annotations,
     CronSchedule,
     Email,
     FixedRate,
+    Labels,
     LaunchPlan,
     PagerDuty,
     Slack,
@@ -131,11 +133,13 @@ fixed = LaunchPlan.get_or_create(
     ],
 )
 
-hourly = LaunchPlan.get_or_create(
+hourly = LaunchPlan.create(
+    "compat_flows_hourly",
     careful,
-    name="compat_flows_hourly",
     default_inputs={"a": 7},
     schedule=FixedRate(duration=datetime.timedelta(hours=2)),
+    labels=Labels({"team": "flows"}),
+    annotations=Annotations({"owner": "compat"}),
 )
 
 
