@@ -215,6 +215,29 @@ def cached(a: int) -> int:
     return cached_double(n=cached_double(n=a))
 
 
+class Single(NamedTuple):
+    only: int
+
+
+@workflow
+def google_doc(xs: list[int], m: dict[str, int]) -> Single:
+    """Index into inputs, return a one-field NamedTuple.
+
+    Args:
+        xs: some numbers
+        m: a mapping
+
+    Returns:
+        the sum of the first number and m's "k"
+    """
+    return Single(only=add(a=xs[0], b=m["k"]))
+
+
+@workflow
+def plans_as_nodes() -> list[str]:
+    return [fixed().label, hourly()[0], fixed(prefix="z").label]
+
+
 imperative = Workflow(name="compat_flows.flows.imperative")
 imperative_a = imperative.add_workflow_input("a", int)
 imperative_add = imperative.add_entity(add, a=imperative_a, b=5)
@@ -240,5 +263,7 @@ RUNS = [
     ("passthrough", {"a": 9}),
     ("constants", {}),
     ("side_effects", {}),
+    ("google_doc", {"xs": [4, 5], "m": {"k": 6}}),
+    ("plans_as_nodes", {}),
     # not "cached": flytekit's local cache would write under the home directory
 ]
