@@ -238,6 +238,18 @@ def plans_as_nodes() -> list[str]:
     return [fixed().label, hourly()[0], fixed(prefix="z").label]
 
 
+@task
+def nested_sum(xs: Optional[list[int]], groups: dict[str, list[int]], y: Optional[int]) -> int:
+    return sum(xs or []) + sum(sum(v) for v in groups.values()) + (y or 0)
+
+
+@workflow
+def unions_and_nesting(a: int, b: Optional[int] = None) -> tuple[int, int, Optional[int]]:
+    n = add(a=a)
+    total = nested_sum(xs=[n, 1, a], groups={"g": [n, 2], "h": []}, y=n)
+    return total, a, b
+
+
 imperative = Workflow(name="compat_flows.flows.imperative")
 imperative_a = imperative.add_workflow_input("a", int)
 imperative_add = imperative.add_entity(add, a=imperative_a, b=5)
@@ -265,5 +277,7 @@ RUNS = [
     ("side_effects", {}),
     ("google_doc", {"xs": [4, 5], "m": {"k": 6}}),
     ("plans_as_nodes", {}),
+    ("unions_and_nesting", {"a": 2}),
+    ("unions_and_nesting", {"a": 2, "b": 7}),
     # not "cached": flytekit's local cache would write under the home directory
 ]
