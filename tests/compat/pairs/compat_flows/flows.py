@@ -257,6 +257,17 @@ imperative_fmt = imperative.add_entity(fmt, n=imperative_add.outputs["o0"], pref
 imperative.add_workflow_output("label", imperative_fmt.outputs["o0"])
 imperative.add_workflow_output("sum", imperative_add.outputs["o0"])
 
+builder = Workflow(name="compat_flows.flows.builder")
+builder.add_workflow_input("a", int)
+builder_sub = builder.add_subwf(pipeline, a=builder.inputs["a"])
+builder_plan = builder.add_launch_plan(fixed, prefix="b=")
+builder_task = builder.add_task(fmt, n=builder.inputs["a"], prefix="t=")
+builder.add_workflow_output(
+    "labels",
+    [builder_sub.outputs["label"], builder_plan.outputs["label"], builder_task.outputs["o0"]],
+    python_type=list[str],
+)
+
 #: what the compat session runs with both SDKs: (entity attribute, inputs)
 RUNS = [
     ("pipeline", {"a": 5}),
@@ -266,6 +277,7 @@ RUNS = [
     ("careful", {}),
     ("nested", {"a": 1}),
     ("imperative", {"a": 4}),
+    ("builder", {"a": 6}),
     ("fixed", {}),
     ("fixed", {"prefix": "w"}),
     ("hourly", {}),
