@@ -188,6 +188,19 @@ def test_workflow_outputs_named_tuple_and_positional_tuple() -> None:
     assert constant() == 7
 
 
+class Only(NamedTuple):
+    value: int
+
+
+def test_one_field_named_tuple_output_built_in_the_body() -> None:
+    @workflow
+    def wf(a: int) -> Only:
+        return Only(value=add(a=a))
+
+    assert list(wf.output_bindings) == ["value"]
+    assert wf(a=1) == Only(11)
+
+
 def test_docstring_descriptions_and_defaults() -> None:
     @workflow
     def wf(a: int, prefix: str = "v") -> str:
@@ -286,6 +299,14 @@ def test_missing_input() -> None:
         message
     )
     assert "expected str" in message
+
+
+def test_default_of_the_wrong_type() -> None:
+    def wf(a: int = None) -> int:  # type: ignore[assignment]  # noqa: RUF013
+        return add(a=1)
+
+    message = _compile_error(wf)
+    assert message.startswith(f"workflow '{NAME}.wf', input 'a': the default None is not a int")
 
 
 def test_mutable_default() -> None:
@@ -418,3 +439,16 @@ def test_positional_arguments_bind_in_order() -> None:
         return add(a, 2, 3)
 
     assert "takes 2 input(s) (a, b), received 3 positional" in _compile_error(too_many)
+
+
+def test_featherkit_errors_in_a_body_keep_their_message() -> None:
+    from featherkit.errors import FeatherkitUserError
+
+    def raises_own_error(a: int) -> int:
+        raise FeatherkitUserError("a clear message of its own")
+
+    message = _compile_error(raises_own_error)
+    assert message.startswith(
+        f"workflow '{NAME}.raises_own_error': a clear message of its own (line "
+    )
+    assert "plain Python" not in message

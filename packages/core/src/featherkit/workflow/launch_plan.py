@@ -159,6 +159,36 @@ class PagerDuty(_Notification):
     _channel = "pager_duty"
 
 
+@dataclass(frozen=True)
+class Labels:
+    """Kubernetes labels for every execution of a launch plan (flytekit's ``Labels``)."""
+
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Kubernetes annotations for every execution of a launch plan (flytekit's
+    ``Annotations``)."""
+
+    values: dict[str, str]
+
+
+def _string_map(value: Any, what: str, plan: str) -> dict[str, str]:
+    """A dict of strings from a mapping or a ``Labels``/``Annotations``."""
+    if isinstance(value, (Labels, Annotations)):
+        value = value.values
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise LaunchPlanError(
+            f"launch plan {plan!r}: {what} must map strings to strings, got {value!r}"
+        )
+    return dict(value)
+
+
 class LaunchPlan:
     """A named way to launch a workflow: fixed inputs, default inputs, a schedule."""
 
@@ -173,8 +203,8 @@ class LaunchPlan:
         default_inputs: Mapping[str, Any] | None = None,
         fixed_inputs: Mapping[str, Any] | None = None,
         schedule: CronSchedule | FixedRate | None = None,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | Labels | None = None,
+        annotations: Mapping[str, str] | Annotations | None = None,
         max_parallelism: int | None = None,
         notifications: list[_Notification] | None = None,
     ) -> None:
@@ -202,8 +232,8 @@ class LaunchPlan:
         self.workflow = workflow
         self.schedule = schedule
         self.notifications = notes
-        self.labels = dict(labels or {})
-        self.annotations = dict(annotations or {})
+        self.labels = _string_map(labels, "labels", name)
+        self.annotations = _string_map(annotations, "annotations", name)
         self.max_parallelism = max_parallelism
         iface = workflow.python_interface
         default_inputs = dict(default_inputs or {})
@@ -231,7 +261,7 @@ class LaunchPlan:
         self.fixed_inputs_native = fixed_inputs
         self.default_inputs_native = default_inputs
         self.fixed_inputs = self._literals(fixed_inputs)
-        self.default_literals = self._literals(default_inputs)
+        self.default_literals = self._literals(default_inputs, as_parameters=True)
         self._python_interface = Interface(
             inputs={k: t for k, t in iface.inputs.items() if k not in fixed_inputs},
             outputs=dict(iface.outputs),
@@ -244,8 +274,9 @@ class LaunchPlan:
             output_descriptions=iface.output_descriptions,
         )
 
-    def _literals(self, values: Mapping[str, Any]) -> dict[str, Any]:
+    def _literals(self, values: Mapping[str, Any], as_parameters: bool = False) -> dict[str, Any]:
         from featherkit.type_registry import type_engine
+        from featherkit.workflow.workflow import parameter_default
 
         engine = type_engine()
         inputs = self.workflow.python_interface.inputs
@@ -253,6 +284,10 @@ class LaunchPlan:
         for key, value in values.items():
             tp = inputs[key]
             try:
+                if as_parameters and value is None:
+                    engine.to_literal(value, tp, engine.to_literal_type(tp))  # None must fit
+                    literals[key] = parameter_default(value, tp)
+                    continue
                 literals[key] = engine.to_literal(value, tp, engine.to_literal_type(tp))
             except (TypeError, ValueError) as exc:
                 raise LaunchPlanError(
@@ -304,8 +339,8 @@ class LaunchPlan:
         default_inputs: Mapping[str, Any] | None = None,
         fixed_inputs: Mapping[str, Any] | None = None,
         schedule: CronSchedule | FixedRate | None = None,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | Labels | None = None,
+        annotations: Mapping[str, str] | Annotations | None = None,
         max_parallelism: int | None = None,
         notifications: list[_Notification] | None = None,
     ) -> LaunchPlan:
@@ -338,6 +373,26 @@ class LaunchPlan:
         cls.CACHE[name] = plan
         return plan
 
+    @classmethod
+    def create(
+        cls,
+        name: str,
+        workflow: WorkflowBase,
+        default_inputs: Mapping[str, Any] | None = None,
+        fixed_inputs: Mapping[str, Any] | None = None,
+        schedule: CronSchedule | FixedRate | None = None,
+        notifications: list[_Notification] | None = None,
+        labels: Mapping[str, str] | Labels | None = None,
+        annotations: Mapping[str, str] | Annotations | None = None,
+        max_parallelism: int | None = None,
+    ) -> LaunchPlan:
+        """Make launch plan ``name`` (flytekit's argument order); like :meth:`get_or_create`
+        with a name."""
+        return cls.get_or_create(
+            workflow, name, default_inputs, fixed_inputs, schedule, labels, annotations,
+            max_parallelism, notifications,
+        )
+
     # -- calling -----------------------------------------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -367,9 +422,11 @@ class LaunchPlan:
 
 
 __all__ = [
+    "Annotations",
     "CronSchedule",
     "Email",
     "FixedRate",
+    "Labels",
     "LaunchPlan",
     "LaunchPlanError",
     "PagerDuty",
