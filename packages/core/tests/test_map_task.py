@@ -244,7 +244,7 @@ def test_map_task_node_in_a_workflow() -> None:
     from featherkit.workflow.serialize import registration_order, workflow_template
 
     @workflow
-    def wf(xs: list[int]) -> list[Optional[int]]:  # noqa: UP045
+    def wf(xs: list[int]) -> list[Optional[int]]:
         return map_task(maybe_fail, concurrency=2, min_successes=1)(x=xs)
 
     assert wf(xs=[0, 1, 2]) == [0, None, 2]
