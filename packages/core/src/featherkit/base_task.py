@@ -71,6 +71,19 @@ class TaskResolver(Protocol):
     def task_name(self, task: Task) -> str | None: ...
 
 
+def _require_deck_plugin(task_name: str) -> None:
+    """``enable_deck=True`` promises a deck (``generates_deck`` in the spec): a plugin that
+    makes decks says so by registering the ``@task`` argument ``enable_deck``."""
+    if "enable_deck" in _Lazy.load().plugins.hooks().task_arguments():
+        return
+    from featherkit.install_hints import install_hint
+
+    raise TypeError(
+        f"task {task_name!r}: enable_deck=True needs a plugin that makes decks, and none is "
+        f"installed: pip install {install_hint('task argument', 'enable_deck')}"
+    )
+
+
 def _type_name(tp: Any) -> str:
     if isinstance(tp, type):
         return tp.__qualname__
@@ -312,14 +325,17 @@ class Task:
                 )
             values = dict(zip(declared, outputs))
         literals = {}
-        for name, value in values.items():
-            tp = declared[name]
-            try:
-                literals[name] = engine.to_literal(value, tp, output_types[name])
-            except UNENCODABLE as exc:
-                raise TaskOutputError(
-                    _unencodable(self.name, "output", name, tp, value, exc)
-                ) from exc
+        from featherkit.storage import all_or_nothing
+
+        with all_or_nothing():  # a failing output removes the files earlier ones uploaded
+            for name, value in values.items():
+                tp = declared[name]
+                try:
+                    literals[name] = engine.to_literal(value, tp, output_types[name])
+                except UNENCODABLE as exc:
+                    raise TaskOutputError(
+                        _unencodable(self.name, "output", name, tp, value, exc)
+                    ) from exc
         return literals_pb2.LiteralMap(literals=literals)
 
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
@@ -466,6 +482,7 @@ class PythonTask(Task):
                 )
         metadata = metadata or TaskMetadata()
         if enable_deck:
+            _require_deck_plugin(name)
             metadata.generates_deck = True
         super().__init__(
             task_type,
