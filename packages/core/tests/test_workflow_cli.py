@@ -70,7 +70,9 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     )
     done = featherkit("run", FIXTURE, "fixed", "--a", "1", cache=tmp_path)
     assert done.returncode == 2
-    assert "has no input 'a'" in done.stderr
+    assert done.stderr.strip() == (
+        "Error: launch plan 'wf_cli_fixed' has no input 'a'; inputs: --prefix"
+    )
     done = featherkit("run", FIXTURE, "add", "--a", "1", "--plan", cache=tmp_path)
     assert done.returncode == 2
     assert "--plan is for workflows and launch plans; 'wf_cli.add' is a task" in done.stderr

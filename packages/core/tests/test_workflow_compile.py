@@ -288,6 +288,14 @@ def test_missing_input() -> None:
     assert "expected str" in message
 
 
+def test_default_of_the_wrong_type() -> None:
+    def wf(a: int = None) -> int:  # type: ignore[assignment]  # noqa: RUF013
+        return add(a=1)
+
+    message = _compile_error(wf)
+    assert message.startswith(f"workflow '{NAME}.wf', input 'a': the default None is not a int")
+
+
 def test_mutable_default() -> None:
     def wf(xs: list[int] = []) -> int:  # noqa: B006
         return total(xs=xs, m={})
@@ -418,3 +426,16 @@ def test_positional_arguments_bind_in_order() -> None:
         return add(a, 2, 3)
 
     assert "takes 2 input(s) (a, b), received 3 positional" in _compile_error(too_many)
+
+
+def test_featherkit_errors_in_a_body_keep_their_message() -> None:
+    from featherkit.errors import FeatherkitUserError
+
+    def raises_own_error(a: int) -> int:
+        raise FeatherkitUserError("a clear message of its own")
+
+    message = _compile_error(raises_own_error)
+    assert message.startswith(
+        f"workflow '{NAME}.raises_own_error': a clear message of its own (line "
+    )
+    assert "plain Python" not in message

@@ -329,3 +329,15 @@ def test_a_reimported_module_makes_its_launch_plans_again() -> None:
     ) is second
     assert LaunchPlan.get_default_launch_plan(second_wf).workflow is second_wf  # type: ignore[arg-type]
     assert second() == 2
+
+
+def test_cache_options_reach_nodes_in_worker_threads() -> None:
+    from featherkit.cache import cache_options
+
+    RUNS.clear()
+    squares(n=4)
+    assert len(RUNS) in (1, 2)  # the two nodes may run at once and both miss
+    before = len(RUNS)
+    with cache_options(enabled=False):
+        assert squares(n=4) == 32
+    assert len(RUNS) == before + 2  # both nodes ran their body

@@ -7,6 +7,7 @@ user moving a project would; both must serialize equal and run locally to equal 
 from __future__ import annotations
 
 import datetime
+import enum
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
@@ -145,6 +146,71 @@ def nested(a: int) -> int:
     return total(xs=[from_plan.total, pipeline(a=a).total], m={"n": add(a=a)})
 
 
+@task
+def describe(p: Point, note: Optional[str] = None) -> str:
+    return f"{p.x}:{','.join(p.tags)}:{note}"
+
+
+@workflow
+def typed_inputs(p: Point, note: Optional[str] = None, scale: float = 1.5) -> dict[str, str]:
+    """Dataclass and optional inputs, a float default, a dict output of promises and
+    constants."""
+    moved = make_point(n=p.x)
+    return {"given": describe(p=p, note=note), "made": describe(p=moved), "fixed": "c"}
+
+
+typed_plan = LaunchPlan.get_or_create(
+    typed_inputs,
+    name="compat_flows_typed",
+    default_inputs={"note": "from the plan", "p": Point(x=1, tags=["a"], extra={})},
+)
+
+
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@task
+def make_out(a: int) -> Out:
+    return Out(total=a, label=f"#{a}")
+
+
+@task
+def stamp(when: datetime.datetime, color: Color, span: datetime.timedelta) -> str:
+    return f"{when.isoformat()} {color.value} {span.total_seconds()}"
+
+
+@workflow
+def passthrough(a: int) -> Out:
+    return make_out(a=a)
+
+
+@workflow
+def constants() -> str:
+    return stamp(
+        when=datetime.datetime(2024, 5, 1, 10, 0, tzinfo=datetime.timezone.utc),
+        color=Color.BLUE,
+        span=datetime.timedelta(minutes=5),
+    )
+
+
+@task(cache=True, cache_version="2", cache_serialize=True)
+def cached_double(n: int) -> int:
+    return 2 * n
+
+
+@workflow
+def side_effects() -> None:
+    noop()
+    noop()
+
+
+@workflow
+def cached(a: int) -> int:
+    return cached_double(n=cached_double(n=a))
+
+
 imperative = Workflow(name="compat_flows.flows.imperative")
 imperative_a = imperative.add_workflow_input("a", int)
 imperative_add = imperative.add_entity(add, a=imperative_a, b=5)
@@ -164,4 +230,11 @@ RUNS = [
     ("fixed", {}),
     ("fixed", {"prefix": "w"}),
     ("hourly", {}),
+    ("typed_inputs", {"p": Point(x=3, tags=["q", "r"], extra={"e": 1})}),
+    ("typed_inputs", {"p": Point(x=4, tags=[], extra={}), "note": "n", "scale": 2.0}),
+    ("typed_plan", {}),
+    ("passthrough", {"a": 9}),
+    ("constants", {}),
+    ("side_effects", {}),
+    # not "cached": flytekit's local cache would write under the home directory
 ]

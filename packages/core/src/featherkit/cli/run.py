@@ -12,6 +12,12 @@ from featherkit.cli.values import parse_cli_value
 from featherkit.errors import FeatherkitUserError, UserCodeError
 
 
+def _kind(entity: Any) -> str:
+    """What messages call the entity: task, workflow or launch plan."""
+    kind = getattr(type(entity), "_node_kind", "task")
+    return "launch plan" if kind == "launch_plan" else str(kind)
+
+
 def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
     iface = task.python_interface
     values: dict[str, Any] = {}
@@ -24,7 +30,9 @@ def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
         name = key.replace("-", "_")
         if name not in iface.inputs:
             known = ", ".join(f"--{n}" for n in iface.inputs) or "(none)"
-            raise FeatherkitUserError(f"task {task.name!r} has no input {key!r}; inputs: {known}")
+            raise FeatherkitUserError(
+                f"{_kind(task)} {task.name!r} has no input {key!r}; inputs: {known}"
+            )
         if inline or "=" in arg:
             text = inline
         elif index + 1 < len(args):
@@ -34,13 +42,15 @@ def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
             raise FeatherkitUserError(f"input --{key} needs a value")
         if name in values:
             raise FeatherkitUserError(
-                f"task {task.name!r}: input --{key} is given twice; give each input once"
+                f"{_kind(task)} {task.name!r}: input --{key} is given twice; give each input once"
             )
         tp = iface.inputs[name]
         try:
             values[name] = parse_cli_value(text, tp)
         except ValueError as exc:
-            raise FeatherkitUserError(f"task {task.name!r}, input --{key}: {exc}") from None
+            raise FeatherkitUserError(
+                f"{_kind(task)} {task.name!r}, input --{key}: {exc}"
+            ) from None
         index += 1
     return values
 
@@ -60,8 +70,8 @@ def _option_clash(task: Any, ctx: click.Context) -> tuple[str, str] | None:
             name = flag.lstrip("-").replace("-", "_")
             if name in task.python_interface.inputs and name not in given:
                 return name, (
-                    f"task {task.name!r} has an input {name!r}, but {flag} after TASK is an "
-                    f"option of featherkit run; pass the task's inputs after '--': "
+                    f"{_kind(task)} {task.name!r} has an input {name!r}, but {flag} after TASK "
+                    f"is an option of featherkit run; pass the task's inputs after '--': "
                     f"featherkit run FILE TASK -- {flag} VALUE"
                 )
     return None

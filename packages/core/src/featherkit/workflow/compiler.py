@@ -204,6 +204,11 @@ def compile_body(
             "plan it calls must be defined above it"
         ) from exc
     except Exception as exc:
+        if type(exc).__module__.startswith("featherkit"):
+            # featherkit's own errors say what is wrong already: name the workflow and line
+            raise WorkflowCompileError(
+                f"workflow {name!r}: {exc}{_body_line(exc, fn)}"
+            ) from exc
         raise WorkflowCompileError(
             f"workflow {name!r}: its body raised {type(exc).__name__}: {exc}"
             f"{_body_line(exc, fn)}. A workflow body runs once when it is decorated, with "

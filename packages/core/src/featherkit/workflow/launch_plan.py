@@ -231,7 +231,7 @@ class LaunchPlan:
         self.fixed_inputs_native = fixed_inputs
         self.default_inputs_native = default_inputs
         self.fixed_inputs = self._literals(fixed_inputs)
-        self.default_literals = self._literals(default_inputs)
+        self.default_literals = self._literals(default_inputs, as_parameters=True)
         self._python_interface = Interface(
             inputs={k: t for k, t in iface.inputs.items() if k not in fixed_inputs},
             outputs=dict(iface.outputs),
@@ -244,8 +244,9 @@ class LaunchPlan:
             output_descriptions=iface.output_descriptions,
         )
 
-    def _literals(self, values: Mapping[str, Any]) -> dict[str, Any]:
+    def _literals(self, values: Mapping[str, Any], as_parameters: bool = False) -> dict[str, Any]:
         from featherkit.type_registry import type_engine
+        from featherkit.workflow.workflow import parameter_default
 
         engine = type_engine()
         inputs = self.workflow.python_interface.inputs
@@ -253,6 +254,10 @@ class LaunchPlan:
         for key, value in values.items():
             tp = inputs[key]
             try:
+                if as_parameters and value is None:
+                    engine.to_literal(value, tp, engine.to_literal_type(tp))  # None must fit
+                    literals[key] = parameter_default(value, tp)
+                    continue
                 literals[key] = engine.to_literal(value, tp, engine.to_literal_type(tp))
             except (TypeError, ValueError) as exc:
                 raise LaunchPlanError(

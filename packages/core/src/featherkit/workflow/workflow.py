@@ -149,11 +149,18 @@ class WorkflowBase:
 
             engine = type_engine()
             iface = self._python_interface
-            self._default_literals = {
-                name: engine.to_literal(value, iface.inputs[name],
-                                        engine.to_literal_type(iface.inputs[name]))
-                for name, value in iface.defaults.items()
-            }
+            literals = {}
+            for name, value in iface.defaults.items():
+                tp = iface.inputs[name]
+                try:
+                    engine.to_literal(value, tp, engine.to_literal_type(tp))
+                except (TypeError, ValueError) as exc:
+                    raise WorkflowCompileError(
+                        f"workflow {self.name!r}, input {name!r}: the default {value!r} is not "
+                        f"a {type_name(tp)} ({exc})"
+                    ) from None
+                literals[name] = parameter_default(value, tp)
+            self._default_literals = literals
         return self._default_literals
 
     # -- calling -----------------------------------------------------------------------------
@@ -230,6 +237,21 @@ class WorkflowBase:
         if tuple_class is not None:
             return tuple_class(*(outputs[n] for n in self._python_interface.outputs))
         return next(iter(outputs.values()))
+
+
+def parameter_default(value: Any, python_type: Any) -> Any:
+    """The literal a launch plan parameter holds for a default: a ``None`` default is the bare
+    none literal (as flytekit writes it), anything else the value's literal."""
+    from featherkit.type_registry import type_engine
+
+    if value is None:
+        from flyteidl.core import literals_pb2
+
+        literal = literals_pb2.Literal()
+        literal.scalar.none_type.SetInParent()
+        return literal
+    engine = type_engine()
+    return engine.to_literal(value, python_type, engine.to_literal_type(python_type))
 
 
 def _check_defaults(name: str, interface: Interface) -> None:
