@@ -188,6 +188,19 @@ def test_workflow_outputs_named_tuple_and_positional_tuple() -> None:
     assert constant() == 7
 
 
+class Only(NamedTuple):
+    value: int
+
+
+def test_one_field_named_tuple_output_built_in_the_body() -> None:
+    @workflow
+    def wf(a: int) -> Only:
+        return Only(value=add(a=a))
+
+    assert list(wf.output_bindings) == ["value"]
+    assert wf(a=1) == Only(11)
+
+
 def test_docstring_descriptions_and_defaults() -> None:
     @workflow
     def wf(a: int, prefix: str = "v") -> str:

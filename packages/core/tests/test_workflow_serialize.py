@@ -250,3 +250,21 @@ def test_notifications() -> None:
         Email(phases=[WorkflowExecutionPhase.RUNNING], recipients_email=["a@example.com"])
     with pytest.raises(ValueError, match="needs recipients_email"):
         Slack(phases=[WorkflowExecutionPhase.FAILED], recipients_email=[])
+
+
+def test_labels_annotations_and_create() -> None:
+    from featherkit import Annotations, Labels
+    from featherkit.workflow import LaunchPlanError
+
+    plan = LaunchPlan.create(
+        "serialize_created", inner, labels=Labels({"a": "1"}), annotations={"b": "2"},
+        fixed_inputs={"a": 1},
+    )
+    spec = launch_plan(plan, SETTINGS).spec
+    assert dict(spec.labels.values) == {"a": "1"}
+    assert dict(spec.annotations.values) == {"b": "2"}
+    assert plan() == Out(total=2, label="n=2")
+    with pytest.raises(LaunchPlanError, match="labels must map strings to strings"):
+        LaunchPlan.create("serialize_badlabels", inner, labels={"a": 1})  # type: ignore[dict-item]
+    with pytest.raises(LaunchPlanError, match="annotations must map strings to strings"):
+        LaunchPlan.create("serialize_badnotes", inner, annotations=Annotations({"b": None}))  # type: ignore[dict-item]

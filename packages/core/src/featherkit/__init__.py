@@ -41,6 +41,8 @@ _EXPORTS: dict[str, str] = {
     "CronSchedule": "featherkit.workflow",
     "FixedRate": "featherkit.workflow",
     "Email": "featherkit.workflow",
+    "Labels": "featherkit.workflow",
+    "Annotations": "featherkit.workflow",
     "Slack": "featherkit.workflow",
     "PagerDuty": "featherkit.workflow",
     "WorkflowExecutionPhase": "featherkit.workflow",
@@ -139,9 +141,11 @@ if TYPE_CHECKING:
     from featherkit.types.files import FlyteDirectory as FlyteDirectory
     from featherkit.types.files import FlyteFile as FlyteFile
     from featherkit.types.hashing import HashMethod as HashMethod
+    from featherkit.workflow import Annotations as Annotations
     from featherkit.workflow import CronSchedule as CronSchedule
     from featherkit.workflow import Email as Email
     from featherkit.workflow import FixedRate as FixedRate
+    from featherkit.workflow import Labels as Labels
     from featherkit.workflow import LaunchPlan as LaunchPlan
     from featherkit.workflow import PagerDuty as PagerDuty
     from featherkit.workflow import Slack as Slack

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from featherkit import (
+    Annotations,
     CronSchedule,
     Email,
     FixedRate,
+    Labels,
     LaunchPlan,
     PagerDuty,
     Slack,
@@ -131,11 +133,13 @@ fixed = LaunchPlan.get_or_create(
     ],
 )
 
-hourly = LaunchPlan.get_or_create(
+hourly = LaunchPlan.create(
+    "compat_flows_hourly",
     careful,
-    name="compat_flows_hourly",
     default_inputs={"a": 7},
     schedule=FixedRate(duration=datetime.timedelta(hours=2)),
+    labels=Labels({"team": "flows"}),
+    annotations=Annotations({"owner": "compat"}),
 )
 
 
@@ -211,12 +215,58 @@ def cached(a: int) -> int:
     return cached_double(n=cached_double(n=a))
 
 
+class Single(NamedTuple):
+    only: int
+
+
+@workflow
+def google_doc(xs: list[int], m: dict[str, int]) -> Single:
+    """Index into inputs, return a one-field NamedTuple.
+
+    Args:
+        xs: some numbers
+        m: a mapping
+
+    Returns:
+        the sum of the first number and m's "k"
+    """
+    return Single(only=add(a=xs[0], b=m["k"]))
+
+
+@workflow
+def plans_as_nodes() -> list[str]:
+    return [fixed().label, hourly()[0], fixed(prefix="z").label]
+
+
+@task
+def nested_sum(xs: Optional[list[int]], groups: dict[str, list[int]], y: Optional[int]) -> int:
+    return sum(xs or []) + sum(sum(v) for v in groups.values()) + (y or 0)
+
+
+@workflow
+def unions_and_nesting(a: int, b: Optional[int] = None) -> tuple[int, int, Optional[int]]:
+    n = add(a=a)
+    total = nested_sum(xs=[n, 1, a], groups={"g": [n, 2], "h": []}, y=n)
+    return total, a, b
+
+
 imperative = Workflow(name="compat_flows.flows.imperative")
 imperative_a = imperative.add_workflow_input("a", int)
 imperative_add = imperative.add_entity(add, a=imperative_a, b=5)
 imperative_fmt = imperative.add_entity(fmt, n=imperative_add.outputs["o0"], prefix="i=")
 imperative.add_workflow_output("label", imperative_fmt.outputs["o0"])
 imperative.add_workflow_output("sum", imperative_add.outputs["o0"])
+
+builder = Workflow(name="compat_flows.flows.builder")
+builder.add_workflow_input("a", int)
+builder_sub = builder.add_subwf(pipeline, a=builder.inputs["a"])
+builder_plan = builder.add_launch_plan(fixed, prefix="b=")
+builder_task = builder.add_task(fmt, n=builder.inputs["a"], prefix="t=")
+builder.add_workflow_output(
+    "labels",
+    [builder_sub.outputs["label"], builder_plan.outputs["label"], builder_task.outputs["o0"]],
+    python_type=list[str],
+)
 
 #: what the compat session runs with both SDKs: (entity attribute, inputs)
 RUNS = [
@@ -227,6 +277,7 @@ RUNS = [
     ("careful", {}),
     ("nested", {"a": 1}),
     ("imperative", {"a": 4}),
+    ("builder", {"a": 6}),
     ("fixed", {}),
     ("fixed", {"prefix": "w"}),
     ("hourly", {}),
@@ -236,5 +287,9 @@ RUNS = [
     ("passthrough", {"a": 9}),
     ("constants", {}),
     ("side_effects", {}),
+    ("google_doc", {"xs": [4, 5], "m": {"k": 6}}),
+    ("plans_as_nodes", {}),
+    ("unions_and_nesting", {"a": 2}),
+    ("unions_and_nesting", {"a": 2, "b": 7}),
     # not "cached": flytekit's local cache would write under the home directory
 ]

@@ -15,9 +15,11 @@ import types
 from typing import Any
 
 from featherkit.workflow.launch_plan import (
+    Annotations,
     CronSchedule,
     Email,
     FixedRate,
+    Labels,
     LaunchPlan,
     LaunchPlanError,
     PagerDuty,
@@ -36,10 +38,12 @@ from featherkit.workflow.workflow import (
 )
 
 __all__ = [
+    "Annotations",
     "CronSchedule",
     "Email",
     "FixedRate",
     "ImperativeWorkflow",
+    "Labels",
     "LaunchPlan",
     "LaunchPlanError",
     "Node",

@@ -165,7 +165,12 @@ class CompileState:
 
 
 def _is_one_tuple(value: Any) -> bool:
-    return isinstance(value, NodeOutputs) and len(value) == 1
+    """A one-field NamedTuple: a call's outputs, or one the body built (``Out(x=p)``)."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 1
+        and (isinstance(value, NodeOutputs) or hasattr(value, "_fields"))
+    )
 
 
 def _what(value: Any) -> str:

@@ -159,6 +159,36 @@ class PagerDuty(_Notification):
     _channel = "pager_duty"
 
 
+@dataclass(frozen=True)
+class Labels:
+    """Kubernetes labels for every execution of a launch plan (flytekit's ``Labels``)."""
+
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Kubernetes annotations for every execution of a launch plan (flytekit's
+    ``Annotations``)."""
+
+    values: dict[str, str]
+
+
+def _string_map(value: Any, what: str, plan: str) -> dict[str, str]:
+    """A dict of strings from a mapping or a ``Labels``/``Annotations``."""
+    if isinstance(value, (Labels, Annotations)):
+        value = value.values
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise LaunchPlanError(
+            f"launch plan {plan!r}: {what} must map strings to strings, got {value!r}"
+        )
+    return dict(value)
+
+
 class LaunchPlan:
     """A named way to launch a workflow: fixed inputs, default inputs, a schedule."""
 
@@ -173,8 +203,8 @@ class LaunchPlan:
         default_inputs: Mapping[str, Any] | None = None,
         fixed_inputs: Mapping[str, Any] | None = None,
         schedule: CronSchedule | FixedRate | None = None,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | Labels | None = None,
+        annotations: Mapping[str, str] | Annotations | None = None,
         max_parallelism: int | None = None,
         notifications: list[_Notification] | None = None,
     ) -> None:
@@ -202,8 +232,8 @@ class LaunchPlan:
         self.workflow = workflow
         self.schedule = schedule
         self.notifications = notes
-        self.labels = dict(labels or {})
-        self.annotations = dict(annotations or {})
+        self.labels = _string_map(labels, "labels", name)
+        self.annotations = _string_map(annotations, "annotations", name)
         self.max_parallelism = max_parallelism
         iface = workflow.python_interface
         default_inputs = dict(default_inputs or {})
@@ -309,8 +339,8 @@ class LaunchPlan:
         default_inputs: Mapping[str, Any] | None = None,
         fixed_inputs: Mapping[str, Any] | None = None,
         schedule: CronSchedule | FixedRate | None = None,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | Labels | None = None,
+        annotations: Mapping[str, str] | Annotations | None = None,
         max_parallelism: int | None = None,
         notifications: list[_Notification] | None = None,
     ) -> LaunchPlan:
@@ -343,6 +373,26 @@ class LaunchPlan:
         cls.CACHE[name] = plan
         return plan
 
+    @classmethod
+    def create(
+        cls,
+        name: str,
+        workflow: WorkflowBase,
+        default_inputs: Mapping[str, Any] | None = None,
+        fixed_inputs: Mapping[str, Any] | None = None,
+        schedule: CronSchedule | FixedRate | None = None,
+        notifications: list[_Notification] | None = None,
+        labels: Mapping[str, str] | Labels | None = None,
+        annotations: Mapping[str, str] | Annotations | None = None,
+        max_parallelism: int | None = None,
+    ) -> LaunchPlan:
+        """Make launch plan ``name`` (flytekit's argument order); like :meth:`get_or_create`
+        with a name."""
+        return cls.get_or_create(
+            workflow, name, default_inputs, fixed_inputs, schedule, labels, annotations,
+            max_parallelism, notifications,
+        )
+
     # -- calling -----------------------------------------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -372,9 +422,11 @@ class LaunchPlan:
 
 
 __all__ = [
+    "Annotations",
     "CronSchedule",
     "Email",
     "FixedRate",
+    "Labels",
     "LaunchPlan",
     "LaunchPlanError",
     "PagerDuty",
