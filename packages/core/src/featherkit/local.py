@@ -59,26 +59,46 @@ async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
     return None if outputs is None else task.literals_to_outputs(outputs)
 
 
+_run_cached: Any = None
+
+
 def _cached_or_direct(
     task: Task,
     params: ExecutionParameters,
     compute: Callable[[], literals_pb2.LiteralMap],
     inputs: literals_pb2.LiteralMap,
 ) -> literals_pb2.LiteralMap | None:
-    outputs = None
-    with _reporting(task, params):
+    """Run (or look up) the task, then tell plugins it finished: :func:`_reporting`, inlined
+    because this is every call's path."""
+    global _run_cached
+    try:
         if task.metadata.cache:
-            from featherkit.cache import run_cached
+            if _run_cached is None:
+                from featherkit.cache import run_cached
 
-            outputs = run_cached(task, inputs, compute)
+                _run_cached = run_cached
+            outputs: literals_pb2.LiteralMap | None = _run_cached(task, inputs, compute)
         else:
             outputs = compute()
+    except IgnoreOutputs:
+        _report(task, params, None, None)
+        return None
+    except UserCodeError as exc:
+        _report(task, params, None, exc.original)
+        raise exc.original from None
+    except BaseException as exc:
+        _report(task, params, None, exc)
+        raise
+    _report(task, params, params.attributes.get("native_outputs"), None)
     return outputs
 
 
 @contextmanager
 def _reporting(task: Task, params: ExecutionParameters) -> Iterator[None]:
-    """Tell plugins the execution ended; swallow IgnoreOutputs (no outputs), unwrap user errors."""
+    """Tell plugins the execution ended; swallow IgnoreOutputs (no outputs), unwrap user errors.
+
+    (:func:`_cached_or_direct` does the same inline.)
+    """
     try:
         yield
     except IgnoreOutputs:

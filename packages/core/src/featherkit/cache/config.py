@@ -136,6 +136,17 @@ def cache_options(
 
 
 _backends: dict[tuple[str, str, int], CacheBackend] = {}
+#: ``featherkit.plugins``, imported on first use (it imports this module's package)
+_plugins: Any = None
+
+
+def _load_plugins() -> Any:
+    global _plugins
+    from featherkit import plugins
+
+    _plugins = plugins
+    return plugins
+
 _backends_lock = threading.Lock()
 
 
@@ -146,9 +157,8 @@ def backend_for(settings: CacheSettings) -> CacheBackend:
     registered backends (and the package that provides a well-known one): a misspelt setting
     must not silently turn the cache off.
     """
-    from featherkit.plugins import get_plugin_manager, hooks
-
-    generation = get_plugin_manager().generation
+    plugins = _plugins or _load_plugins()
+    generation = plugins.get_plugin_manager().generation
     cache_key = (settings.backend, settings.location, generation)
     backend = _backends.get(cache_key)
     if backend is not None:
@@ -156,7 +166,7 @@ def backend_for(settings: CacheSettings) -> CacheBackend:
     with _backends_lock:
         backend = _backends.get(cache_key)
         if backend is None:
-            registry = hooks().cache_backends()
+            registry = plugins.hooks().cache_backends()
             backend = _create(registry, settings)
             for stale in [k for k in _backends if k[2] != generation]:
                 del _backends[stale]

@@ -227,7 +227,7 @@ def run_cached(
         entry=codec.entry,
         serialize=task.metadata.cache_serialize,
         overwrite=settings.overwrite,
-        what=f"task {part.name!r}",
+        what=part.what,
     )
 
 
