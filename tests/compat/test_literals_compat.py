@@ -7,6 +7,7 @@ back equal. Both SDKs also declare the same ``LiteralType`` for the type.
 
 from __future__ import annotations
 
+import typing
 import warnings
 
 import pytest
@@ -65,3 +66,45 @@ def test_numbers_read_across_int_and_float(
     theirs = flytekit_literals.from_bytes(featherkit_literals.to_bytes(value, written_as), read_as)
     assert ours == theirs == read_as(value)
     assert type(ours) is type(theirs) is read_as
+
+
+@pytest.mark.parametrize("values", [[], [1, 2, 3]], ids=["empty", "three"])
+def test_iterator_output_crosses_both_ways(values, flytekit_literals, featherkit_literals):
+    """``Iterator[int]``: both declare a collection of int, and each reads the other's values.
+
+    Reading gives an iterator (flytekit's ``FlyteIterator``, a plain one in featherkit), so
+    the values are compared after draining it.
+    """
+    tp = typing.Iterator[int]  # noqa: UP006
+    assert flytekit_literals.literal_type(tp) == featherkit_literals.literal_type(tp)
+    ours = featherkit_literals.from_bytes(flytekit_literals.to_bytes(iter(values), tp), tp)
+    theirs = flytekit_literals.from_bytes(featherkit_literals.to_bytes(iter(values), tp), tp)
+    assert list(ours) == list(theirs) == values
+
+
+def test_several_unnamed_outputs_are_named_as_in_flytekit():
+    import featherkit
+    import flytekit
+
+    def body(a: int) -> typing.Tuple[int, str]:  # noqa: UP006
+        return a, str(a)
+
+    theirs = flytekit.task(body)(a=1)
+    ours = featherkit.task(body)(a=1)
+    assert type(ours).__name__ == type(theirs).__name__ == "DefaultNamedTupleOutput"
+    assert ours._fields == theirs._fields
+    assert tuple(ours) == tuple(theirs)
+
+
+def test_conversion_errors_are_caught_by_the_same_except_clauses():
+    import featherkit
+    import flytekit
+
+    def body(a: int) -> int:
+        return "no"  # type: ignore[return-value]
+
+    for sdk in (flytekit, featherkit):
+        with pytest.raises(Exception) as info:
+            sdk.task(body)(a=1)
+        for base in (TypeError, ValueError, AssertionError):
+            assert isinstance(info.value, base), (sdk.__name__, base)

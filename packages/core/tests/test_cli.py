@@ -40,7 +40,7 @@ def test_run_json_and_structured_inputs():
     ("args", "expected"),
     [
         (["run", "nope.py", "summarize"], "no such file: nope.py"),
-        (["run", FIXTURE, "missing"], "no task 'missing'; tasks found: describe, fails, labelled"),
+        (["run", FIXTURE, "missing"], "no task, workflow or launch plan 'missing'; found: describe, fails, labelled"),
         (["run", FIXTURE, "summarize", "--xs", "[1,"], "input --xs: expected JSON"),
         (["run", FIXTURE, "summarize", "--ys", "[1]"], "has no input 'ys'; inputs: --xs, --label"),
         (["run", FIXTURE, "summarize"], "missing input 'xs'"),

@@ -93,3 +93,38 @@ def test_google_sections_we_do_not_read_end_the_parameters():
     )
     assert doc.params == {"epochs": "how many passes"}
     assert doc.returns == "the model"
+
+
+def test_google_singular_return_heading_is_text_as_in_flytekit():
+    # flytekit knows "Returns:" only: a "Return:" section describes no output
+    doc = parse_docstring(
+        """Sum.
+
+        Args:
+            a: the input
+
+        Return:
+            the result
+        """
+    )
+    assert doc.params == {"a": "the input"}
+    assert doc.returns == ""
+    assert doc.named_returns == {}
+
+
+def test_google_example_section_is_not_long_description():
+    doc = parse_docstring(
+        """Summary.
+
+        Note:
+            kept as text
+
+        Example:
+            dropped, as flytekit drops it
+
+        Returns:
+            the result
+        """
+    )
+    assert doc.long_description == "Note:\n    kept as text"
+    assert doc.returns == "the result"

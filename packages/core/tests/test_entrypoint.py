@@ -437,3 +437,122 @@ def test_kill_after_the_data_is_written_but_before_the_rename(tmp_path: Path) ->
     assert not (out / "outputs.pb").exists()
     leftovers = list(out.iterdir())
     assert [p.name.startswith(".outputs.pb.") for p in leftovers] == [True]
+
+
+# --- every failure leaves an error document (issue 18, item 3) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"), [("keyboard", "USER:KeyboardInterrupt"), ("own", "USER:Stop")]
+)
+def test_a_base_exception_from_the_task_writes_error_pb(
+    tmp_path: Path, kind: str, code: str
+) -> None:
+    run = run_in_pod(ep_tasks.interrupted, tmp_path, {"kind": kind})
+    assert run.returncode == 0, run.stderr
+    error = run.error()
+    assert error is not None, run.stderr
+    assert (error.origin, error.kind, error.code) == (USER, NON_RECOVERABLE, code)
+    assert "ep_tasks.interrupted" in error.message.splitlines()[0]
+    assert not run.written("outputs.pb")
+
+
+def test_sys_exit_while_the_task_module_loads_writes_error_pb(tmp_path: Path) -> None:
+    run = run_in_pod(
+        ep_tasks.add, tmp_path, {"a": 1},
+        loader_args=["task-module", "ep_exits_on_import", "task-name", "never"],
+    )
+    assert run.returncode == 0, run.stderr
+    error = run.error()
+    assert error is not None, run.stderr
+    assert (error.origin, error.code) == (USER, "USER:SystemExit")
+    assert "cannot load the task" in error.message
+
+
+def _plugin_distribution(site: Path, body: str) -> None:
+    """A featherkit plugin distribution on ``site`` whose module runs ``body`` on import."""
+    info = site / "fk_exiting_plugin-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fk-exiting-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[featherkit]\nexiting = fk_exiting_plugin\n")
+    (site / "fk_exiting_plugin.py").write_text(body)
+
+
+@pytest.mark.parametrize("body", ["import sys\nsys.exit(5)\n", "raise KeyboardInterrupt\n"])
+def test_a_plugin_that_exits_while_loading_still_gets_error_pb(tmp_path: Path, body: str) -> None:
+    site = tmp_path / "site"
+    _plugin_distribution(site, body)
+    marker = tmp_path / "side-effect"
+    run = run_in_pod(
+        ep_tasks.touches, tmp_path / "pod", {"marker": str(marker)},
+        env={"PYTHONPATH": os.pathsep.join([str(site), str(FIXTURES)])},
+    )
+    assert run.returncode == 0, run.stderr
+    error = run.error()
+    assert error is not None, run.stderr
+    assert error.origin == USER
+    assert error.kind == NON_RECOVERABLE
+    assert "plugins" in error.message.splitlines()[0]
+    assert not marker.exists()
+
+
+# --- errors no retry can cure are NON_RECOVERABLE (issue 18, item 4) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "cause"),
+    [
+        ("surrogate_output", "UnicodeEncodeError"),
+        ("surrogate_key", "UnicodeEncodeError"),
+        ("before_year_one", "between years 1 and 9999"),
+        ("too_deep", "RecursionError"),
+    ],
+)
+def test_an_output_no_retry_can_encode_is_a_non_recoverable_output_error(
+    tmp_path: Path, name: str, cause: str
+) -> None:
+    run = run_in_pod(getattr(ep_tasks, name), tmp_path, {})
+    assert run.returncode == 0, run.stderr
+    error = run.error()
+    assert error is not None, run.stderr
+    assert (error.origin, error.kind, error.code) == (
+        SYSTEM, NON_RECOVERABLE, "SYSTEM:TaskOutputError"
+    ), error.message
+    headline = error.message.splitlines()[0]
+    assert f"ep_tasks.{name}" in headline and "output 'o0'" in headline, headline
+    assert cause in headline
+
+
+# --- the output prefix is checked before the task runs (issue 18, item 5) ----------------------
+
+
+def test_an_unwritable_local_prefix_stops_before_the_task_runs(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the output directory should be")
+    marker = tmp_path / "side-effect"
+    run = run_in_pod(
+        ep_tasks.touches, tmp_path / "pod", {"marker": str(marker)},
+        output_prefix=str(blocker / "out"),
+    )
+    assert run.returncode == 1, run.stderr
+    assert "cannot write under" in run.stderr
+    assert not marker.exists(), "the task ran although its outputs could not be written"
+def test_checkpoint_is_read_from_the_previous_attempt(tmp_path: Path) -> None:
+    first_cp, second_cp = tmp_path / "cp1", tmp_path / "cp2"
+    run = run_in_pod(
+        ep_tasks.resumable, tmp_path / "a1", {"steps": 2},
+        values={"checkpointOutputPrefix": str(first_cp), "prevCheckpointPrefix": ""},
+    )
+    assert run.returncode == 0, run.stderr
+    error = run.error()
+    assert error is not None and error.kind == RECOVERABLE
+    assert error.code == "USER:RecoverableError"
+    # flytekit's SyncCheckpoint.write stores the bytes as <prefix>/_dst_cp
+    assert (first_cp / "_dst_cp").read_bytes() == b"1"
+    run = run_in_pod(
+        ep_tasks.resumable, tmp_path / "a2", {"steps": 2},
+        values={"checkpointOutputPrefix": str(second_cp), "prevCheckpointPrefix": str(first_cp)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.outputs() == 2
+    assert (second_cp / "_dst_cp").read_bytes() == b"2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Iterator
 from typing import NamedTuple, Optional
 
 import pytest
@@ -277,3 +278,87 @@ def test_task_decorator_survives_importing_every_core_module():
     from featherkit import task as exported
 
     assert exported is decorator
+
+
+def test_iterator_output_and_input_as_in_flytekit():
+    from featherkit import task
+    from featherkit.type_registry import type_engine
+
+    @task
+    def gen(n: int) -> Iterator[int]:
+        yield from range(n)
+
+    @task
+    def total(xs: Iterator[int]) -> int:
+        return sum(xs)
+
+    out = gen(n=4)
+    assert not isinstance(out, list)
+    assert list(out) == [0, 1, 2, 3]
+    assert total(xs=iter([1, 2, 3])) == 6
+    # the literal type is flytekit's: a collection of the item type
+    literal_type = type_engine().to_literal_type(Iterator[int])
+    assert literal_type.WhichOneof("type") == "collection_type"
+    assert type_engine().get_transformer(Iterator[int]).name == "Typed Iterator"
+    with pytest.raises(ValueError, match="output 'o0'"):
+
+        @task
+        def bad() -> Iterator[int]:
+            return 3  # type: ignore[return-value]
+
+        bad()
+
+
+def test_checkpoint_and_working_directory_locally(tmp_path, monkeypatch):
+    import os
+
+    from featherkit.context import ExecutionParameters
+
+    seen = {}
+
+    @task
+    def t() -> str:
+        ctx = current_context()
+        checkpoint = ctx.checkpoint
+        seen["prev"] = checkpoint.prev_exists()
+        seen["read"] = checkpoint.read()
+        checkpoint.write(b"progress")
+        seen["dest"] = checkpoint.checkpoint_dest
+        seen["after"] = checkpoint.read()  # reads the previous attempt's, as flytekit does
+        return ctx.working_directory
+
+    workdir = t()
+    assert seen["prev"] is False and seen["read"] is None and seen["after"] is None
+    assert seen["dest"] == os.path.join(workdir, "__cp")
+    with open(os.path.join(seen["dest"], "_dst_cp"), "rb") as fh:
+        assert fh.read() == b"progress"
+
+    # a previous attempt's prefix is read
+    params = ExecutionParameters(
+        checkpoint_path=str(tmp_path / "now"), prev_checkpoint=str(tmp_path / "before")
+    )
+    (tmp_path / "before").mkdir()
+    (tmp_path / "before" / "_dst_cp").write_bytes(b"old")
+    assert params.checkpoint.prev_exists() and params.checkpoint.read() == b"old"
+    with pytest.raises(TypeError, match="bytes"):
+        params.checkpoint.write("text")  # type: ignore[arg-type]
+
+
+def test_secrets_file_and_env_var_names_as_in_flytekit(tmp_path, monkeypatch):
+    import featherkit
+    from featherkit.context import Secrets
+
+    monkeypatch.setenv("FLYTE_SECRETS_DEFAULT_DIR", str(tmp_path))
+    monkeypatch.delenv("FLYTE_SECRETS_FILE_PREFIX", raising=False)
+    secrets = Secrets()
+    assert secrets.get_secrets_file("DB", "Password") == str(tmp_path / "db" / "password")
+    assert secrets.get_secrets_file("db", "pw", group_version="v2") == str(
+        tmp_path / "db" / "v2" / "pw"
+    )
+    assert secrets.get_secrets_env_var("db", "pw") == "_FSEC_DB_PW"
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "password").write_text("s3cret\n")
+    assert secrets.get("db", "password") == "s3cret"
+    monkeypatch.setenv("FLYTE_SECRETS_FILE_PREFIX", "pre-")
+    assert Secrets().get_secrets_file("db", "pw") == str(tmp_path / "db" / "pre-pw")
+    assert featherkit.FlyteRecoverableException is featherkit.RecoverableError

@@ -40,6 +40,32 @@ def test_outputs_named_o0_o1_for_tuples():
     assert list(t.python_interface.outputs) == ["o0", "o1"]
 
 
+def test_tuple_literal_return_annotation_reads_as_tuple():
+    # flytekit reads ``-> (int, str)`` as ``Tuple[int, str]``
+    @task
+    def t(a: int) -> (int, str):  # type: ignore[syntax]
+        return a, "x"
+
+    assert t.python_interface.outputs == {"o0": int, "o1": str}
+    assert t(a=3) == (3, "x")
+    with pytest.raises(TypeError, match="one-element tuple"):
+
+        @task
+        def one() -> (int,):  # type: ignore[syntax]
+            return (1,)
+
+
+def test_several_unnamed_outputs_come_back_as_default_named_tuple_output():
+    @task
+    def t() -> tuple[int, str]:
+        return 1, "a"
+
+    result = t()
+    assert type(result).__name__ == "DefaultNamedTupleOutput"
+    assert result._fields == ("o0", "o1")
+    assert (result.o0, result.o1) == (1, "a")
+
+
 def test_named_tuple_outputs():
     @task
     def t() -> Pair:

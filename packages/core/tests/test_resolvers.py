@@ -41,7 +41,7 @@ SETTINGS = SerializationSettings(image="ghcr.io/featherkit/test:1", version="v1"
 TASKS_SOURCE = '''
 from typing import NamedTuple
 
-from featherkit import Interface, PythonTask
+from featherkit import Interface, PythonInstanceTask
 from featherkit.function_task import task
 
 
@@ -76,13 +76,13 @@ def _triple(x: int) -> int:
 renamed = task(_triple)
 
 
-class Doubler(PythonTask):
+class Doubler(PythonInstanceTask):
     def execute(self, x: int) -> int:
         return 2 * x
 
 
 doubler = Doubler(
-    "python-task", __name__ + ".doubler", Interface(inputs={"x": int}, outputs={"o0": int})
+    __name__ + ".doubler", interface=Interface(inputs={"x": int}, outputs={"o0": int})
 )
 
 not_a_task = 42
@@ -185,7 +185,7 @@ def test_main_task_is_refused_with_a_hint() -> None:
 
 def test_unbound_task_is_refused(tasks_module: ModuleType) -> None:
     made = tasks_module.Doubler(
-        "python-task", "nowhere.doubler", tasks_module.doubler.python_interface
+        "nowhere.doubler", interface=tasks_module.doubler.python_interface
     )
     with pytest.raises(ResolverError, match="not bound to an attribute"):
         ModuleResolver().loader_args(SETTINGS, made)

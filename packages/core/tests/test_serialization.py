@@ -492,3 +492,33 @@ def test_bytes_do_not_depend_on_map_insertion_order():
 
 def test_same_task_same_bytes(flows):
     assert to_bytes(task_spec(flows.greet, SETTINGS)) == to_bytes(task_spec(flows.greet, SETTINGS))
+
+
+def test_a_plain_python_task_subclass_gets_no_python_container():
+    # flytekit's PythonTask (not an auto-container task) has no container either
+    from featherkit import Interface, PythonInstanceTask, PythonTask, hookimpl
+    from featherkit.resolvers import ResolverError
+    from featherkit.testing import registered
+
+    class Plain(PythonTask):
+        def execute(self, **kwargs):
+            return None
+
+    plain = Plain("custom-type", "mod.plain", Interface(inputs={"a": int}))
+    template = serialize(plain, SerializationSettings(image="img:1", version="v1"))
+    assert not template.HasField("container")
+    assert template.type == "custom-type"
+
+    # an instance task is served by core's container (here: it asks for its resolver)
+    instance = PythonInstanceTask("mod.instance", interface=Interface(inputs={"a": int}))
+    with pytest.raises(ResolverError, match="mod.instance"):
+        serialize(instance, SerializationSettings(image="img:1", version="v1"))
+
+    class GivesContainer:
+        @hookimpl
+        def get_container(self, task, settings):
+            return tasks_pb2.Container(image="from-plugin") if task is plain else None
+
+    with registered(GivesContainer()):
+        template = serialize(plain, SerializationSettings(image="img:1", version="v1"))
+    assert template.container.image == "from-plugin"

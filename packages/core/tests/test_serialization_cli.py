@@ -123,7 +123,7 @@ def test_no_tasks_found(tmp_path):
     (tmp_path / "empty.py").write_text("X = 1\n")
     done = featherkit("package", str(tmp_path / "empty.py"), *IMAGE, *VERSION, cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr.strip() == f"Error: no tasks found in {tmp_path / 'empty.py'}"
+    assert done.stderr.strip() == f"Error: no tasks or workflows found in {tmp_path / 'empty.py'}"
 
 
 def test_commands_are_listed():

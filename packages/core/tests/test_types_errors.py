@@ -458,3 +458,25 @@ def test_a_transformer_missing_a_conversion_fails_when_created():
 
     with pytest.raises(TypeError, match="abstract method"):
         Incomplete("incomplete", int)
+
+
+def test_conversion_errors_are_value_and_assertion_errors_as_in_flytekit():
+    # flytekit's TypeTransformerFailedError is a TypeError, AssertionError and ValueError:
+    # code written against it with ``except ValueError`` must keep catching ours
+    from featherkit import task
+    from featherkit.errors import TaskInputError, TaskOutputError
+    from featherkit.types import TypeTransformerError
+
+    for cls in (TypeTransformerError, TaskInputError, TaskOutputError):
+        assert issubclass(cls, TypeError)
+        assert issubclass(cls, ValueError)
+        assert issubclass(cls, AssertionError)
+
+    @task
+    def wrong(a: int) -> int:
+        return "not an int"  # type: ignore[return-value]
+
+    with pytest.raises(ValueError, match="output 'o0'"):
+        wrong(a=1)
+    with pytest.raises(ValueError, match="input 'a'"):
+        wrong(a="x")

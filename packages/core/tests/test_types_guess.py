@@ -105,8 +105,7 @@ def test_guess_dataclass_reads_the_original_literal(engine: TypeEngine) -> None:
 
 def test_unknown_literal_type_is_a_value_error(engine: TypeEngine) -> None:
     unknown = types_pb2.LiteralType()
-    unknown.blob.format = "parquet"
-    unknown.blob.dimensionality = types_pb2.BlobType.MULTIPART
+    unknown.schema.SetInParent()  # flytekit's deprecated schema type: nothing reads it
     with pytest.raises(ValueError, match="no type transformer"):
         engine.guess_python_type(unknown)
 
@@ -130,3 +129,12 @@ def test_rebuilt_dataclass_field_order_follows_required_not_map_order():
     }
     rebuilt = dataclass_from_schema(schema)
     assert [f.name for f in dc.fields(rebuilt)] == ["mid", "zeta", "alpha", "tail"]
+
+
+def test_a_multipart_blob_is_a_directory_of_its_format(engine: TypeEngine) -> None:
+    from featherkit import Directory
+
+    blob = types_pb2.LiteralType()
+    blob.blob.format = "parquet"
+    blob.blob.dimensionality = types_pb2.BlobType.MULTIPART
+    assert engine.guess_python_type(blob) is Directory["parquet"]

@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "task": "featherkit.function_task",
     "PythonFunctionTask": "featherkit.function_task",
+    "PythonInstanceTask": "featherkit.function_task",
     "Task": "featherkit.base_task",
     "PythonTask": "featherkit.base_task",
     "TaskResolver": "featherkit.base_task",
@@ -25,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "kwtypes": "featherkit.interface",
     "IgnoreOutputs": "featherkit.errors",
     "RecoverableError": "featherkit.errors",
+    "FlyteRecoverableException": "featherkit.errors",
     "current_context": "featherkit.context",
     "ExecutionParameters": "featherkit.context",
     "hookimpl": "featherkit.hookspecs",
@@ -32,16 +34,57 @@ _EXPORTS: dict[str, str] = {
     "serialize": "featherkit.serialization",
     "TypeTransformer": "featherkit.types",
     "TypeEngine": "featherkit.types",
+    "workflow": "featherkit.workflow",
+    "Workflow": "featherkit.workflow",
+    "WorkflowFailurePolicy": "featherkit.workflow",
+    "LaunchPlan": "featherkit.workflow",
+    "CronSchedule": "featherkit.workflow",
+    "FixedRate": "featherkit.workflow",
+    "WorkflowExecutionError": "featherkit.workflow.runner",
+    "File": "featherkit.types.files",
+    "Directory": "featherkit.types.files",
+    "FlyteFile": "featherkit.types.files",
+    "FlyteDirectory": "featherkit.types.files",
+    "HashMethod": "featherkit.types.hashing",
+}
+
+#: flytekit names that live in a plugin package: (import module, distribution to install)
+_PLUGIN_EXPORTS: dict[str, tuple[str, str]] = {
+    "StructuredDataset": ("featherkit_dataframe", "featherkit-dataframe"),
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
 
 
+def _from_plugin(name: str) -> Any:
+    """A flytekit name a plugin provides: its class when installed, else an ImportError
+    naming the package to install (``from featherkit import StructuredDataset`` keeps
+    working for a project moving over from flytekit)."""
+    module_name, distribution = _PLUGIN_EXPORTS[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise ImportError(
+            f"featherkit.{name} is provided by the {distribution} plugin: "
+            f"pip install {distribution}",
+            name=name,
+        ) from None
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
 def __getattr__(name: str) -> Any:
+    if name in _PLUGIN_EXPORTS:
+        return _from_plugin(name)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'featherkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    # ``workflow`` is a package that is also the decorator (featherkit/workflow/__init__.py)
+    value = imported if module == f"featherkit.{name}" else getattr(imported, name)
     globals()[name] = value
     return value
 
@@ -54,8 +97,8 @@ if TYPE_CHECKING:
     from featherkit.base_task import PythonTask, Task, TaskResolver
     from featherkit.context import ExecutionParameters, current_context
     from featherkit.docs import Documentation
-    from featherkit.errors import IgnoreOutputs, RecoverableError
-    from featherkit.function_task import PythonFunctionTask, task
+    from featherkit.errors import FlyteRecoverableException, IgnoreOutputs, RecoverableError
+    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask, task
     from featherkit.hookspecs import hookimpl
     from featherkit.interface import Interface, kwtypes
     from featherkit.metadata import TaskMetadata
@@ -63,3 +106,14 @@ if TYPE_CHECKING:
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.types import TypeEngine, TypeTransformer
+    from featherkit.workflow import (
+        CronSchedule,
+        FixedRate,
+        LaunchPlan,
+        Workflow,
+        WorkflowFailurePolicy,
+        workflow,
+    )
+    from featherkit.workflow.runner import WorkflowExecutionError
+    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
+    from featherkit.types.hashing import HashMethod

@@ -90,6 +90,24 @@ def _type_name(tp: Any) -> str:
     return repr(tp).replace("typing.", "")
 
 
+#: what converting a value can raise that no retry can cure: a wrong type (``TypeError``), a
+#: value its type cannot hold (``ValueError``, e.g. ``UnicodeEncodeError`` for a lone
+#: surrogate in a str or dict key), a date out of range (``OverflowError``, a datetime
+#: before year 1 in a timezone), a value nested past the recursion limit (``RecursionError``)
+UNENCODABLE: tuple[type[Exception], ...] = (TypeError, ValueError, OverflowError, RecursionError)
+
+
+def _unencodable(task: str, kind: str, name: str, tp: Any, value: Any, exc: Exception) -> str:
+    """The message of a TaskInputError/TaskOutputError for a value that cannot be converted."""
+    where = f"task {task!r}, {kind} {name!r}"
+    if isinstance(exc, TypeError):
+        return f"{where}: expected {_type_name(tp)}, received {type(value).__name__} ({exc})"
+    return (
+        f"{where}: the {type(value).__name__} value cannot be stored as {_type_name(tp)}: "
+        f"{type(exc).__name__}: {exc}"
+    )
+
+
 class Task:
     """The base of every task: a name, a type, an interface and metadata."""
 
@@ -252,10 +270,9 @@ class Task:
                     )
             try:
                 literals[name] = engine.to_literal(value, tp, input_types[name])
-            except TypeError as exc:
+            except UNENCODABLE as exc:
                 raise TaskInputError(
-                    f"task {self.name!r}, input {name!r}: expected {_type_name(tp)}, "
-                    f"received {type(value).__name__} ({exc})"
+                    _unencodable(self.name, "input", name, tp, value, exc)
                 ) from exc
         return literals_pb2.LiteralMap(literals=literals)
 
@@ -274,7 +291,7 @@ class Task:
                 )
             try:
                 native[name] = engine.to_python_value(literal_map.literals[name], tp)
-            except (TypeError, ValueError) as exc:
+            except UNENCODABLE as exc:
                 raise TaskInputError(
                     f"task {self.name!r}, input {name!r}: cannot read the literal as "
                     f"{_type_name(tp)}: {exc}"
@@ -308,10 +325,9 @@ class Task:
             tp = declared[name]
             try:
                 literals[name] = engine.to_literal(value, tp, output_types[name])
-            except TypeError as exc:
+            except UNENCODABLE as exc:
                 raise TaskOutputError(
-                    f"task {self.name!r}, output {name!r}: expected {_type_name(tp)}, "
-                    f"received {type(value).__name__} ({exc})"
+                    _unencodable(self.name, "output", name, tp, value, exc)
                 ) from exc
         return literals_pb2.LiteralMap(literals=literals)
 
@@ -323,7 +339,7 @@ class Task:
         for name, tp in iface.outputs.items():
             try:
                 values.append(engine.to_python_value(literal_map.literals[name], tp))
-            except (KeyError, TypeError, ValueError) as exc:
+            except (KeyError, TypeError, ValueError, OverflowError, RecursionError) as exc:
                 raise TaskOutputError(
                     f"task {self.name!r}: cannot read output {name!r} as {_type_name(tp)}: {exc}"
                 ) from exc
@@ -403,6 +419,9 @@ class Task:
         return _Lazy.load().local.run(self, kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        compiling = context.compiling.get()
+        if compiling is not None:  # inside a workflow body: record a node
+            return compiling.call(self, args, kwargs)
         if args:
             raise TaskInputError(
                 f"task {self.name!r} takes keyword arguments only "
@@ -429,7 +448,7 @@ class PythonTask(Task):
         task_config: Any = None,
         metadata: TaskMetadata | None = None,
         environment: Mapping[str, str] | None = None,
-        container_image: str | None = None,
+        container_image: Any = None,
         requests: Resources | None = None,
         limits: Resources | None = None,
         secret_requests: list[Secret] | None = None,

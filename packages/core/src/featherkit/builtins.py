@@ -13,6 +13,7 @@ BUILTIN_MODULES = {
     "module-resolver": "featherkit.resolvers",
     "storage-local": "featherkit.storage",
     "cache-sqlite": "featherkit.cache.sqlite",
+    "map-resolver": "featherkit.map_resolver",
 }
 
 

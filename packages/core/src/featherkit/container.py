@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from featherkit.hookspecs import hookimpl
+from featherkit.images import image_name
 from featherkit.serialization import SerializationError, non_string_entries
 
 if TYPE_CHECKING:
@@ -68,7 +69,11 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
     # settings first, the task's own values win; insertion order as flytekit writes it
     env = {**settings.env, **task.environment}
     container = tasks_pb2.Container()
-    container.image = task.container_image or settings.image
+    container.image = (
+        settings.image
+        if task.container_image is None
+        else image_name(task.container_image, settings, what=f"task {task.name!r}: container_image")
+    )
     container.args.extend(entrypoint_args(task, settings))
     container.resources.SetInParent()
     if task.requests:
@@ -82,10 +87,29 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
     return container
 
 
+def runs_in_python_container(task: Task) -> bool:
+    """Whether core's default target serves ``task``: the entrypoint container.
+
+    Function tasks (``@task``) and instance tasks (:class:`PythonInstanceTask`) run there, and
+    so does any :class:`PythonTask` given an explicit ``task_resolver`` or carrying a
+    ``template_executor`` (either says how the entrypoint finds it again). Any other ``PythonTask`` subclass gets no container from
+    core, as in flytekit, where only auto-container tasks have one: its target comes from a
+    plugin (``get_container``, ``get_k8s_pod`` or ``get_sql``).
+    """
+    from featherkit.base_task import PythonTask
+    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
+
+    if isinstance(task, (PythonFunctionTask, PythonInstanceTask)):
+        return True
+    return isinstance(task, PythonTask) and (
+        task.task_resolver is not None or getattr(task, "template_executor", None) is not None
+    )
+
+
 @hookimpl(trylast=True)
 def get_container(task: Task, settings: SerializationSettings) -> tasks_pb2.Container | None:
     from featherkit.base_task import PythonTask
 
-    if not isinstance(task, PythonTask):
+    if not isinstance(task, PythonTask) or not runs_in_python_container(task):
         return None
     return python_container(task, settings)

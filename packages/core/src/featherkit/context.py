@@ -13,7 +13,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from featherkit.checkpoint import Checkpoint
 
 
 @dataclass(frozen=True)
@@ -42,23 +45,53 @@ class Secrets:
     """Secrets the task can read: from ``FLYTE_SECRETS_ENV_PREFIX``-style env vars or files.
 
     Flyte's secret injector exposes ``group``/``key`` as the environment variable
-    ``_FSEC_<GROUP>_<KEY>`` or the file ``/etc/flyte/secrets/<group>/<key>``.
+    ``_FSEC_<GROUP>_<KEY>`` or the file ``/etc/flyte/secrets/<group>/<key>`` (a
+    ``group_version`` goes between the two; ``FLYTE_SECRETS_FILE_PREFIX`` prefixes the file
+    name), the names flytekit's ``current_context().secrets`` reads.
     """
 
     def __init__(
         self, env_prefix: str = "_FSEC_", directory: str = "/etc/flyte/secrets"
     ) -> None:
-        self.env_prefix = os.environ.get("FLYTE_SECRETS_ENV_PREFIX", env_prefix)
-        self.directory = os.environ.get("FLYTE_SECRETS_DEFAULT_DIR", directory)
+        self.env_prefix = os.environ.get("FLYTE_SECRETS_ENV_PREFIX", env_prefix).strip()
+        self.directory = os.environ.get("FLYTE_SECRETS_DEFAULT_DIR", directory).strip()
+        self.file_prefix = os.environ.get("FLYTE_SECRETS_FILE_PREFIX", "").strip()
 
-    def get(self, group: str | None = None, key: str | None = None) -> str:
-        parts = [p for p in (group, key) if p]
-        if not parts:
-            raise ValueError("Secrets.get needs a group or a key")
-        env_name = self.env_prefix + "_".join(parts).upper()
+    @staticmethod
+    def _parts(
+        group: str | None, key: str | None, group_version: str | None, what: str
+    ) -> list[str]:
+        parts = [p for p in (group, group_version, key) if p]
+        if not group and not key:
+            raise ValueError(f"Secrets.{what} needs a group or a key")
+        return parts
+
+    def get_secrets_env_var(
+        self, group: str | None = None, key: str | None = None, group_version: str | None = None
+    ) -> str:
+        """The environment variable the secret is exposed as (``_FSEC_<GROUP>_<KEY>``)."""
+        parts = self._parts(group, key, group_version, "get_secrets_env_var")
+        return self.env_prefix + "_".join(p.upper() for p in parts)
+
+    def get_secrets_file(
+        self, group: str | None = None, key: str | None = None, group_version: str | None = None
+    ) -> str:
+        """The path of the file the secret is mounted as (``<dir>/<group>/<key>``).
+
+        The path is where Flyte mounts the secret; it need not exist (locally, say).
+        """
+        parts = [p.lower() for p in self._parts(group, key, group_version, "get_secrets_file")]
+        parts[-1] = self.file_prefix + parts[-1]
+        return os.path.join(self.directory, *parts)
+
+    def get(
+        self, group: str | None = None, key: str | None = None, group_version: str | None = None
+    ) -> str:
+        """The secret's value: its environment variable, else its file (stripped)."""
+        env_name = self.get_secrets_env_var(group, key, group_version)
         if env_name in os.environ:
             return os.environ[env_name]
-        path = os.path.join(self.directory, *[p.lower() for p in parts])
+        path = self.get_secrets_file(group, key, group_version)
         if os.path.exists(path):
             with open(path, encoding="utf-8") as fh:
                 return fh.read().strip()
@@ -88,6 +121,7 @@ class ExecutionParameters:
     task_id: TaskIdentifier = field(default_factory=TaskIdentifier)
     _working_dir: str | None = None
     _secrets: Secrets | None = None
+    _checkpoint: Checkpoint | None = None
 
     @property
     def working_dir(self) -> str:
@@ -98,6 +132,25 @@ class ExecutionParameters:
     @working_dir.setter
     def working_dir(self, value: str) -> None:
         self._working_dir = value
+
+    @property
+    def working_directory(self) -> str:
+        """flytekit's name for :attr:`working_dir`."""
+        return self.working_dir
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        """This attempt's :class:`~featherkit.checkpoint.Checkpoint` (``read``/``write``).
+
+        In a pod: the entrypoint's ``--checkpoint-path`` and ``--prev-checkpoint``. Locally
+        (no checkpoint path): ``<working_dir>/__cp``, with no previous checkpoint.
+        """
+        if self._checkpoint is None:
+            from featherkit.checkpoint import Checkpoint
+
+            dest = self.checkpoint_path or os.path.join(self.working_dir, "__cp")
+            self._checkpoint = Checkpoint(dest, self.prev_checkpoint)
+        return self._checkpoint
 
     @property
     def logging(self) -> logging.Logger:
@@ -119,6 +172,13 @@ _current: contextvars.ContextVar[ExecutionParameters | None] = contextvars.Conte
     "featherkit_execution", default=None
 )
 _default: ExecutionParameters | None = None
+
+#: The workflow being compiled in this context (a ``featherkit.workflow.compiler.CompileState``),
+#: or None. A call of a task, workflow or launch plan looks it up once: when set, the call
+#: records a node instead of running.
+compiling: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "featherkit_compiling", default=None
+)
 
 
 def current_context() -> ExecutionParameters:

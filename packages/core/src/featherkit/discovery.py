@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
 
@@ -180,6 +180,57 @@ def discover(targets: Sequence[str | os.PathLike[str]]) -> list[FoundTask]:
     return [by_name[name] for name in sorted(by_name)]
 
 
+def workflows_in_module(module: ModuleType) -> list[Any]:
+    """Workflows defined in ``module`` and launch plans bound there, by attribute name.
+
+    Looked for only when the workflow package is loaded (a module that defines a workflow has
+    imported it), so task-only projects never import it.
+    """
+    loaded = sys.modules.get("featherkit.workflow")
+    if loaded is None:
+        return []
+    from featherkit.workflow import LaunchPlan, WorkflowBase
+
+    found: list[Any] = []
+    seen: set[int] = set()
+    for _attribute, value in sorted(vars(module).items()):
+        if id(value) in seen:
+            continue
+        if isinstance(value, WorkflowBase) and value.instantiated_in == module.__name__:
+            seen.add(id(value))
+            found.append(value)
+        elif isinstance(value, LaunchPlan):
+            seen.add(id(value))
+            found.append(value)
+    return found
+
+
+def discover_entities(targets: Sequence[str | os.PathLike[str]]) -> list[Any]:
+    """Every task, workflow and launch plan in ``targets``, and everything they reference
+    (each workflow's default launch plan included), in registration order: each entity after
+    what it references. Two workflows (or two launch plans) sharing a name are an error.
+    """
+    tasks = [found.task for found in discover(targets)]
+    others: list[Any] = []
+    names: dict[tuple[str, str], Any] = {}
+    for module in load_targets(targets):
+        for entity in workflows_in_module(module):
+            kind = type(entity).__name__ == "LaunchPlan" and "launch plan" or "workflow"
+            other = names.setdefault((kind, entity.name), entity)
+            if other is not entity:
+                raise DiscoveryError(
+                    f"two {kind}s are named {entity.name!r} (one in {module.__name__}); "
+                    f"{kind} names must be unique, rename one of them"
+                )
+            others.append(entity)
+    if not others:
+        return list(tasks)
+    from featherkit.workflow.serialize import registration_order
+
+    others.sort(key=lambda e: (type(e).__name__ == "LaunchPlan", e.name))
+    return registration_order([*tasks, *others])
+
+
 def discover_tasks(targets: Sequence[str | os.PathLike[str]]) -> list[Task]:
     """The tasks of :func:`discover`, without where they were found."""
     return [found.task for found in discover(targets)]
@@ -189,7 +240,9 @@ __all__ = [
     "DiscoveryError",
     "FoundTask",
     "discover",
+    "discover_entities",
     "discover_tasks",
     "load_targets",
     "tasks_in_module",
+    "workflows_in_module",
 ]

@@ -16,10 +16,14 @@ _REST_FIELD = re.compile(
 )
 _REST_RETURN = re.compile(r"^:(returns?)\s*(\w*)\s*:(.*)$")
 _REST_OTHER = re.compile(r"^:\w+[^:]*:")
+#: the Google section headings flytekit (through docstring_parser) knows, exactly these
+#: spellings: a singular ``Return:`` or ``Yield:`` is not one of them, so flytekit reads its
+#: text as plain text and the outputs keep their names as descriptions; so does featherkit
 _GOOGLE_SECTION = re.compile(
-    r"^(Args|Arguments|Parameters|Params|Returns|Return|Yields|Raises)\s*:\s*$"
+    r"^(Args|Arguments|Parameters|Params|Returns|Yields|Raises|Exceptions|Except|Attributes"
+    r"|Examples|Example)\s*:\s*$"
 )
-#: any other unindented "Title:" line (Note:, Example:, ...) starts a section we do not read
+#: any other unindented "Title:" line (Note:, Return:, ...) ends the section being read
 _GOOGLE_OTHER_SECTION = re.compile(r"^[A-Z]\w*(?: \w+)?\s*:\s*$")
 _GOOGLE_ITEM = re.compile(r"^(\*{0,2}\w+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
 _NUMPY_UNDERLINE = re.compile(r"^-{3,}\s*$")
@@ -38,25 +42,36 @@ def parse_docstring(text: str | None) -> Docstring:
     if not text:
         return Docstring()
     lines = inspect.cleandoc(text).splitlines()
-    body_end = _first_section_line(lines)
+    stripped = [line.strip() for line in lines]
+    if any(_REST_FIELD.match(line) or _REST_RETURN.match(line) for line in stripped):
+        style = "rest"
+    elif any(_NUMPY_UNDERLINE.match(line) for line in stripped):
+        style = "numpy"
+    else:
+        style = "google"
+    body_end = _first_section_line(lines, google=style == "google")
     summary, long = _split_summary(lines[:body_end])
     doc = Docstring(short_description=summary, long_description=long)
     rest = lines[body_end:]
-    if any(_REST_FIELD.match(line) or _REST_RETURN.match(line) for line in rest):
+    if style == "rest":
         _parse_rest(rest, doc)
-    elif any(_NUMPY_UNDERLINE.match(line) for line in rest):
+    elif style == "numpy":
         _parse_numpy(rest, doc)
     else:
         _parse_google(rest, doc)
     return doc
 
 
-def _first_section_line(lines: list[str]) -> int:
+def _first_section_line(lines: list[str], *, google: bool) -> int:
     for index, line in enumerate(lines):
         stripped = line.strip()
         if any(rx.match(stripped) for rx in (_REST_FIELD, _REST_RETURN, _REST_OTHER)):
             return index
-        if _GOOGLE_SECTION.match(stripped):
+        if google and _GOOGLE_SECTION.match(line):
+            return index
+        if not google and _GOOGLE_SECTION.match(stripped) and stripped.startswith(
+            ("Args", "Arguments", "Parameters", "Params", "Returns", "Yields", "Raises")
+        ):
             return index
         if index + 1 < len(lines) and _NUMPY_UNDERLINE.match(lines[index + 1].strip()) and stripped:
             return index
@@ -125,7 +140,7 @@ def _parse_google(lines: list[str], doc: Docstring) -> None:
                 doc.params[item] = match.group(3).strip()
             elif item is not None:
                 doc.params[item] = _join([doc.params[item], stripped])
-        elif section in ("returns", "return", "yields"):
+        elif section in ("returns", "yields"):
             match = _GOOGLE_ITEM.match(stripped)
             if not doc.returns and match and match.group(2) is None and " " not in match.group(1):
                 # "name: description" form names the output

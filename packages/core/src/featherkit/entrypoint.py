@@ -299,7 +299,7 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
     seen = _Inputs(options.inputs)
     try:
         task = load_task(options.resolver, options.loader_args)
-    except (Exception, SystemExit) as exc:
+    except BaseException as exc:  # sys.exit() or KeyboardInterrupt while importing counts too
         error = exc
         report = load_error(
             exc,
@@ -327,6 +327,11 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
         except Exception as exc:
             error = exc
             report = system_error(exc, f"running task {task.name!r} failed: {describe(exc)}")
+        except BaseException as exc:
+            # KeyboardInterrupt, GeneratorExit, a user's BaseException subclass: not wrapped
+            # by dispatch_execute (it wraps Exception), yet this task's failure to report
+            error = exc
+            report = user_error(exc, f"task {task.name!r} was stopped by {describe(exc)}")
         else:
             uri = storage.join(options.output_prefix, OUTPUTS_FILE)
             try:
@@ -357,7 +362,35 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
     return outcome
 
 
+def _plugins_failed(options: Options, exc: BaseException) -> Outcome:
+    """Report a failure to load the plugins: ``error.pb`` (a USER load error) all the same.
+
+    No plugin is usable then, so only core's local storage can write it; under a remote
+    prefix the report goes to stderr and the exit code is 1.
+    """
+    from featherkit import storage
+    from featherkit.error_document import describe, load_error
+
+    report = load_error(exc, f"cannot load the featherkit plugins: {describe(exc)}")
+    outcome = Outcome(written=None, report=report)
+    name, worker = error_file_and_worker(os.environ)
+    uri = storage.join(options.output_prefix, name)
+    if storage.scheme_of(uri) not in ("", "file"):
+        outcome.problems.append(f"cannot write {uri}: the storage plugins did not load")
+        return outcome
+    try:
+        storage.LocalStorage().write_bytes(
+            uri, report.to_document(worker).SerializeToString(deterministic=True)
+        )
+        outcome.written = name
+    except Exception as write_error:
+        outcome.problems.append(f"cannot write {uri}: {describe(write_error)}")
+    return outcome
+
+
 def _log_report(outcome: Outcome) -> None:
+    from featherkit.redact import redact_text
+
     report = outcome.report
     if report is None:
         return
@@ -369,7 +402,7 @@ def _log_report(outcome: Outcome) -> None:
         file=sys.stderr,
     )
     for problem in outcome.problems:
-        print(f"{PROG}: {problem}", file=sys.stderr)
+        print(redact_text(f"{PROG}: {problem}"), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -381,18 +414,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.path.append(cwd)
     from featherkit import storage
     from featherkit.errors import FeatherkitUserError
+    from featherkit.plugins import get_plugin_manager
+    from featherkit.redact import redact_text
 
-    # nothing, not even error.pb, can be reported under a prefix no storage serves
     try:
-        storage.storage_for(options.output_prefix)
-    except FeatherkitUserError as exc:
-        build_parser().print_usage(sys.stderr)
-        print(f"{PROG}: error: --output-prefix {options.output_prefix}: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:
-        print(f"{PROG}: cannot set up storage for {options.output_prefix}: {exc}", file=sys.stderr)
-        return 1
-    outcome = execute(options)
+        get_plugin_manager()
+    except BaseException as exc:
+        # a plugin that fails to import (strict mode), calls sys.exit() or is interrupted
+        outcome = _plugins_failed(options, exc)
+    else:
+        # nothing, not even error.pb, can be reported under a prefix no storage serves: say
+        # so before the task runs, so its side effects never happen for outputs not kept
+        try:
+            storage.check(options.output_prefix)
+        except FeatherkitUserError as exc:
+            build_parser().print_usage(sys.stderr)
+            print(
+                redact_text(f"{PROG}: error: --output-prefix {options.output_prefix}: {exc}"),
+                file=sys.stderr,
+            )
+            return 2
+        except Exception as exc:
+            print(
+                redact_text(f"{PROG}: cannot write under {options.output_prefix}: {exc}"),
+                file=sys.stderr,
+            )
+            return 1
+        outcome = execute(options)
     _log_report(outcome)
     if outcome.problems:
         return 1

@@ -35,6 +35,7 @@ from featherkit.errors import (
     TaskInputError,
     TaskOutputError,
 )
+from featherkit.redact import redact_text
 
 if TYPE_CHECKING:
     from flyteidl.core import errors_pb2
@@ -128,7 +129,7 @@ def user_error(exc: BaseException, headline: str) -> ErrorReport:
     """A failure in the user's code (the task body, or loading the task's module)."""
     return ErrorReport(
         code=user_code(exc),
-        message=f"{headline}\n\n{format_traceback(exc, user=True)}",
+        message=redact_text(f"{headline}\n\n{format_traceback(exc, user=True)}"),
         origin="USER",
         recoverable=isinstance(exc, RecoverableError),
         timestamp=time.time(),
@@ -147,7 +148,7 @@ def load_error(exc: BaseException, headline: str) -> ErrorReport:
         root = exc.__cause__
     return ErrorReport(
         code=user_code(root),
-        message=f"{headline}\n\n{format_traceback(root, user=True)}",
+        message=redact_text(f"{headline}\n\n{format_traceback(root, user=True)}"),
         origin="USER",
         recoverable=False,
         timestamp=time.time(),
@@ -159,7 +160,7 @@ def system_error(exc: BaseException, headline: str) -> ErrorReport:
     permanent = isinstance(exc, (TaskInputError, TaskOutputError))
     return ErrorReport(
         code=f"SYSTEM:{type(exc).__name__}",
-        message=f"{headline}\n\n{format_traceback(exc, user=False)}",
+        message=redact_text(f"{headline}\n\n{format_traceback(exc, user=False)}"),
         origin="SYSTEM",
         recoverable=not permanent,
         timestamp=time.time(),

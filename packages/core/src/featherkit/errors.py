@@ -15,13 +15,21 @@ class RecoverableError(Exception):
     """A user error worth retrying: the backend marks it RECOVERABLE and retries the task."""
 
 
+#: flytekit's name for :class:`RecoverableError` (the same class)
+FlyteRecoverableException = RecoverableError
+
+
 class FeatherkitUserError(Exception):
     """An error in how featherkit was used (bad definition, bad settings); not a crash."""
 
 
-class TaskInputError(TypeError):
-    """A task was called with inputs that do not fit its interface."""
+class TaskInputError(TypeError, AssertionError, ValueError):
+    """A task was called with inputs that do not fit its interface.
+
+    Also a :class:`ValueError` and an :class:`AssertionError`, as flytekit's conversion error
+    is, so ``except ValueError`` written for flytekit keeps working.
+    """
 
 
-class TaskOutputError(TypeError):
-    """A task returned values that do not fit its declared outputs."""
+class TaskOutputError(TypeError, AssertionError, ValueError):
+    """A task returned values that do not fit its declared outputs (same bases as above)."""

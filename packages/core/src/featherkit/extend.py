@@ -16,11 +16,13 @@ _EXPORTS: dict[str, str] = {
     "hookimpl": "featherkit.hookspecs",
     "hookspec": "featherkit.hookspecs",
     "PluginError": "featherkit.plugins",
+    "get_plugin_manager": "featherkit.plugins",
     # tasks
     "Task": "featherkit.base_task",
     "PythonTask": "featherkit.base_task",
     "TaskResolver": "featherkit.base_task",
     "PythonFunctionTask": "featherkit.function_task",
+    "PythonInstanceTask": "featherkit.function_task",
     "TemplateTask": "featherkit.template",
     "Interface": "featherkit.interface",
     "TaskMetadata": "featherkit.metadata",
@@ -30,11 +32,14 @@ _EXPORTS: dict[str, str] = {
     "TypeTransformer": "featherkit.types",
     "TypeEngine": "featherkit.types",
     "TypeTransformerError": "featherkit.types",
+    "FlytekitTypeTransformer": "featherkit.types.adapter",
     "type_engine": "featherkit.type_registry",
     # serialization and containers
     "SerializationSettings": "featherkit.serialization",
     "serialize": "featherkit.serialization",
     "python_container": "featherkit.container",
+    "discover": "featherkit.discovery",
+    "image_name": "featherkit.images",
     # resolvers
     "ResolverError": "featherkit.resolvers",
     "find_resolver": "featherkit.resolvers",
@@ -47,6 +52,14 @@ _EXPORTS: dict[str, str] = {
     "storage_for": "featherkit.storage",
     "local_path": "featherkit.storage",
     "atomic_write": "featherkit.storage",
+    "open_uri": "featherkit.storage",
+    "list_files": "featherkit.storage",
+    "upload": "featherkit.storage",
+    "download": "featherkit.storage",
+    "delete": "featherkit.storage",
+    "is_remote": "featherkit.storage",
+    "join": "featherkit.storage",
+    "get_plugin_manager": "featherkit.plugins",
     # cache
     "CacheEntry": "featherkit.cache",
     "CacheWarning": "featherkit.cache",
@@ -54,6 +67,9 @@ _EXPORTS: dict[str, str] = {
     "FeatherkitUserError": "featherkit.errors",
     "TaskInputError": "featherkit.errors",
     "TaskOutputError": "featherkit.errors",
+    # messages
+    "redact_location": "featherkit.redact",
+    "redact_text": "featherkit.redact",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -77,22 +93,33 @@ if TYPE_CHECKING:
     from featherkit.cache import CacheEntry, CacheWarning
     from featherkit.container import python_container
     from featherkit.context import ExecutionParameters, current_context
+    from featherkit.discovery import discover
     from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
-    from featherkit.function_task import PythonFunctionTask
+    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
     from featherkit.hookspecs import hookimpl, hookspec
+    from featherkit.images import image_name
     from featherkit.interface import Interface
     from featherkit.metadata import TaskMetadata
-    from featherkit.plugins import PluginError
+    from featherkit.plugins import PluginError, get_plugin_manager
     from featherkit.resolvers import ResolverError, default_resolver, find_resolver, resolver_for
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.storage import (
         ANY_SCHEME,
         Storage,
         atomic_write,
+        delete,
+        download,
+        is_remote,
+        join,
+        list_files,
         local_path,
+        open_uri,
         scheme_of,
         storage_for,
+        upload,
     )
     from featherkit.template import TemplateTask
     from featherkit.type_registry import type_engine
     from featherkit.types import TypeEngine, TypeTransformer, TypeTransformerError
+    from featherkit.redact import redact_location, redact_text
+    from featherkit.types.adapter import FlytekitTypeTransformer

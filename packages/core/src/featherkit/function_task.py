@@ -9,7 +9,7 @@ from typing import Any, TypeVar, overload
 
 from featherkit.base_task import PythonTask, TaskResolver
 from featherkit.docs import Documentation
-from featherkit.interface import interface_from_function
+from featherkit.interface import Interface, interface_from_function
 from featherkit.metadata import TaskMetadata
 from featherkit.resources import Resources
 from featherkit.security import Secret
@@ -91,6 +91,36 @@ class PythonFunctionTask(PythonTask):
         return self._task_function(**kwargs)
 
 
+class PythonInstanceTask(PythonTask):
+    """A task object whose ``execute`` is the work, run in the entrypoint container.
+
+    flytekit's name and signature: ``PythonInstanceTask(name, task_config, task_type=...,
+    interface=..., **kwargs)``. Unlike a plain :class:`PythonTask` subclass, which gets no
+    container unless a plugin gives it a target, an instance task is served by core's python
+    container and found again by its resolver (the module resolver: by the module attribute
+    holding it).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        task_config: Any = None,
+        task_type: str = PYTHON_TASK_TYPE,
+        task_resolver: TaskResolver | None = None,
+        *,
+        interface: Interface | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            task_type,
+            name,
+            interface if interface is not None else Interface(),
+            task_config=task_config,
+            task_resolver=task_resolver,
+            **kwargs,
+        )
+
+
 def _plugin_options(name: str, extra: Mapping[str, Any]) -> dict[str, Any]:
     if not extra:
         return {}
@@ -134,7 +164,7 @@ def _build(
     enable_deck: bool,
     docs: Documentation | None,
     task_config: Any,
-    container_image: str | None,
+    container_image: Any,
     task_resolver: TaskResolver | None,
     extra: Mapping[str, Any],
 ) -> PythonFunctionTask:
@@ -219,7 +249,7 @@ def task(
     enable_deck: bool = False,
     docs: Documentation | None = None,
     task_config: Any = None,
-    container_image: str | None = None,
+    container_image: Any = None,
     task_resolver: TaskResolver | None = None,
     **plugin_arguments: Any,
 ) -> PythonFunctionTask | Callable[[Callable[..., Any]], PythonFunctionTask]:

@@ -209,3 +209,21 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 @hookspec
 def register_commands(cli: click.Group) -> None:
     """Add commands to the ``featherkit`` command line. All impls; called only by the CLI."""
+
+
+# --- images ----------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def resolve_image(image: Any, settings: SerializationSettings | None) -> str | None:
+    """The image name (``registry/name:tag``) for an image value that is not a plain name.
+
+    First answer. Core asks this for a task's ``container_image`` when it is not a string
+    (for example a :class:`featherkit_imagespec.ImageSpec`), with the serialization's
+    ``settings``; and for the value of ``--image`` on ``featherkit serialize/package``, with
+    ``settings=None``, where an implementation may recognise a string it owns (a path to an
+    image spec file) and every other string is used as the image name as it is. Return
+    ``None`` for a value that is not yours. Nothing may be built or pushed here: the answer is
+    a name computed from the value, and building is a separate, explicit step. An exception
+    fails serialization with its message.
+    """

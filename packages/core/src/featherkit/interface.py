@@ -35,7 +35,8 @@ class Interface:
     """Inputs and outputs of a task, as Python types.
 
     ``output_tuple`` is the NamedTuple class a multi-output call returns (the declared one,
-    or one generated from the output names). Given ``doc_text`` instead of descriptions, the
+    or one named ``DefaultNamedTupleOutput``, as flytekit names it, generated from the output
+    names). Given ``doc_text`` instead of descriptions, the
     docstring is parsed when descriptions are first asked for (at serialization, say), not
     when the task is defined: decorating many tasks stays cheap.
     """
@@ -61,7 +62,10 @@ class Interface:
         self._doc_text = doc_text
         if len(self.outputs) > 1 and output_tuple is None:
             fields = list(self.outputs.items())
-            output_tuple = typing.cast(type, typing.NamedTuple("Outputs", fields))
+            # flytekit's name for the tuple of several unnamed outputs
+            output_tuple = typing.cast(
+                type, typing.NamedTuple("DefaultNamedTupleOutput", fields)  # type: ignore[misc]
+            )
         self.output_tuple = output_tuple
 
     @property
@@ -133,6 +137,9 @@ def output_names(return_type: Any, where: str) -> tuple[dict[str, Any], type | N
     """Outputs declared by a return annotation: ``o0, o1, ...`` or a NamedTuple's fields."""
     if return_type is None or return_type is type(None) or return_type is inspect.Signature.empty:
         return {}, None
+    if isinstance(return_type, tuple):
+        # ``-> (int, str)``: flytekit reads a tuple of types as ``Tuple[int, str]``
+        return_type = tuple.__class_getitem__(return_type) if return_type else typing.Tuple[()]  # noqa: UP006
     if is_named_tuple(return_type):
         hints = typing.get_type_hints(return_type, include_extras=True)
         return {name: hints[name] for name in return_type._fields}, return_type

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
 
@@ -85,3 +85,24 @@ def find_task(file: str | os.PathLike[str], name: str) -> Task:
         return by_full_name[name]
     known = ", ".join(sorted(tasks)) or "(none)"
     raise FeatherkitUserError(f"{file} has no task {name!r}; tasks found: {known}")
+
+
+def find_entity(file: str | os.PathLike[str], name: str) -> Any:
+    """The task, workflow or launch plan called ``name`` (attribute or full name) in ``file``."""
+    from featherkit.discovery import workflows_in_module
+
+    module = load_file(file)
+    found: dict[str, Any] = dict(tasks_in(module))
+    for entity in workflows_in_module(module):
+        for attribute, value in vars(module).items():
+            if value is entity:
+                found.setdefault(attribute, entity)
+    if name in found:
+        return found[name]
+    by_full_name = {e.name: e for e in found.values()}
+    if name in by_full_name:
+        return by_full_name[name]
+    known = ", ".join(sorted(found)) or "(none)"
+    raise FeatherkitUserError(
+        f"{file} has no task, workflow or launch plan {name!r}; found: {known}"
+    )

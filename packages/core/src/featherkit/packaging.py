@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
 
@@ -54,8 +54,22 @@ class SerializedFile:
     data: bytes
 
 
-def file_names(names: Sequence[str], extension: str = "pb") -> list[str]:
-    """``<index>_<name>_1.<extension>`` for each task name, indexes zero-padded as flytekit."""
+#: The entity-kind suffix of each registration message: tasks 1, workflows 2, launch plans 3.
+SUFFIXES = {"TaskSpec": 1, "WorkflowSpec": 2, "LaunchPlan": 3}
+
+
+def _entity_name(spec: Any) -> str:
+    kind = spec.DESCRIPTOR.name
+    if kind == "LaunchPlan":
+        return str(spec.id.name)
+    return str(spec.template.id.name)
+
+
+def file_names(
+    names: Sequence[str], extension: str = "pb", suffixes: Sequence[int] | None = None
+) -> list[str]:
+    """``<index>_<name>_<kind>.<extension>`` for each entity name (kind 1 for tasks unless
+    ``suffixes`` says otherwise), indexes zero-padded as flytekit."""
     for name in names:
         if not name or "/" in name or "\\" in name or "\x00" in name:
             raise PackagingError(
@@ -63,9 +77,10 @@ def file_names(names: Sequence[str], extension: str = "pb") -> list[str]:
                 "'module.function'"
             )
     width = len(str(len(names) - 1)) if names else 0
+    kinds = list(suffixes) if suffixes is not None else [TASK_SUFFIX] * len(names)
     return [
-        f"{str(index).zfill(width)}_{name}_{TASK_SUFFIX}.{extension}"
-        for index, name in enumerate(names)
+        f"{str(index).zfill(width)}_{name}_{kind}.{extension}"
+        for index, (name, kind) in enumerate(zip(names, kinds))
     ]
 
 
@@ -78,15 +93,18 @@ def task_specs(
     return [task_spec(task, settings) for task in tasks]
 
 
-def serialized_files(
-    specs: Sequence[admin_task_pb2.TaskSpec], fmt: str = "pb"
-) -> list[SerializedFile]:
-    """The registration files for ``specs``, in the given order."""
+def serialized_files(specs: Sequence[Any], fmt: str = "pb") -> list[SerializedFile]:
+    """The registration files for ``specs`` (``TaskSpec``, ``WorkflowSpec``, ``LaunchPlan``),
+    in the given order."""
     from featherkit.serialization import to_bytes, to_json
 
     if fmt not in FORMATS:
         raise PackagingError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    names = file_names([spec.template.id.name for spec in specs], fmt)
+    names = file_names(
+        [_entity_name(spec) for spec in specs],
+        fmt,
+        [SUFFIXES[spec.DESCRIPTOR.name] for spec in specs],
+    )
     return [
         SerializedFile(name, to_bytes(spec) if fmt == "pb" else to_json(spec).encode())
         for name, spec in zip(names, specs)
@@ -170,8 +188,26 @@ def write_package(files: Sequence[SerializedFile], output: str | os.PathLike[str
     return path
 
 
+def entity_specs(entities: Iterable[Any], settings: SerializationSettings) -> list[Any]:
+    """Serialize tasks, workflows and launch plans (all of them, before anything is written)."""
+    from featherkit.base_task import Task
+    from featherkit.serialization import task_spec
+
+    specs = []
+    for entity in entities:
+        if isinstance(entity, Task):
+            specs.append(task_spec(entity, settings))
+        else:
+            from featherkit.workflow.serialize import entity_spec
+
+            specs.append(entity_spec(entity, settings))
+    return specs
+
+
 __all__ = [
     "FORMATS",
+    "SUFFIXES",
+    "entity_specs",
     "PackagingError",
     "SerializedFile",
     "file_names",

@@ -6,20 +6,36 @@ else claims (``register("*", backend)``: featherkit-fsspec does this, so any pro
 knows works without importing fsspec until such a URI is used). An exact scheme always wins
 over ``"*"``.
 
+A backend may also define ``check(uri)``: raise if it cannot serve ``uri`` at all (an unknown
+protocol, a driver that is not installed, a local directory that cannot be created or
+written), cheaply and without writing anything there. :func:`check` calls it; the container
+entrypoint checks its output prefix this way before it runs the task, so a task's side effects
+never happen for outputs that could not be written.
+
 Writes are atomic: a reader sees the whole file or none of it, even if the writer is killed
 at any moment. Locally that is a temporary file beside the target, fsynced, then renamed over
 it; object stores get it from their single-request PUT.
+
+Files and directories (:mod:`featherkit.types.files`) need more than whole-object reads and
+writes: streaming (:func:`open_uri`), listing a prefix (:func:`list_files`), deleting what a
+failed upload left (:func:`delete`) and a digest of the content (:func:`content_digest`). A
+backend offers them by having the methods of :class:`StreamingStorage`; a backend that has
+only the five :class:`Storage` methods still works for streaming (through memory, whole
+objects) and digests (through ``read_bytes``), and says clearly that it cannot list.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+import hashlib
+import io
+from typing import IO, Any, Protocol, runtime_checkable
 from urllib.parse import unquote, urlparse
 
 from featherkit.errors import FeatherkitUserError
 from featherkit.hookspecs import hookimpl
+from featherkit.redact import redact_location
 
 #: the scheme a backend registers to serve every scheme no other backend claims
 ANY_SCHEME = "*"
@@ -42,6 +58,27 @@ class Storage(Protocol):
     def upload(self, local_path: str, uri: str) -> None: ...
 
 
+@runtime_checkable
+class StreamingStorage(Storage, Protocol):
+    """The optional methods files and directories use when a backend has them."""
+
+    def open(self, uri: str, mode: str) -> IO[bytes]:
+        """A binary stream (``"rb"`` or ``"wb"``); a written object appears whole on close."""
+        ...
+
+    def list_files(self, uri: str) -> list[str]:
+        """Full URIs of every object under the prefix ``uri`` (recursively), sorted."""
+        ...
+
+    def delete(self, uri: str) -> None:
+        """Remove the object or every object under the prefix ``uri`` (absent: no error)."""
+        ...
+
+    def content_digest(self, uri: str) -> str:
+        """A string that changes when the object's bytes change (a hash, an ETag)."""
+        ...
+
+
 def scheme_of(uri: str) -> str:
     parsed = urlparse(uri)
     # a Windows drive letter or a bare path has no real scheme
@@ -58,6 +95,9 @@ def join(base: str, *parts: str) -> str:
 def local_path(uri: str) -> str:
     """The filesystem path of a local path or ``file://`` URI (percent-escapes decoded)."""
     return unquote(urlparse(uri).path) if uri.startswith("file://") else uri
+
+
+_path_of = local_path  # for methods whose ``local_path`` parameter shadows the function
 
 
 def _fsync_directory(directory: str) -> None:
@@ -101,8 +141,86 @@ def atomic_write(path: str, data: bytes) -> None:
     _fsync_directory(directory)
 
 
+class _AtomicLocalWriter(io.BufferedWriter):
+    """A file written at a temporary name and renamed over the target on a clean close.
+
+    Leaving a ``with`` block through an exception discards the temporary file, so a reader
+    never sees a partial object.
+    """
+
+    def __init__(self, target: str) -> None:
+        self._target = os.path.abspath(target)
+        directory = os.path.dirname(self._target)
+        os.makedirs(directory, exist_ok=True)
+        self._tmp = os.path.join(
+            directory, f".{os.path.basename(self._target)}.{os.urandom(6).hex()}.tmp"
+        )
+        super().__init__(io.FileIO(self._tmp, "wb"), buffer_size=1 << 20)
+        self._discarded = False
+
+    def discard(self) -> None:
+        self._discarded = True
+        super().close()
+        try:
+            os.unlink(self._tmp)
+        except FileNotFoundError:
+            pass
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        if self._discarded:
+            return
+        self.flush()
+        os.fsync(self.raw.fileno())
+        super().close()
+        os.replace(self._tmp, self._target)
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is not None:
+            self.discard()
+        else:
+            self.close()
+
+
+def file_digest(path: str) -> str:
+    """``sha256:<hex>`` of a local file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
 class LocalStorage:
     """Local paths and ``file://`` URIs."""
+
+    def open(self, uri: str, mode: str) -> IO[bytes]:
+        path = local_path(uri)
+        if "w" in mode:
+            return _AtomicLocalWriter(path)
+        return open(path, "rb")
+
+    def list_files(self, uri: str) -> list[str]:
+        root = local_path(uri)
+        if os.path.isfile(root):
+            return [root]
+        found = []
+        for directory, _, files in os.walk(root):
+            found.extend(os.path.join(directory, name) for name in files)
+        return sorted(found)
+
+    def delete(self, uri: str) -> None:
+        import shutil
+
+        path = local_path(uri)
+        if os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+        elif os.path.lexists(path):
+            os.unlink(path)
+
+    def content_digest(self, uri: str) -> str:
+        return file_digest(local_path(uri))
 
     def read_bytes(self, uri: str) -> bytes:
         with open(local_path(uri), "rb") as fh:
@@ -114,12 +232,26 @@ class LocalStorage:
     def exists(self, uri: str) -> bool:
         return os.path.exists(local_path(uri))
 
+    def check(self, uri: str) -> None:
+        """Create the directory ``uri`` names and make sure this process may write in it."""
+        path = local_path(uri)
+        os.makedirs(path, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(f"{path} is not writable by this process")
+
     def download(self, uri: str, local_path: str) -> None:
-        atomic_write(local_path, self.read_bytes(uri))
+        _copy_file(_path_of(uri), local_path)
 
     def upload(self, local_path: str, uri: str) -> None:
-        with open(local_path, "rb") as fh:
-            self.write_bytes(uri, fh.read())
+        _copy_file(local_path, _path_of(uri))
+
+
+def _copy_file(source: str, target: str) -> None:
+    """Copy a local file atomically (temporary file beside ``target``, then rename)."""
+    import shutil
+
+    with open(source, "rb") as src, _AtomicLocalWriter(target) as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def storage_for(uri: str) -> Storage:
@@ -134,9 +266,23 @@ def storage_for(uri: str) -> Storage:
     if backend is not None:
         return backend
     raise FeatherkitUserError(
-        f"no storage is installed for {scheme}:// URIs ({uri}); "
+        f"no storage is installed for {scheme}:// URIs ({redact_location(uri)}); "
         "pip install featherkit-fsspec (plus the fsspec driver, e.g. s3fs) for object stores"
     )
+
+
+def check(uri: str) -> None:
+    """Fail now if nothing can be written under ``uri``.
+
+    :class:`~featherkit.errors.FeatherkitUserError` when no installed storage serves its
+    scheme (or the serving plugin says it cannot, say fsspec knows no such protocol); an
+    ``OSError`` when a local directory cannot be created or written. Backends without a
+    ``check`` method are trusted.
+    """
+    backend = storage_for(uri)
+    probe = getattr(backend, "check", None)
+    if callable(probe):
+        probe(uri)
 
 
 def read_bytes(uri: str) -> bytes:
@@ -150,6 +296,82 @@ def write_bytes(uri: str, data: bytes) -> None:
 
 def exists(uri: str) -> bool:
     return storage_for(uri).exists(uri)
+
+
+def is_remote(uri: str) -> bool:
+    """Whether ``uri`` names an object outside the local filesystem (``s3://``, ...)."""
+    return scheme_of(uri) not in ("", "file")
+
+
+class _MemoryWriter(io.BytesIO):
+    """The streaming fallback for a backend without ``open``: written whole on close."""
+
+    def __init__(self, backend: Storage, uri: str) -> None:
+        super().__init__()
+        self._backend = backend
+        self._uri = uri
+        self._discarded = False
+
+    def close(self) -> None:
+        if not self.closed and not self._discarded:
+            self._backend.write_bytes(self._uri, self.getvalue())
+        super().close()
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is not None:
+            self._discarded = True
+        self.close()
+
+
+def open_uri(uri: str, mode: str = "rb") -> IO[bytes]:
+    """A binary stream on ``uri`` (``"rb"``/``"wb"``; a text mode is refused: wrap the
+    stream in :class:`io.TextIOWrapper`). Written objects appear whole on close; leaving a
+    ``with`` block by an exception writes nothing."""
+    if mode not in ("rb", "wb", "r", "w"):
+        raise ValueError(f"open mode {mode!r}: use 'rb' or 'wb'")
+    backend = storage_for(uri)
+    if isinstance(backend, StreamingStorage) or hasattr(backend, "open"):
+        return backend.open(uri, "wb" if "w" in mode else "rb")  # type: ignore[attr-defined,no-any-return]
+    if "w" in mode:
+        return _MemoryWriter(backend, uri)
+    return io.BytesIO(backend.read_bytes(uri))
+
+
+def list_files(uri: str) -> list[str]:
+    """Full URIs of every object under ``uri`` (recursively), sorted."""
+    backend = storage_for(uri)
+    lister = getattr(backend, "list_files", None)
+    if lister is None:
+        raise FeatherkitUserError(
+            f"the storage for {scheme_of(uri) or 'local'} URIs ({type(backend).__name__}) "
+            f"cannot list {uri}: it has no list_files method, which directories need"
+        )
+    return sorted(lister(uri))
+
+
+def delete(uri: str) -> None:
+    """Remove the object or prefix ``uri`` when the backend can (best effort otherwise)."""
+    backend = storage_for(uri)
+    remover = getattr(backend, "delete", None)
+    if remover is not None:
+        remover(uri)
+
+
+def content_digest(uri: str) -> str:
+    """A digest of the object's content: the backend's, else ``sha256:`` of its bytes."""
+    backend = storage_for(uri)
+    digester = getattr(backend, "content_digest", None)
+    if digester is not None:
+        return str(digester(uri))
+    return "sha256:" + hashlib.sha256(backend.read_bytes(uri)).hexdigest()
+
+
+def upload(local: str, uri: str) -> None:
+    storage_for(uri).upload(local, uri)
+
+
+def download(uri: str, local: str) -> None:
+    storage_for(uri).download(uri, local)
 
 
 _local = LocalStorage()

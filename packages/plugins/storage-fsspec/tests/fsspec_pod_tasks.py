@@ -18,3 +18,11 @@ def explode(name: str) -> str:
 @task
 def where() -> str:
     return current_context().raw_output_prefix
+
+
+@task
+def touch(marker: str) -> str:
+    """A side effect: the file at ``marker`` exists once the task ran."""
+    with open(marker, "w") as handle:
+        handle.write("ran")
+    return marker

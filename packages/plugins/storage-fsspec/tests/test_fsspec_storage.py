@@ -234,3 +234,27 @@ def test_pod_with_inputs_missing_on_s3_reports_a_recoverable_system_error(
     assert error.kind == errors_pb2.ContainerError.RECOVERABLE
     assert error.code == "SYSTEM:FileNotFoundError"
     assert "never-written.pb" in error.message
+
+
+# --- the output prefix is checked before the task runs -----------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["nosuchscheme://bucket/out", "s3x://bucket/run/0"])
+def test_pod_with_an_unserved_output_prefix_exits_2_before_running_the_task(
+    prefix: str, tmp_path: Path
+) -> None:
+    marker = tmp_path / "side-effect"
+    run = run_in_pod(
+        fsspec_pod_tasks.touch, tmp_path, {"marker": str(marker)}, output_prefix=prefix,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "--output-prefix" in run.stderr
+    assert not marker.exists(), "the task ran although its outputs could not be written"
+
+
+def test_check_refuses_an_unknown_protocol_and_accepts_memory() -> None:
+    backend = FsspecStorage()
+    with pytest.raises(FeatherkitUserError, match="nosuchscheme"):
+        storage.check("nosuchscheme://b/k")
+    backend.check("memory://featherkit-check/x")  # served: no error, nothing written
+    assert not fsspec.filesystem("memory").exists("/featherkit-check/x")

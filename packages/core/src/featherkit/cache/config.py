@@ -29,6 +29,7 @@ from typing import Any
 
 from featherkit.cache.backend import CacheBackend
 from featherkit.errors import FeatherkitUserError
+from featherkit.redact import redact_location, redact_text
 
 DEFAULT_BACKEND = "sqlite"
 _OFF = frozenset({"off", "0", "false", "no", "none", "disabled"})
@@ -183,14 +184,15 @@ def _create(registry: Mapping[str, Callable[[str], Any]], settings: CacheSetting
             f"; pip install {_KNOWN_PLUGINS[name]}" if name in _KNOWN_PLUGINS else ""
         )
         raise FeatherkitUserError(
-            f"no cache backend named {name!r} (from {settings.backend!r}); "
+            f"no cache backend named {name!r} (from {redact_location(settings.backend)!r}); "
             f"registered backends: {known}{hint}; FEATHERKIT_CACHE=off turns the cache off"
         )
     try:
         backend: CacheBackend = factory(settings.backend_location)
     except (ValueError, TypeError) as exc:
         raise FeatherkitUserError(
-            f"cache backend {name!r} rejected its location {settings.backend_location!r}: {exc}"
+            f"cache backend {name!r} rejected its location "
+            f"{redact_location(settings.backend_location)!r}: {redact_text(str(exc))}"
         ) from exc
     return backend
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from featherkit.cache.backend import CacheBackend, CacheEntry, decode_record
 from featherkit.cache.key import KeyComponents, key_components
 from featherkit.cache.render import interface_text, literal_preview
+from featherkit.redact import redact_text
 
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2
@@ -101,7 +102,7 @@ def explain(
         "components": components,
         "interface_text": iface_text,
         "previews": previews,
-        "backend": repr(backend),
+        "backend": redact_text(repr(backend)),
     }
     entries = backend.list(task.name)
     record = backend.get(components.key)

@@ -26,6 +26,7 @@ from featherkit.cache.backend import (
 )
 from featherkit.cache.config import backend_for, current_settings
 from featherkit.cache.key import KeyComponents, _TaskPart, key_components, task_key
+from featherkit.redact import redact_text
 
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2
@@ -49,7 +50,8 @@ class _Call:
         self.broken = False
 
     def warn(self, message: str) -> None:
-        warnings.warn(f"featherkit cache: {message}", CacheWarning, stacklevel=4)
+        # a backend's repr or a driver's exception may show a URL with a password
+        warnings.warn(f"featherkit cache: {redact_text(message)}", CacheWarning, stacklevel=4)
 
     def failed(self, operation: str, exc: BaseException) -> None:
         self.broken = True

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
+from featherkit.redact import redact_text
 
 #: command name -> "module:attribute" of its click command
 COMMANDS = {
@@ -92,13 +93,13 @@ def main(argv: list[str] | None = None) -> Any:
         # these messages say what is wrong and what was expected: no traceback, no hint
         if verbose:
             traceback.print_exc()
-        fail(str(exc))
+        fail(redact_text(str(exc)))
     except SystemExit:
         raise
     except Exception as exc:
         if verbose:
             traceback.print_exc()
         else:
-            click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(f"Error: {type(exc).__name__}: {redact_text(str(exc))}", err=True)
             click.echo("Hint: add --verbose for the traceback", err=True)
         raise SystemExit(1) from None

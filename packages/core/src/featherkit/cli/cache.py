@@ -24,6 +24,13 @@ def _backend(ctx: click.Context) -> CacheBackend:
         return backend_for(settings)
 
 
+def _where(backend: CacheBackend) -> str:
+    """The backend's own description, with any credential in its location hidden."""
+    from featherkit.redact import redact_text
+
+    return redact_text(repr(backend))
+
+
 def _when(created: float) -> str:
     return datetime.datetime.fromtimestamp(created).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -79,7 +86,8 @@ def list_entries(ctx: click.Context, task_name: str | None, as_json: bool) -> No
         ))
         return
     if not entries:
-        click.echo(f"no cached entries{f' for {task_name}' if task_name else ''} in {backend!r}")
+        for_task = f" for {task_name}" if task_name else ""
+        click.echo(f"no cached entries{for_task} in {_where(backend)}")
         return
     rows = [
         (e.task, e.version, _when(e.created), _size(e.size), e.key[:12], _inputs_text(e))
@@ -90,7 +98,8 @@ def list_entries(ctx: click.Context, task_name: str | None, as_json: bool) -> No
     for row in [header, *rows]:
         cells = [str(cell).ljust(width) for cell, width in zip(row, widths)]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
-    click.echo(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {backend!r}")
+    count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+    click.echo(f"{count} in {_where(backend)}")
 
 
 @cache.command("clear")
@@ -101,7 +110,8 @@ def clear(ctx: click.Context, task_name: str | None) -> None:
     backend = _backend(ctx)
     removed = backend.clear(task_name)
     what = f" of {task_name}" if task_name else ""
-    click.echo(f"removed {removed} entr{'y' if removed == 1 else 'ies'}{what} from {backend!r}")
+    entries = "entry" if removed == 1 else "entries"
+    click.echo(f"removed {removed} {entries}{what} from {_where(backend)}")
     if task_name and removed == 0:
         similar = sorted({e.task for e in backend.list() if e.task.endswith("." + task_name)})
         if similar:

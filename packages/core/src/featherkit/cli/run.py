@@ -77,6 +77,39 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _run_entity(
+    entity: Any, inputs: dict[str, Any], show_plan: bool, max_parallelism: int | None
+) -> Any:
+    """Run a task, workflow or launch plan (or print a workflow's plan)."""
+    from featherkit.base_task import Task
+
+    if isinstance(entity, Task):
+        if show_plan or max_parallelism is not None:
+            flag = "--plan" if show_plan else "--max-parallelism"
+            raise FeatherkitUserError(
+                f"{flag} is for workflows and launch plans; {entity.name!r} is a task "
+                "(see `featherkit cache explain` for a task's cache)"
+            )
+        return entity(**inputs)
+    from featherkit.workflow import LaunchPlan
+    from featherkit.workflow.runner import WorkflowExecutionError
+
+    if show_plan:
+        from featherkit.workflow.plan import plan, render
+
+        click.echo(render(plan(entity, inputs)))
+        return None
+    try:
+        if isinstance(entity, LaunchPlan):
+            merged = entity._inputs(inputs)
+            return entity.workflow.run(
+                merged, max_parallelism=max_parallelism or entity.max_parallelism
+            )
+        return entity.run(inputs, max_parallelism=max_parallelism)
+    except WorkflowExecutionError as exc:
+        raise FeatherkitUserError(str(exc)) from exc
+
+
 @click.command(
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
@@ -94,6 +127,15 @@ def _jsonable(value: Any) -> Any:
     "--cache-backend", metavar="NAME|URL", default=None,
     help="Cache backend for this run: sqlite, redis, or a URL such as redis://host:6379/0.",
 )
+@click.option(
+    "--plan", "show_plan", is_flag=True,
+    help="For a workflow: say which nodes would be cache hits and which would run, and why; "
+    "run nothing.",
+)
+@click.option(
+    "--max-parallelism", type=click.IntRange(min=1), default=None,
+    help="For a workflow: how many nodes run at once (1 runs them one after the other).",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -103,16 +145,19 @@ def run(
     use_cache: bool | None,
     overwrite_cache: bool,
     cache_backend: str | None,
+    show_plan: bool,
+    max_parallelism: int | None,
 ) -> None:
-    """Run TASK from FILE locally; inputs as --name value (JSON for lists, dicts, dataclasses).
+    """Run TASK (a task, workflow or launch plan) from FILE locally; inputs as --name value
+    (JSON for lists, dicts, dataclasses). --plan shows a workflow's cache plan instead.
 
     Inputs named like an option of this command (json, cache, ...) go after '--':
     featherkit run FILE TASK -- --json VALUE.
     """
     from featherkit.cache import cache_options
-    from featherkit.loader import find_task
+    from featherkit.loader import find_entity
 
-    task = find_task(file, task_name)
+    task = find_entity(file, task_name)
     clash = _option_clash(task, ctx)
     try:
         inputs = _parse_inputs(task, list(ctx.args))
@@ -125,7 +170,9 @@ def run(
     with cache_options(
         enabled=use_cache, overwrite=overwrite_cache or None, backend=cache_backend
     ):
-        result = task(**inputs)
+        result = _run_entity(task, inputs, show_plan, max_parallelism)
+        if show_plan:
+            return
     if as_json:
         click.echo(json.dumps(_jsonable(result), indent=2, sort_keys=True))
     else:

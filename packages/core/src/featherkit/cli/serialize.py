@@ -44,8 +44,10 @@ def _settings(
     if not version:
         fail("--version is required: the version the tasks are registered under, "
              "e.g. --version v1 (a git commit works well)")
+    from featherkit.images import cli_image
+
     return SerializationSettings(
-        image=image or "",
+        image=cli_image(image or ""),
         version=version or "",
         project=project,
         domain=domain,
@@ -55,21 +57,32 @@ def _settings(
 
 
 def _files(targets: tuple[str, ...], settings: Any, fmt: str) -> list[SerializedFile]:
-    from featherkit.discovery import discover
-    from featherkit.packaging import serialized_files, task_specs
+    from featherkit.discovery import discover_entities
+    from featherkit.packaging import entity_specs, serialized_files
 
     if not targets:
         fail("name at least one file, directory or module to look for tasks in")
-    found = discover(targets)
+    found = discover_entities(targets)
     if not found:
-        fail(f"no tasks found in {', '.join(targets)}")
-    return serialized_files(task_specs([f.task for f in found], settings), fmt)
+        fail(f"no tasks or workflows found in {', '.join(targets)}")
+    return serialized_files(entity_specs(found, settings), fmt)
+
+
+def _count(files: list[SerializedFile]) -> str:
+    """``3 task(s)``, or ``3 task(s), 1 workflow(s), 2 launch plan(s)`` when there are more."""
+    kinds = [file.name.rsplit(".", 1)[0].rsplit("_", 1)[-1] for file in files]
+    text = f"{kinds.count('1')} task(s)"
+    if kinds.count("2") or kinds.count("3"):
+        text += f", {kinds.count('2')} workflow(s), {kinds.count('3')} launch plan(s)"
+    return text
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.argument("targets", nargs=-1, type=click.Path()),
-        click.option("--image", "-i", help="Container image the tasks run in (required)."),
+        click.option("--image", "-i",
+                     help="Container image the tasks run in (required): a name, or an image "
+                          "spec file a plugin reads (featherkit-imagespec: a .yaml ImageSpec)."),
         click.option("--version", "version",
                      help="Version to register the tasks under (required)."),
         click.option("--project", "-p", default="", show_default=True,
@@ -115,7 +128,7 @@ def serialize(
     files = _files(targets, settings, fmt)
     for path in write_directory(files, output or ""):
         click.echo(f"  {path}")
-    click.echo(f"Serialized {len(files)} task(s) into {output}")
+    click.echo(f"Serialized {_count(files)} into {output}")
 
 
 @click.command()
@@ -140,4 +153,4 @@ def package(
     for file in files:
         click.echo(f"  {file.name}")
     path = write_package(files, output)
-    click.echo(f"Packaged {len(files)} task(s) into {path}")
+    click.echo(f"Packaged {_count(files)} into {path}")

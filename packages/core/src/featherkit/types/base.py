@@ -53,6 +53,9 @@ class TypeTransformer(abc.ABC, Generic[T]):
     python_type: Any = None
     #: The engine uses a transformer with this flag as its fallback for unknown types.
     is_fallback: bool = False
+    #: Set by core's enum and dataclass transformers, whose plain form the codec writes
+    #: itself; any other transformer is asked for its plain form (``plain_encoder``).
+    codec_native: bool = False
 
     def __init__(self, name: str | None = None, python_type: Any = None) -> None:
         if name is not None:
@@ -137,6 +140,28 @@ class TypeTransformer(abc.ABC, Generic[T]):
             return to_python_value(literal, python_type)
 
         return read
+
+    # -- the plain form (inside dataclasses and non-str dict keys) ---------------------------
+
+    def plain_encoder(self, python_type: Any, engine: TypeEngine) -> Callable[[Any], Any]:
+        """A function giving a value's *plain* form (what msgpack/JSON hold) inside a
+        dataclass; the default goes through the literal (see :mod:`featherkit.types.plain`)."""
+        from featherkit.types.plain import default_plain_encoder
+
+        return default_plain_encoder(self, python_type, engine)
+
+    def plain_decoder(self, python_type: Any, engine: TypeEngine) -> Callable[[Any], Any]:
+        """The way back from :meth:`plain_encoder`'s form (also given JSON's form)."""
+        from featherkit.types.plain import default_plain_decoder
+
+        return default_plain_decoder(self, python_type, engine)
+
+    def plain_schema(self, python_type: Any, engine: TypeEngine) -> dict[str, Any]:
+        """The JSON schema of a dataclass field of this type (as flytekit's mashumaro
+        writes it); the default is derived from the literal type."""
+        from featherkit.types.plain import default_plain_schema
+
+        return default_plain_schema(self, python_type, engine)
 
     def bind(self, engine: TypeEngine) -> None:
         """Called by :meth:`TypeEngine.register`; the default does nothing."""

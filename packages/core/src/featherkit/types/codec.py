@@ -48,6 +48,10 @@ import msgpack
 
 from featherkit.types.errors import TypeTransformerError, mismatch, short_repr, type_name
 
+if typing.TYPE_CHECKING:
+    from featherkit.types.base import TypeTransformer
+    from featherkit.types.engine import TypeEngine
+
 Encoder = Callable[[Any], Any]
 Decoder = Callable[[Any], Any]
 
@@ -92,9 +96,14 @@ def has_default(field: dataclasses.Field[Any]) -> bool:
 
 
 class Codec:
-    """Compiles and caches an encoder and decoders per declared type."""
+    """Compiles and caches an encoder and decoders per declared type.
 
-    def __init__(self) -> None:
+    ``engine`` gives the type engine to ask about a type the codec does not know by itself
+    (a plugin's type): its transformer's ``plain_encoder``/``plain_decoder`` are used.
+    """
+
+    def __init__(self, engine: Callable[[], TypeEngine] | None = None) -> None:
+        self._engine = engine
         self._encoders: dict[Any, Encoder] = {}
         self._decoders: dict[tuple[Any, bool], Decoder] = {}
 
@@ -140,6 +149,10 @@ class Codec:
             return _dict_encoder(self.encoder(args[0]), self.encoder(args[1]), type_name(tp))
         if tp is tuple or origin is tuple:
             return self._tuple_encoder(tp, args)
+        found = self.transformer_for(tp)
+        if found is not None and not found[0].codec_native:
+            transformer, engine = found
+            return transformer.plain_encoder(tp, engine)
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return _enum_encoder(tp)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
@@ -150,6 +163,17 @@ class Codec:
             "datetime, date, timedelta, Enum, list, tuple, dict, Optional/Union, dataclasses, "
             "Any"
         )
+
+    def transformer_for(self, tp: Any) -> tuple[TypeTransformer[Any], TypeEngine] | None:
+        """The engine's transformer for a type outside the builtin kinds (``None`` when the
+        engine has only its pickle fallback for it: a pickle has no plain form)."""
+        if self._engine is None:
+            return None
+        engine = self._engine()
+        transformer = engine.find_transformer(tp)
+        if transformer is None:
+            return None
+        return transformer, engine
 
     def _union_encoder(self, tp: Any, args: tuple[Any, ...]) -> Encoder:
         allows_none = _NoneType in args
@@ -267,6 +291,10 @@ class Codec:
             return _dict_decoder(key_decoder, value_decoder, type_name(tp))
         if tp is tuple or origin is tuple:
             return self._tuple_decoder(tp, args, json_mode)
+        found = self.transformer_for(tp)
+        if found is not None and not found[0].codec_native:
+            transformer, engine = found
+            return transformer.plain_decoder(tp, engine)
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return _enum_decoder(tp)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):

@@ -96,7 +96,7 @@ class ListTransformer(BuiltinTransformer[list[Any]]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._codec = Codec()
+        self._codec = Codec(self.engine)
 
     @staticmethod
     def item_type(python_type: Any) -> Any:
@@ -240,7 +240,7 @@ class DictTransformer(BuiltinTransformer[dict[Any, Any]]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._codec = Codec()
+        self._codec = Codec(self.engine)
 
     @staticmethod
     def key_value_types(python_type: Any) -> tuple[Any, Any] | None:

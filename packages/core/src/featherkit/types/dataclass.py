@@ -48,11 +48,12 @@ if TYPE_CHECKING:
 
 class DataclassTransformer(BuiltinTransformer[Any]):
     name = "Object-Dataclass-Transformer"
+    codec_native = True
     python_type = object
 
     def __init__(self) -> None:
         super().__init__()
-        self._codec = Codec()
+        self._codec = Codec(self.engine)
         self._guessed: dict[bytes, type] = {}
 
     def matches(self, python_type: Any) -> bool:

@@ -23,6 +23,8 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
     from featherkit.types.containers import DictTransformer, ListTransformer, TupleTransformer
     from featherkit.types.dataclass import DataclassTransformer
     from featherkit.types.enums import EnumTransformer
+    from featherkit.types.blobs import DirectoryTransformer, FileTransformer
+    from featherkit.types.iterators import IteratorTransformer
     from featherkit.types.pickle import PickleTransformer
     from featherkit.types.primitives import (
         BoolTransformer,
@@ -50,6 +52,9 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
         EnumTransformer(),
         DataclassTransformer(),
         TupleTransformer(),
+        FileTransformer(),
+        DirectoryTransformer(),
+        IteratorTransformer(),
         PickleTransformer(),
     ]
 

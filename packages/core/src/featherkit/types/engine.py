@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from featherkit.types.base import Reader, ToLiteral, TypeTransformer, Writer, qualified_name
 from featherkit.types.errors import TypeTransformerError, type_name
+from featherkit.types.hashing import HashMethod, hash_method_of
 
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2, types_pb2
@@ -139,6 +140,12 @@ class TypeEngine:
         found = self._find(python_type, warn=True)
         self._lookup[python_type] = found
         return found
+
+    def find_transformer(self, python_type: Any) -> TypeTransformer[Any] | None:
+        """The transformer for ``python_type``, or ``None`` when only the fallback would
+        take it (no warning is given)."""
+        found = self._find(python_type, warn=False)
+        return None if found is self.fallback and not found.matches(python_type) else found
 
     def _find(self, tp: Any, *, warn: bool) -> TypeTransformer[Any]:
         if tp is None:
@@ -271,6 +278,9 @@ class TypeEngine:
         transformer = self.get_transformer(python_type)
         literal_type = self.literal_type_of(python_type)
         convert = transformer.compile_to_literal(python_type, literal_type, self)
+        hasher = hash_method_of(python_type)
+        if hasher is not None:
+            convert = _with_hash(convert, hasher)
         _store(self._to_literal, python_type, convert)
         return convert
 
@@ -283,6 +293,9 @@ class TypeEngine:
         transformer = self.get_transformer(python_type)
         literal_type = self.literal_type_of(python_type)
         write = transformer.compile_writer(python_type, literal_type, self)
+        hasher = hash_method_of(python_type)
+        if hasher is not None:
+            write = _writer_with_hash(write, hasher)
         _store(self._writers, python_type, write)
         return write
 
@@ -325,6 +338,25 @@ def _caller_stacklevel() -> int:
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level
+
+
+def _with_hash(convert: ToLiteral, hasher: HashMethod[Any]) -> ToLiteral:
+    """``convert`` setting ``literal.hash`` from ``Annotated[T, HashMethod(fn)]``."""
+
+    def convert_hashed(value: Any) -> literals_pb2.Literal:
+        literal = convert(value)
+        literal.hash = hasher.calculate(value)
+        return literal
+
+    return convert_hashed
+
+
+def _writer_with_hash(write: Writer, hasher: HashMethod[Any]) -> Writer:
+    def write_hashed(value: Any, out: literals_pb2.Literal) -> None:
+        write(value, out)
+        out.hash = hasher.calculate(value)
+
+    return write_hashed
 
 
 def _hashable_key(tp: Any) -> Any:

@@ -24,11 +24,12 @@ if TYPE_CHECKING:
 
 class EnumTransformer(BuiltinTransformer[enum.Enum]):
     name = "DefaultEnumTransformer"
+    codec_native = True
     python_type = enum.Enum
 
     def __init__(self) -> None:
         super().__init__()
-        self._codec = Codec()
+        self._codec = Codec(self.engine)
 
     def matches(self, python_type: Any) -> bool:
         return isinstance(python_type, type) and issubclass(python_type, enum.Enum)

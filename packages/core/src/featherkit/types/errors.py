@@ -8,7 +8,7 @@ from typing import Any
 _REPR_LIMIT = 80
 
 
-class TypeTransformerError(TypeError):
+class TypeTransformerError(TypeError, AssertionError, ValueError):
     """A value (or literal) does not fit the declared type.
 
     ``expected`` and ``received`` describe the mismatch in words (``"int"``, ``"str 'x'"``);
@@ -16,8 +16,10 @@ class TypeTransformerError(TypeError):
     (empty at the top level). Containers add their segment while the error travels up, so the
     message always names the innermost culprit and the route to it.
 
-    It subclasses :class:`TypeError` because flytekit's equivalent does, and because a value of
-    the wrong type is what it reports.
+    It subclasses :class:`TypeError`, :class:`AssertionError` and :class:`ValueError` because
+    flytekit's equivalent (``TypeTransformerFailedError``) does, so that a flytekit user's
+    ``except ValueError`` keeps working, and because a value of the wrong type is what it
+    reports.
     """
 
     def __init__(

@@ -51,7 +51,7 @@ class SimpleTransformer(BuiltinTransformer[Any]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._codec = Codec()
+        self._codec = Codec(self.engine)
 
     def literal_type_for(self, python_type: Any, engine: TypeEngine) -> types_pb2.LiteralType:
         return LiteralType(simple=self.simple)

@@ -114,6 +114,10 @@ def type_schema(tp: Any, codec: Codec, seen: set[type] | None = None) -> dict[st
             "maxItems": len(items),
             "minItems": len(items),
         }
+    found = codec.transformer_for(tp)
+    if found is not None and not found[0].codec_native:
+        transformer, engine = found
+        return transformer.plain_schema(tp, engine)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return {"enum": [member.value for member in tp]}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):

@@ -33,6 +33,10 @@ _EPOCH_UTC = datetime.datetime(1970, 1, 1, tzinfo=_UTC)
 _EPOCH_NAIVE = datetime.datetime(1970, 1, 1)
 _EPOCH_ORDINAL = _EPOCH_NAIVE.toordinal()
 _NANOS_PER_SECOND = 1_000_000_000
+#: the range of a protobuf ``Timestamp`` (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z): an
+#: aware datetime near year 1 or 9999 may fall outside it in UTC, and would not read back
+_MIN_SECONDS = -62135596800
+_MAX_SECONDS = 253402300799
 
 
 def _micros(nanos: int) -> int:
@@ -44,8 +48,11 @@ def write_datetime(value: Any, out: literals_pb2.Literal) -> None:
     if not isinstance(value, datetime.datetime):
         raise mismatch("datetime", value)
     delta = value - (_EPOCH_NAIVE if value.utcoffset() is None else _EPOCH_UTC)
+    seconds = delta.days * 86400 + delta.seconds
+    if not _MIN_SECONDS <= seconds <= _MAX_SECONDS:
+        raise mismatch("a datetime between years 1 and 9999 in UTC", value)
     stamp = out.scalar.primitive.datetime
-    stamp.seconds = delta.days * 86400 + delta.seconds
+    stamp.seconds = seconds
     stamp.nanos = delta.microseconds * 1000
 
 

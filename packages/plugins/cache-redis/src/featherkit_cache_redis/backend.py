@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import redis
 
 from featherkit.cache import CacheEntry
+from featherkit.extend import redact_location
 from featherkit_cache_redis.plugin import DEFAULT_URL
 
 log = logging.getLogger("featherkit_cache_redis")
@@ -82,15 +83,6 @@ def _split_options(url: str) -> tuple[str, dict[str, str]]:
     return urlunsplit(parts._replace(query=urlencode(theirs))), ours
 
 
-def _redacted(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = f"{parts.username}:***@" if parts.username else ":***@"
-    return urlunsplit(parts._replace(netloc=user + netloc))
-
-
 def _escape_glob(text: str) -> str:
     return "".join("\\" + c if c in "*?[]\\" else c for c in text)
 
@@ -113,7 +105,9 @@ class RedisCache:
                 options.get("lock_ttl", DEFAULT_LOCK_TTL)
             )
         except ValueError:
-            raise ValueError(f"lock_ttl must be a number of seconds in {url!r}") from None
+            raise ValueError(
+                f"lock_ttl must be a number of seconds in {redact_location(url)!r}"
+            ) from None
         if ttl <= 0:
             raise ValueError(f"lock_ttl must be positive, got {ttl}")
         self.lock_ttl = ttl
@@ -124,7 +118,7 @@ class RedisCache:
         self._release = self.client.register_script(_RELEASE)
 
     def __repr__(self) -> str:
-        return f"redis cache at {_redacted(self.url)}"
+        return f"redis cache at {redact_location(self.url)}"
 
     def __reduce__(self) -> tuple[Callable[..., RedisCache], tuple[Any, ...]]:
         return (_rebuild, (self.url, self.prefix, self.lock_ttl))

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
+from featherkit.extend import redact_location, redact_text
 from featherkit_sql.errors import SQLExecutionError
 
 _CHUNK = 1 << 20
@@ -44,7 +45,7 @@ def database_file(uri: str, *, compressed: bool, task_name: str) -> Iterator[str
         path = local_path(uri)
         if not os.path.isfile(path):
             raise SQLExecutionError(
-                f"task {task_name!r}: database file {uri!r} does not exist "
+                f"task {task_name!r}: database file {redact_location(uri)!r} does not exist "
                 f"(relative paths are taken from {os.getcwd()!r})"
             )
         yield path
@@ -59,7 +60,8 @@ def database_file(uri: str, *, compressed: bool, task_name: str) -> Iterator[str
                 storage_for(uri).download(uri, downloaded)
         except (OSError, ValueError) as exc:
             raise SQLExecutionError(
-                f"task {task_name!r}: cannot read database {uri!r}: {type(exc).__name__}: {exc}"
+                f"task {task_name!r}: cannot read database {redact_location(uri)!r}: "
+                f"{type(exc).__name__}: {redact_text(str(exc))}"
             ) from exc
         if not compressed:
             yield downloaded
@@ -82,7 +84,8 @@ def unpack_single_file(archive: str, target: str, *, uri: str, task_name: str) -
 
     def error(what: str) -> SQLExecutionError:
         return SQLExecutionError(
-            f"task {task_name!r}: database {uri!r} is marked compressed but {what}; "
+            f"task {task_name!r}: database {redact_location(uri)!r} is marked compressed "
+            f"but {what}; "
             "expected a tar (optionally gzip/bzip2/xz), zip, or gzip/bzip2/xz file holding "
             "exactly one file"
         )

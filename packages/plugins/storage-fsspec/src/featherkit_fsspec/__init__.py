@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlparse
 
 from featherkit.errors import FeatherkitUserError
+from featherkit.extend import redact_location, redact_text
 from featherkit.hookspecs import hookimpl
 
 __all__ = ["ATOMIC_PUT_PROTOCOLS", "FsspecStorage", "register_storage", "storage_options"]
@@ -94,24 +95,34 @@ class FsspecStorage:
         try:
             from fsspec.core import url_to_fs
         except ImportError as exc:  # pragma: no cover - fsspec is a dependency
-            raise FeatherkitUserError(f"cannot use {uri}: fsspec is not installed") from exc
+            raise FeatherkitUserError(
+                f"cannot use {redact_location(uri)}: fsspec is not installed"
+            ) from exc
         try:
             fs, path = url_to_fs(uri, **storage_options(protocol))
         except ImportError as exc:
             driver = DRIVERS.get(protocol)
             hint = f"pip install {driver}" if driver else "install its fsspec driver"
             raise FeatherkitUserError(
-                f"cannot use {uri}: the fsspec driver for {protocol}:// is not installed "
-                f"({hint}): {exc}"
+                f"cannot use {redact_location(uri)}: the fsspec driver for {protocol}:// is "
+                f"not installed ({hint}): {redact_text(str(exc))}"
             ) from exc
         except ValueError as exc:
             if "Protocol not known" in str(exc):
                 raise FeatherkitUserError(
-                    f"cannot use {uri}: no storage is installed for {protocol}:// URIs "
-                    "(fsspec does not know the protocol either)"
+                    f"cannot use {redact_location(uri)}: no storage is installed for "
+                    f"{protocol}:// URIs (fsspec does not know the protocol either)"
                 ) from exc
             raise
         return fs, path, protocol
+
+    def check(self, uri: str) -> None:
+        """Raise :class:`FeatherkitUserError` unless fsspec serves ``uri``'s protocol here.
+
+        Resolving the filesystem imports the driver and reads its configuration; nothing is
+        written and no request is made, so it is cheap enough for every pod's start.
+        """
+        self._fs(uri)
 
     def read_bytes(self, uri: str) -> bytes:
         fs, path, _ = self._fs(uri)
@@ -152,6 +163,57 @@ class FsspecStorage:
             return
         self._via_temporary(fs, path, lambda tmp: fs.put_file(local_path, tmp))
 
+    def open(self, uri: str, mode: str) -> IO[bytes]:
+        """A streaming binary handle; a written object appears whole on close.
+
+        On object stores the upload completes on close (a multipart upload for large
+        objects), and leaving a ``with`` block by an exception aborts it, so nothing partial
+        is left. Elsewhere the data goes to a temporary name, moved over the target on close.
+        """
+        fs, path, protocol = self._fs(uri)
+        if "w" not in mode:
+            return fs.open(path, "rb")  # type: ignore[no-any-return]
+        if protocol in ATOMIC_PUT_PROTOCOLS:
+            return _DiscardOnError(fs.open(path, "wb"), fs, None, path)
+        parent = fs._parent(path)
+        if parent:
+            fs.makedirs(parent, exist_ok=True)
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        tmp = f"{parent}/.{name}.{os.urandom(6).hex()}.tmp" if parent else f".{name}.tmp"
+        return _DiscardOnError(fs.open(tmp, "wb"), fs, tmp, path)
+
+    def list_files(self, uri: str) -> list[str]:
+        """Every object under ``uri``, as full URIs with the same protocol."""
+        fs, path, protocol = self._fs(uri)
+        found = fs.find(path)
+        prefix = f"{protocol}://" if protocol else ""
+        return sorted(f"{prefix}{item}" if prefix and "://" not in item else item
+                      for item in found)
+
+    def delete(self, uri: str) -> None:
+        fs, path, _ = self._fs(uri)
+        try:
+            fs.rm(path, recursive=True)
+        except FileNotFoundError:
+            pass
+
+    def content_digest(self, uri: str) -> str:
+        """The store's checksum (an S3 ETag, a GCS md5 ...) when it has one, else a hash of
+        the bytes; either changes when the content does."""
+        fs, path, protocol = self._fs(uri)
+        info = fs.info(path)
+        for key in ("ETag", "etag", "md5Hash", "content_md5", "md5"):
+            value = info.get(key)
+            if value:
+                return f"{protocol}-{key.lower()}:{str(value).strip(chr(34))}"
+        import hashlib
+
+        digest = hashlib.sha256()
+        with fs.open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return "sha256:" + digest.hexdigest()
+
     @staticmethod
     def _via_temporary(fs: Any, path: str, write: Callable[[str], None]) -> None:
         parent = fs._parent(path)
@@ -169,6 +231,54 @@ class FsspecStorage:
             except Exception:  # the original error matters more than the cleanup's
                 pass
             raise
+
+
+class _DiscardOnError:
+    """Wraps a writable fsspec file: commit on a clean close, abort on an exception."""
+
+    def __init__(self, handle: Any, fs: Any, tmp: str | None, target: str) -> None:
+        self._handle = handle
+        self._fs = fs
+        self._tmp = tmp
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+    def write(self, data: bytes) -> int:
+        return int(self._handle.write(data))
+
+    def close(self) -> None:
+        if self._handle.closed:
+            return
+        self._handle.close()
+        if self._tmp is not None:
+            self._fs.mv(self._tmp, self._target)
+
+    def discard(self) -> None:
+        """Drop what was written: abort the upload, never commit it."""
+        try:
+            discard = getattr(self._handle, "discard", None)
+            if discard is not None:
+                discard()
+            self._handle.closed = True  # so that garbage collection does not commit it
+        except Exception:  # the original error matters more than the cleanup's
+            pass
+        if self._tmp is not None:
+            try:
+                if self._fs.exists(self._tmp):
+                    self._fs.rm(self._tmp)
+            except Exception:
+                pass
+
+    def __enter__(self) -> _DiscardOnError:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is not None:
+            self.discard()
+        else:
+            self.close()
 
 
 _storage = FsspecStorage()

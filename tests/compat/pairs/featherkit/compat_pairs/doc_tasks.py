@@ -101,3 +101,155 @@ def multiline_doc(a: int) -> int:
         described over two lines
     """
     return a
+
+
+# Every Google section heading spelling, one task each (issue 18 item 9): flytekit reads some
+# as sections and the rest as text, and so must featherkit.
+
+
+@task
+def google_return_singular(a: int) -> int:
+    """Singular heading.
+
+    Args:
+        a: the input
+
+    Return:
+        the result
+    """
+    return a
+
+
+@task
+def google_return_singular_two(a: int) -> typing.Tuple[int, str]:  # noqa: UP006
+    """Singular heading, two outputs.
+
+    Args:
+        a: the input
+
+    Return:
+        the result
+    """
+    return a, ""
+
+
+@task
+def google_yields(a: int) -> int:
+    """Yields heading.
+
+    Arguments:
+        a: the input
+
+    Yields:
+        the result
+    """
+    return a
+
+
+@task
+def google_yield_singular(a: int) -> int:
+    """Singular yield heading.
+
+    Parameters:
+        a: the input
+
+    Yield:
+        the result
+    """
+    return a
+
+
+@task
+def google_params_heading(a: int, b: int) -> int:
+    """Params heading.
+
+    Params:
+        a: the input
+        b: another
+
+    Raises:
+        ValueError: never
+
+    Returns:
+        the result
+    """
+    return a
+
+
+@task
+def google_keyword_args(a: int, b: int = 1) -> int:
+    """Keyword args heading.
+
+    Args:
+        a: the input
+
+    Keyword Args:
+        b: a keyword
+
+    Other Parameters:
+        b: again
+
+    Returns:
+        the result
+    """
+    return a
+
+
+@task
+def google_named_return(a: int) -> int:
+    """Named return.
+
+    Args:
+        a: the input
+
+    Returns:
+        total: the result
+    """
+    return a
+
+
+@task
+def google_note_example(a: int) -> int:
+    """Other sections.
+
+    Note:
+        something to note
+
+    Example:
+        google_note_example(a=1)
+
+    Args:
+        a: the input
+
+    Returns:
+        the result
+    """
+    return a
+
+
+@task
+def rest_returns_plural(a: int) -> int:
+    """reST returns.
+
+    :param int a: the input
+    :returns: the result
+    :rtype: int
+    """
+    return a
+
+
+@task
+def numpy_yields(a: int) -> int:
+    """NumPy yields.
+
+    Parameters
+    ----------
+    a : int
+        the input
+
+    Yields
+    ------
+    int
+        the result
+    """
+    return a

@@ -52,3 +52,8 @@ def no_inputs() -> str:
 @task
 async def async_task(a: int) -> int:
     return a
+
+
+@task
+def tuple_literal_annotation(a: int) -> (int, str):  # type: ignore[syntax]
+    return a, str(a)

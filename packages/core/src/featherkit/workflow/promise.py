@@ -1,0 +1,588 @@
+"""Promises and bindings: what a workflow body handles while it is compiled.
+
+A workflow body runs once, when decorated, with a :class:`Promise` for each workflow input.
+Calling a task (a workflow, a launch plan) there records a node and returns promises for its
+outputs. A node input is bound to a :class:`Binding`: a promise (another node's output, maybe
+an attribute path into it), a constant (a literal, with the native value kept for local runs),
+or a list / dict mixing both (``BindingDataCollection`` / ``BindingDataMap`` on the wire).
+
+Anything a cluster could not do with a value that does not exist yet (``if promise:``,
+``len(promise)``, formatting it, iterating it) raises :class:`WorkflowCompileError` naming the
+workflow, the node and the output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from featherkit.errors import FeatherkitUserError
+
+if TYPE_CHECKING:
+    from flyteidl.core import literals_pb2, types_pb2
+
+    from featherkit.workflow.node import Node
+
+
+class WorkflowCompileError(FeatherkitUserError):
+    """A workflow body did something a Flyte cluster could not run; raised at decoration."""
+
+
+#: The start node: a promise of a workflow input has this node id.
+START_NODE = ""
+
+
+def type_name(tp: Any) -> str:
+    if isinstance(tp, type):
+        return tp.__qualname__
+    return repr(tp).replace("typing.", "")
+
+
+class Promise:
+    """The output ``var`` of node ``node_id`` (``""``: a workflow input), maybe an attribute path
+    into it. It has no value while the workflow is compiled; pass it to other calls.
+    """
+
+    __slots__ = ("_node", "_node_id", "_var", "_path", "_type", "_owner")
+
+    def __init__(
+        self,
+        owner: str,
+        node: Node | None,
+        var: str,
+        python_type: Any,
+        attr_path: tuple[str | int, ...] = (),
+    ) -> None:
+        self._owner = owner  # the workflow being compiled, for messages
+        self._node = node
+        self._node_id = node.id if node is not None else START_NODE
+        self._var = var
+        self._type = python_type
+        self._path = attr_path
+
+    # -- what it refers to ------------------------------------------------------------------
+
+    @property
+    def node(self) -> Node | None:
+        """The node whose output this is (None for a workflow input)."""
+        return self._node
+
+    @property
+    def node_id(self) -> str:
+        return self._node_id
+
+    @property
+    def var(self) -> str:
+        return self._var
+
+    @property
+    def attr_path(self) -> tuple[str | int, ...]:
+        return self._path
+
+    @property
+    def python_type(self) -> Any:
+        return self._type
+
+    def describe(self) -> str:
+        """``input 'a'`` or ``output 'o0' of node n1 (task 'mod.t')``, plus any attribute path."""
+        if self._node is None:
+            text = f"input {self._var!r}"
+        else:
+            text = f"output {self._var!r} of node {self._node_id} ({self._node.describe()})"
+        if self._path:
+            text += " at " + "".join(
+                f"[{p!r}]" if isinstance(p, int) or not str(p).isidentifier() else f".{p}"
+                for p in self._path
+            )
+        return text
+
+    def __repr__(self) -> str:
+        return f"Promise({self.describe()}, type={type_name(self._type)})"
+
+    # -- attribute access and indexing (flytekit's attribute access) -----------------------
+
+    def __getattr__(self, name: str) -> Promise:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        tp = _strip_optional(self._type)
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            fields = _field_types(tp)
+            if name not in fields:
+                raise self._error(
+                    f"has no attribute {name!r}: {type_name(tp)} has fields "
+                    f"{', '.join(fields) or '(none)'}"
+                )
+            return Promise(self._owner, self._node, self._var, fields[name], (*self._path, name))
+        if tp is Any:
+            return Promise(self._owner, self._node, self._var, Any, (*self._path, name))
+        raise self._error(
+            f"has no attribute {name!r}: attribute access needs a dataclass, "
+            f"this is {type_name(self._type)}"
+        )
+
+    def __getitem__(self, key: Any) -> Promise:
+        tp = _strip_optional(self._type)
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if origin is list and isinstance(key, int) and not isinstance(key, bool):
+            item = args[0] if args else Any
+        elif origin is dict and isinstance(key, str):
+            item = args[1] if len(args) == 2 else Any
+        elif tp is Any and isinstance(key, (int, str)) and not isinstance(key, bool):
+            item = Any
+        else:
+            raise self._error(
+                f"cannot be indexed by {key!r}: indexing needs a list[...] and an int, or a "
+                f"dict[str, ...] and a str key; this is {type_name(self._type)}"
+            )
+        return Promise(self._owner, self._node, self._var, item, (*self._path, key))
+
+    # -- ordering without a data edge ------------------------------------------------------
+
+    def runs_before(self, other: Any) -> Any:
+        """Make ``other``'s node wait for this one (``a >> b``)."""
+        return _runs_before(self._node, other, self._owner)
+
+    def __rshift__(self, other: Any) -> Any:
+        self.runs_before(other)
+        return other
+
+    # -- what cannot be done with a value that does not exist yet ---------------------------
+
+    def _error(self, what: str) -> WorkflowCompileError:
+        return WorkflowCompileError(f"workflow {self._owner!r}: {self.describe()} {what}")
+
+    def _no_value(self, use: str) -> WorkflowCompileError:
+        return self._error(
+            f"is a promise, not a value, while the workflow is compiled: it cannot be {use}. "
+            "A workflow body only wires calls together; do the work in a task"
+        )
+
+    def __bool__(self) -> bool:
+        raise self._no_value("used as a bool (if/while/and/or/not)")
+
+    def __iter__(self) -> Iterator[Any]:
+        raise self._no_value("iterated or unpacked")
+
+    def __len__(self) -> int:
+        raise self._no_value("measured with len()")
+
+    def __contains__(self, item: Any) -> bool:
+        raise self._no_value("searched with 'in'")
+
+    def __format__(self, spec: str) -> str:
+        raise self._no_value("formatted into a string")
+
+    def __index__(self) -> int:
+        raise self._no_value("used as an index or number")
+
+    def __int__(self) -> int:
+        raise self._no_value("converted with int()")
+
+    def __float__(self) -> float:
+        raise self._no_value("converted with float()")
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        raise self._no_value("compared with ==")
+
+    def __ne__(self, other: object) -> bool:
+        raise self._no_value("compared with !=")
+
+    def __lt__(self, other: object) -> bool:
+        raise self._no_value("compared with <")
+
+    def __le__(self, other: object) -> bool:
+        raise self._no_value("compared with <=")
+
+    def __gt__(self, other: object) -> bool:
+        raise self._no_value("compared with >")
+
+    def __ge__(self, other: object) -> bool:
+        raise self._no_value("compared with >=")
+
+    def _arith(self, op: str) -> Callable[[Any], Any]:
+        def fail(other: Any) -> Any:
+            raise self._no_value(f"used in arithmetic ({op})")
+
+        return fail
+
+    def __add__(self, other: Any) -> Any:
+        return self._arith("+")(other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        return self._arith("-")(other)
+
+    __rsub__ = __sub__
+
+    def __mul__(self, other: Any) -> Any:
+        return self._arith("*")(other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._arith("/")(other)
+
+    __rtruediv__ = __truediv__
+
+
+class VoidPromise:
+    """What a call of an entity without outputs returns: only good for ordering (``>>``)."""
+
+    __slots__ = ("_node", "_owner")
+
+    def __init__(self, owner: str, node: Node) -> None:
+        self._owner = owner
+        self._node = node
+
+    @property
+    def node(self) -> Node:
+        return self._node
+
+    def runs_before(self, other: Any) -> Any:
+        return _runs_before(self._node, other, self._owner)
+
+    def __rshift__(self, other: Any) -> Any:
+        self.runs_before(other)
+        return other
+
+    def __bool__(self) -> bool:
+        raise WorkflowCompileError(
+            f"workflow {self._owner!r}: node {self._node.id} ({self._node.describe()}) has no "
+            "outputs; its result cannot be used as a bool"
+        )
+
+    def __repr__(self) -> str:
+        return f"VoidPromise(node {self._node.id} ({self._node.describe()}))"
+
+
+def node_of(value: Any) -> Node | None:
+    """The node behind a promise, a void promise, a node or a tuple of a node's promises."""
+    from featherkit.workflow.node import Node
+
+    if isinstance(value, Node):
+        return value
+    if isinstance(value, (Promise, VoidPromise)):
+        return value.node
+    if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
+        nodes = {id(v.node) for v in value}
+        if len(nodes) == 1:
+            return value[0].node
+    return None
+
+
+def _runs_before(node: Node | None, other: Any, owner: str) -> Any:
+    if node is None:
+        raise WorkflowCompileError(
+            f"workflow {owner!r}: a workflow input cannot be ordered with >> or runs_before; "
+            "order the nodes that produce values"
+        )
+    target = node_of(other)
+    if target is None:
+        raise WorkflowCompileError(
+            f"workflow {owner!r}: node {node.id} ({node.describe()}) >> {other!r}: the right "
+            "side must be the result of a task, workflow or launch plan call"
+        )
+    if target is node:
+        raise WorkflowCompileError(
+            f"workflow {owner!r}: node {node.id} ({node.describe()}) cannot run before itself"
+        )
+    target.add_upstream(node)
+    return other
+
+
+class NodeOutputs(tuple):  # type: ignore[type-arg]
+    """Marker base of the tuples of promises a multi-output call returns (see outputs_tuple)."""
+
+    __slots__ = ()
+
+    def runs_before(self, other: Any) -> Any:
+        node = node_of(self)
+        owner = self[0]._owner if self else ""
+        return _runs_before(node, other, owner)
+
+    def __rshift__(self, other: Any) -> Any:
+        self.runs_before(other)
+        return other
+
+
+_OUTPUT_TUPLES: dict[type, type] = {}
+
+
+def outputs_tuple(cls: type) -> type:
+    """``cls`` (a NamedTuple class) made to hold promises and support ``>>``."""
+    made = _OUTPUT_TUPLES.get(cls)
+    if made is None:
+        made = type(cls.__name__, (cls, NodeOutputs), {"__slots__": ()})
+        _OUTPUT_TUPLES[cls] = made
+    return made
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    if typing.get_origin(tp) is typing.Annotated:
+        return typing.get_args(tp)[0]
+    return tp
+
+
+_FIELDS: dict[type, dict[str, Any]] = {}
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = {f.name: hints.get(f.name, Any) for f in dataclasses.fields(cls)}
+        _FIELDS[cls] = found
+    return found
+
+
+# -- bindings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromiseBinding:
+    """Bound to another node's output (or a workflow input)."""
+
+    promise: Promise
+
+
+@dataclass(frozen=True)
+class ConstantBinding:
+    """Bound to a constant: its literal (for the wire) and its native value (for local runs)."""
+
+    literal: literals_pb2.Literal
+    value: Any
+
+
+@dataclass(frozen=True)
+class CollectionBinding:
+    """A list whose items are bindings (``BindingDataCollection``)."""
+
+    items: tuple[Binding, ...]
+
+
+@dataclass(frozen=True)
+class MapBinding:
+    """A str-keyed dict whose values are bindings (``BindingDataMap``)."""
+
+    items: Mapping[str, Binding]
+
+
+Binding = PromiseBinding | ConstantBinding | CollectionBinding | MapBinding
+
+
+def promises_in(binding: Binding) -> Iterator[Promise]:
+    """Every promise a binding refers to, in order."""
+    if isinstance(binding, PromiseBinding):
+        yield binding.promise
+    elif isinstance(binding, CollectionBinding):
+        for item in binding.items:
+            yield from promises_in(item)
+    elif isinstance(binding, MapBinding):
+        for item in binding.items.values():
+            yield from promises_in(item)
+
+
+def resolve(binding: Binding, results: Mapping[str, Mapping[str, Any]]) -> Any:
+    """The native value of a binding once its upstream nodes have produced ``results``."""
+    if isinstance(binding, ConstantBinding):
+        return binding.value
+    if isinstance(binding, PromiseBinding):
+        promise = binding.promise
+        value = results[promise._node_id][promise._var]
+        for step in promise._path:
+            if isinstance(step, str) and not isinstance(value, Mapping):
+                value = getattr(value, step)
+            else:
+                value = value[step]
+        return value
+    if isinstance(binding, CollectionBinding):
+        return [resolve(item, results) for item in binding.items]
+    return {key: resolve(item, results) for key, item in binding.items.items()}
+
+
+def _union_kinds(tp: Any) -> tuple[Any, ...]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is getattr(__import__("types"), "UnionType", None):
+        return typing.get_args(tp)
+    return ()
+
+
+def _clash(upstream: types_pb2.LiteralType, expected: types_pb2.LiteralType) -> bool:
+    """True when a value of ``upstream`` type clearly cannot feed an ``expected`` input."""
+    up, want = upstream.WhichOneof("type"), expected.WhichOneof("type")
+    if want == "union_type":
+        if up == "union_type":
+            return False
+        return all(_clash(upstream, v) for v in expected.union_type.variants)
+    if up == "union_type" or up is None or want is None:
+        return False
+    plain = {"simple", "collection_type", "map_value_type"}
+    if up != want:
+        return up in plain and want in plain
+    if up == "simple":
+        if upstream.simple != expected.simple:
+            return True
+        return False
+    if up == "collection_type":
+        return _clash(upstream.collection_type, expected.collection_type)
+    if up == "map_value_type":
+        return _clash(upstream.map_value_type, expected.map_value_type)
+    return False
+
+
+class Binder:
+    """Turns what a call was given for one input into a :class:`Binding`, checking types."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self._types: dict[Any, Any] = {}
+
+    def literal_type(self, tp: Any) -> types_pb2.LiteralType:
+        try:
+            return self._types[tp]
+        except (KeyError, TypeError):
+            pass
+        lt = self.engine.to_literal_type(tp)
+        try:
+            self._types[tp] = lt
+        except TypeError:
+            pass
+        return lt
+
+    def bind(self, value: Any, tp: Any, where: str) -> Binding:
+        return self._bind(value, tp, self.literal_type(tp), where)
+
+    def _bind(self, value: Any, tp: Any, lt: types_pb2.LiteralType, where: str) -> Binding:
+        if isinstance(value, Promise):
+            if value._type is not Any:
+                try:
+                    theirs = self.literal_type(value._type)
+                except Exception:
+                    theirs = None
+                if theirs is not None and _clash(theirs, lt):
+                    raise WorkflowCompileError(
+                        f"{where}: expected {type_name(tp)}, received {value.describe()} of "
+                        f"type {type_name(value._type)}"
+                    )
+            return PromiseBinding(value)
+        if isinstance(value, VoidPromise):
+            raise WorkflowCompileError(
+                f"{where}: received the result of node {value.node.id} "
+                f"({value.node.describe()}), which has no outputs"
+            )
+        if isinstance(value, NodeOutputs) or (
+            isinstance(value, tuple) and any(isinstance(v, Promise) for v in value)
+        ):
+            raise WorkflowCompileError(
+                f"{where}: received a tuple of {len(value)} promises (a call with several "
+                "outputs); pass one of them, e.g. result.o0 or a named field"
+            )
+        if isinstance(value, tuple):
+            raise WorkflowCompileError(
+                f"{where}: tuples are not Flyte values (received {value!r}); use a list or a "
+                "dataclass"
+            )
+        kind = lt.WhichOneof("type")
+        if kind == "union_type" and isinstance(value, (list, dict)):
+            variants = _union_kinds(tp)
+            for index, variant in enumerate(lt.union_type.variants):
+                sub = variants[index] if index < len(variants) else Any
+                try:
+                    return self._bind(value, sub, variant, where)
+                except (WorkflowCompileError, TypeError, ValueError):
+                    continue
+            raise WorkflowCompileError(
+                f"{where}: {value!r} fits none of the variants of {type_name(tp)}"
+            )
+        if isinstance(value, list) and kind == "collection_type":
+            args = typing.get_args(_strip_optional(tp))
+            sub = args[0] if args else Any
+            return CollectionBinding(
+                tuple(
+                    self._bind(item, sub, lt.collection_type, f"{where}[{i}]")
+                    for i, item in enumerate(value)
+                )
+            )
+        if isinstance(value, dict) and kind == "map_value_type":
+            args = typing.get_args(_strip_optional(tp))
+            sub = args[1] if len(args) == 2 else Any
+            bad = [k for k in value if not isinstance(k, str)]
+            if bad:
+                raise WorkflowCompileError(f"{where}: map keys must be strings, got {bad[0]!r}")
+            return MapBinding(
+                {
+                    key: self._bind(item, sub, lt.map_value_type, f"{where}[{key!r}]")
+                    for key, item in value.items()
+                }
+            )
+        if _has_promise(value):
+            raise WorkflowCompileError(
+                f"{where}: expected {type_name(tp)}, received a {type(value).__name__} holding "
+                "promises; only list[...] and dict[str, ...] inputs can mix promises and "
+                "constants"
+            )
+        if tp is Any:
+            raise WorkflowCompileError(
+                f"{where}: a constant needs a declared type (received {value!r})"
+            )
+        try:
+            literal = self.engine.to_literal(value, tp, lt)
+        except (TypeError, ValueError) as exc:
+            raise WorkflowCompileError(
+                f"{where}: expected {type_name(tp)}, received {type(value).__name__} "
+                f"{_short(value)} ({exc})"
+            ) from None
+        if literal.WhichOneof("value") != "scalar":
+            # a collection or map constant of a type the value does not look like (a tuple,
+            # a set...) is written item by item as flytekit does
+            raise WorkflowCompileError(
+                f"{where}: expected {type_name(tp)}, received {type(value).__name__} "
+                f"{_short(value)}"
+            )
+        return ConstantBinding(literal, value)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _has_promise(value: Any) -> bool:
+    if isinstance(value, (Promise, VoidPromise)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_promise(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_promise(v) for v in value.values())
+    return False
+
+
+__all__ = [
+    "START_NODE",
+    "Binder",
+    "Binding",
+    "CollectionBinding",
+    "ConstantBinding",
+    "MapBinding",
+    "NodeOutputs",
+    "Promise",
+    "PromiseBinding",
+    "VoidPromise",
+    "WorkflowCompileError",
+    "node_of",
+    "outputs_tuple",
+    "promises_in",
+    "resolve",
+]

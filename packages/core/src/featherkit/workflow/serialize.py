@@ -1,0 +1,298 @@
+"""The wire form of workflows and launch plans, as flytekit 1.16 writes them.
+
+* ``workflow_spec`` -> ``admin.WorkflowSpec``: the ``WorkflowTemplate`` (nodes ``n0..`` in call
+  order, inputs sorted by name, ``upstream_node_ids`` from bindings and ``>>``, node metadata,
+  output bindings), every nested workflow's template in ``sub_workflows`` (sorted by name), and
+  the description.
+* ``launch_plan`` -> ``admin.LaunchPlan``: id and spec (workflow id, default inputs as
+  parameters, fixed inputs, schedule).
+* ``registration_order`` puts entities in an order a backend accepts: each after everything it
+  references.
+
+Differences from flytekit (``docs/compatibility.md``): ``upstream_node_ids`` are in node order
+(flytekit's come from a set), and a node id is dnsified once, where it is made, so bindings and
+node ids always agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from featherkit.workflow.promise import (
+    Binding,
+    CollectionBinding,
+    ConstantBinding,
+    MapBinding,
+    PromiseBinding,
+)
+
+if TYPE_CHECKING:
+    from flyteidl.admin import launch_plan_pb2, workflow_pb2 as admin_workflow_pb2
+    from flyteidl.core import identifier_pb2, literals_pb2, workflow_pb2
+
+    from featherkit.serialization import SerializationSettings
+    from featherkit.workflow.launch_plan import LaunchPlan
+    from featherkit.workflow.node import Node
+    from featherkit.workflow.workflow import WorkflowBase
+
+
+def dnsify(value: str) -> str:
+    """A DNS-1123 label of ``value`` (lower case, digits, '-', at most 63 characters).
+
+    Long values keep their tail behind a 10-character hash of the whole, so distinct long
+    names stay distinct. Used once, when a node id is made (flytekit applies it a second time
+    to an already dnsified id, which can change it).
+    """
+    limit, hash_length = 63, 10
+    if len(value) >= limit:
+        digest = hashlib.sha224(value.encode("utf-8")).hexdigest()[:hash_length]
+        value = f"{digest}-{value[-(limit - hash_length - 1):]}"
+    out: list[str] = []
+    for ch in value:
+        if ch in "_-.":
+            if out and len(out) < limit - 1:
+                out.append("-")
+        elif not ch.isalnum() or not ch.isascii():
+            continue
+        elif ch.islower() or ch.isdigit():
+            out.append(ch)
+        else:
+            if out and out[-1] != "-" and len(out) < limit - 1:
+                out.append("-")
+            out.append(ch.lower())
+    text = "".join(out)
+    return text[:-1] if text.endswith("-") else text
+
+
+class SerializeContext:
+    """What node kinds need to write a node: the settings and the identifier of an entity."""
+
+    def __init__(self, settings: SerializationSettings) -> None:
+        self.settings = settings
+
+    def identifier(self, resource_type: int, name: str) -> identifier_pb2.Identifier:
+        from flyteidl.core import identifier_pb2
+
+        settings = self.settings
+        return identifier_pb2.Identifier(
+            resource_type=resource_type,  # type: ignore[arg-type]
+            project=settings.project,
+            domain=settings.domain,
+            name=name,
+            version=settings.version,
+        )
+
+    def binding_data(self, binding: Binding) -> literals_pb2.BindingData:
+        from flyteidl.core import literals_pb2
+
+        data = literals_pb2.BindingData()
+        if isinstance(binding, PromiseBinding):
+            promise = binding.promise
+            data.promise.node_id = promise.node_id
+            data.promise.var = promise.var
+            for step in promise.attr_path:
+                item = data.promise.attr_path.add()
+                if isinstance(step, int):
+                    item.int_value = step
+                else:
+                    item.string_value = step
+        elif isinstance(binding, ConstantBinding):
+            data.scalar.CopyFrom(binding.literal.scalar)
+        elif isinstance(binding, CollectionBinding):
+            data.collection.SetInParent()
+            for item_binding in binding.items:
+                data.collection.bindings.append(self.binding_data(item_binding))
+        elif isinstance(binding, MapBinding):
+            data.map.SetInParent()
+            for key, item_binding in binding.items.items():
+                data.map.bindings[key].CopyFrom(self.binding_data(item_binding))
+        return data
+
+    def bindings(self, bindings: dict[str, Binding]) -> list[literals_pb2.Binding]:
+        from flyteidl.core import literals_pb2
+
+        return [
+            literals_pb2.Binding(var=var, binding=self.binding_data(bindings[var]))
+            for var in bindings
+        ]
+
+    def node(self, node: Node) -> workflow_pb2.Node:
+        from flyteidl.core import workflow_pb2
+
+        message = workflow_pb2.Node(id=node.id)
+        message.metadata.CopyFrom(node.metadata.to_idl())
+        message.inputs.extend(self.bindings({k: node.bindings[k] for k in sorted(node.bindings)}))
+        message.upstream_node_ids.extend(n.id for n in node.upstream_nodes)
+        node.kind.fill(node, message, self)
+        return message
+
+
+def workflow_template(
+    workflow: WorkflowBase, settings: SerializationSettings
+) -> workflow_pb2.WorkflowTemplate:
+    """The ``WorkflowTemplate`` of one workflow (its own nodes only)."""
+    from flyteidl.core import identifier_pb2, workflow_pb2
+
+    ctx = SerializeContext(settings)
+    template = workflow_pb2.WorkflowTemplate()
+    template.id.CopyFrom(ctx.identifier(identifier_pb2.WORKFLOW, workflow.name))
+    template.metadata.SetInParent()
+    template.metadata.on_failure = workflow.failure_policy.value  # type: ignore[assignment]
+    template.interface.CopyFrom(workflow.interface)
+    template.nodes.extend(ctx.node(node) for node in workflow.nodes)
+    template.outputs.extend(ctx.bindings(workflow.output_bindings))
+    template.metadata_defaults.SetInParent()
+    if workflow.interruptible:
+        template.metadata_defaults.interruptible = True
+    return template
+
+
+def sub_workflows(workflow: WorkflowBase) -> list[WorkflowBase]:
+    """Every workflow nested in ``workflow`` (through any depth of nodes), sorted by name."""
+    found: dict[str, WorkflowBase] = {}
+    stack = [workflow]
+    while stack:
+        current = stack.pop()
+        for node in current.nodes:
+            for sub in node.kind.sub_workflows(node):
+                if sub.name not in found:
+                    found[sub.name] = sub
+                    stack.append(sub)
+    return [found[name] for name in sorted(found)]
+
+
+def workflow_documentation(workflow: WorkflowBase) -> Any:
+    from featherkit.docs import Documentation
+
+    if workflow.docs is not None:
+        return workflow.docs
+    return Documentation(long_description="")
+
+
+def workflow_spec(
+    workflow: WorkflowBase, settings: SerializationSettings
+) -> admin_workflow_pb2.WorkflowSpec:
+    """The registration ``WorkflowSpec``: template, nested templates and description."""
+    from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
+
+    spec = admin_workflow_pb2.WorkflowSpec(template=workflow_template(workflow, settings))
+    spec.sub_workflows.extend(workflow_template(sub, settings) for sub in sub_workflows(workflow))
+    spec.description.CopyFrom(workflow_documentation(workflow).to_idl())
+    return spec
+
+
+def launch_plan(plan: LaunchPlan, settings: SerializationSettings) -> launch_plan_pb2.LaunchPlan:
+    """The ``admin.LaunchPlan`` flytekit's package holds for a launch plan."""
+    from flyteidl.admin import launch_plan_pb2
+    from flyteidl.core import identifier_pb2, interface_pb2
+
+    ctx = SerializeContext(settings)
+    message = launch_plan_pb2.LaunchPlan()
+    message.id.CopyFrom(ctx.identifier(identifier_pb2.LAUNCH_PLAN, plan.name))
+    spec = message.spec
+    workflow = plan.workflow
+    spec.workflow_id.CopyFrom(ctx.identifier(identifier_pb2.WORKFLOW, workflow.name))
+    spec.entity_metadata.SetInParent()
+    if plan.schedule is not None:
+        spec.entity_metadata.schedule.CopyFrom(plan.schedule.to_idl())
+    variables = workflow.interface.inputs.variables
+    defaults = {**workflow.default_literals(), **plan.default_literals}
+    spec.default_inputs.SetInParent()
+    for name in workflow.python_interface.inputs:
+        if name in plan.fixed_inputs:
+            continue
+        parameter = interface_pb2.Parameter(var=variables[name])
+        if name in defaults:
+            parameter.default.CopyFrom(defaults[name])
+        else:
+            parameter.required = True
+        spec.default_inputs.parameters[name].CopyFrom(parameter)
+    spec.fixed_inputs.SetInParent()
+    for name, literal in plan.fixed_inputs.items():
+        spec.fixed_inputs.literals[name].CopyFrom(literal)
+    spec.labels.SetInParent()
+    spec.labels.values.update(plan.labels)
+    spec.annotations.SetInParent()
+    spec.annotations.values.update(plan.annotations)
+    spec.raw_output_data_config.SetInParent()
+    if plan.max_parallelism:
+        spec.max_parallelism = plan.max_parallelism
+    message.closure.expected_inputs.SetInParent()
+    message.closure.expected_outputs.SetInParent()
+    return message
+
+
+def references(entity: Any) -> list[Any]:
+    """What ``entity`` needs registered before it (tasks, workflows, launch plans)."""
+    from featherkit.workflow.launch_plan import LaunchPlan
+    from featherkit.workflow.workflow import WorkflowBase
+
+    if isinstance(entity, LaunchPlan):
+        return [entity.workflow]
+    if isinstance(entity, WorkflowBase):
+        found: dict[int, Any] = {}
+        for node in entity.nodes:
+            for ref in node.kind.references(node):
+                found.setdefault(id(ref), ref)
+        return list(found.values())
+    return []
+
+
+def registration_order(roots: Iterable[Any]) -> list[Any]:
+    """``roots`` and everything they reference, each after what it references.
+
+    Tasks first (by name), then workflows and launch plans depth-first from the roots in the
+    order given, a workflow's default launch plan right after the workflow.
+    """
+    from featherkit.base_task import Task
+    from featherkit.workflow.launch_plan import LaunchPlan
+    from featherkit.workflow.workflow import WorkflowBase
+
+    seen: set[int] = set()
+    tasks: dict[str, Any] = {}
+    others: list[Any] = []
+
+    def visit(entity: Any) -> None:
+        if id(entity) in seen:
+            return
+        seen.add(id(entity))
+        if isinstance(entity, Task):
+            tasks.setdefault(entity.name, entity)
+            return
+        for ref in references(entity):
+            visit(ref)
+        others.append(entity)
+        if isinstance(entity, WorkflowBase):
+            visit(LaunchPlan.get_default_launch_plan(entity))
+
+    for root in roots:
+        visit(root)
+    return [tasks[name] for name in sorted(tasks)] + others
+
+
+def entity_spec(entity: Any, settings: SerializationSettings) -> Any:
+    """The registration message of a task, workflow or launch plan."""
+    from featherkit.base_task import Task
+    from featherkit.serialization import task_spec
+    from featherkit.workflow.launch_plan import LaunchPlan
+
+    if isinstance(entity, Task):
+        return task_spec(entity, settings)
+    if isinstance(entity, LaunchPlan):
+        return launch_plan(entity, settings)
+    return workflow_spec(entity, settings)
+
+
+__all__ = [
+    "SerializeContext",
+    "dnsify",
+    "entity_spec",
+    "launch_plan",
+    "references",
+    "registration_order",
+    "sub_workflows",
+    "workflow_spec",
+    "workflow_template",
+]
