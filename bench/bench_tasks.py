@@ -99,3 +99,27 @@ if SDK == "flyte":
     @task
     async def gather_driver(n: int) -> int:
         return await gather_async_add(n)
+
+    @task
+    def increment(x: int) -> int:
+        return x + 1
+
+    @task
+    def sleepy(ms: int) -> int:
+        import time
+
+        time.sleep(ms / 1000)
+        return ms
+
+    @task
+    async def fan_out(n: int, ms: int) -> int:
+        """n sleeping tasks at once: Flyte 2 runs a sync task concurrently through ``.aio``."""
+        import asyncio
+
+        results = await asyncio.gather(*[sleepy.aio(ms=ms) for _ in range(n)])
+        return len(results)
+
+    @task
+    def map_increment(n: int) -> int:
+        """``flyte.map`` of a trivial task over n elements (its documented fan-out)."""
+        return sum(flyte.map(increment, range(n)))

@@ -204,6 +204,8 @@ def render(table: dict, footprint: dict, extras: dict, meta: dict) -> str:
         f"{core['megabytes']:.1f} MB | {others[0]} | {others[1]} | - | - | "
         f"<= 8, <= 25 MB | {'yes' if dist_ok else '**no**'} |",
         "",
+        summary(table),
+        "",
         "Import details (one process each): "
         + "; ".join(
             f"{LABEL[sdk]} loads {extras[sdk]['modules']} modules, peak RSS "
@@ -217,6 +219,38 @@ def render(table: dict, footprint: dict, extras: dict, meta: dict) -> str:
     if explanation.exists():
         lines += [explanation.read_text().rstrip(), ""]
     return "\n".join(lines)
+
+
+def summary(table: dict) -> str:
+    """One sentence: which budgets this run met, and by how much the others missed."""
+    met, missed = [], []
+    for key, spec in ROWS.items():
+        row = table[key]
+        if spec.budget is None:
+            continue
+        goal = spec.budget_text or f">= {spec.budget:g}x"
+        text = f"{spec.title} ({row['ratio']:.1f}x, budget {goal})"
+        (met if row["met"] else missed).append(text)
+    if not missed:
+        return f"All {len(met)} ratio budgets are met in this run."
+    return (f"{len(met)} of {len(met) + len(missed)} ratio budgets are met in this run; "
+            f"missed: {'; '.join(missed)}.")
+
+
+README_BEGIN = "<!-- bench:begin (written by nox -s bench) -->"
+README_END = "<!-- bench:end -->"
+
+
+def update_readme(path: Path, markdown: str, table: dict) -> None:
+    """Put this run's table (and the one-line summary) between the README's bench markers."""
+    text = path.read_text()
+    if README_BEGIN not in text or README_END not in text:
+        raise SystemExit(f"{path} lacks the markers {README_BEGIN!r} ... {README_END!r}")
+    rows = [line for line in markdown.splitlines() if line.startswith("|")]
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    block = "\n".join([README_BEGIN, *rows, "", summary(table), README_END])
+    path.write_text(head + block + tail)
 
 
 def version_of(python: str, module: str) -> str:
@@ -235,6 +269,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--markdown", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(ROOT / "docs" / "benchmarks.json"))
+    parser.add_argument("--readme", default=str(ROOT / "README.md"),
+                        help="README whose bench markers get the table ('' to leave it)")
     args = parser.parse_args()
     pythons = {"featherkit": args.featherkit, "flytekit": args.flytekit, "flyte": args.flyte}
     rounds = []
@@ -266,6 +302,8 @@ def main() -> int:
     table = summarize(rounds)
     markdown = render(table, footprint, rounds[-1]["extras"], meta)
     Path(args.markdown).write_text(markdown)
+    if args.readme:
+        update_readme(Path(args.readme), markdown, table)
     Path(args.json).write_text(
         json.dumps({"meta": meta, "table": table, "footprint": footprint}, indent=2) + "\n"
     )
