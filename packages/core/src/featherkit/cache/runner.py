@@ -87,6 +87,20 @@ def cached_call(
         found = _lookup(call, decode)
         if found is not None:
             return found[0]
+    return _after_miss(call, compute, encode, decode, entry, serialize, overwrite)
+
+
+def _after_miss(
+    call: _Call,
+    compute: Callable[[], T],
+    encode: Callable[[T], bytes],
+    decode: Callable[[bytes], T],
+    entry: Callable[[bytes], CacheEntry],
+    serialize: bool,
+    overwrite: bool,
+) -> T:
+    """The rest of :func:`cached_call` once the first lookup found nothing usable."""
+    backend, key, what = call.backend, call.key, call.what
     if serialize and not call.broken:
         try:
             lock = backend.lock(key)
@@ -167,6 +181,16 @@ def _literal_map() -> Any:
     return _LITERAL_MAP
 
 
+def _decode_outputs(payload: bytes, names: tuple[str, ...]) -> literals_pb2.LiteralMap:
+    """The stored ``LiteralMap``; an entry lacking one of ``names`` is unusable."""
+    outputs = _literal_map().FromString(payload)
+    literals = outputs.literals
+    for name in names:
+        if name not in literals:
+            raise ValueError(f"stored outputs lack output {name!r}")
+    return outputs
+
+
 class _TaskCodec:
     """How a task's outputs are stored: the ``LiteralMap`` bytes, checked against the outputs."""
 
@@ -181,12 +205,7 @@ class _TaskCodec:
         self.key = key
 
     def decode(self, payload: bytes) -> literals_pb2.LiteralMap:
-        outputs = _literal_map().FromString(payload)
-        literals = outputs.literals
-        for name in self.part.outputs:
-            if name not in literals:
-                raise ValueError(f"stored outputs lack output {name!r}")
-        return outputs
+        return _decode_outputs(payload, self.part.outputs)
 
     @staticmethod
     def encode(outputs: literals_pb2.LiteralMap) -> bytes:
@@ -219,17 +238,22 @@ def run_cached(
         return compute()
     backend = backend_for(settings)
     part, key = task_key(task, inputs)
+    # cached_call, with the hit path first: a hit builds no codec
+    call = _Call(backend, key, part.what)
+    if not settings.overwrite:
+        names = part.outputs
+        found = _lookup(call, lambda payload: _decode_outputs(payload, names))
+        if found is not None:
+            return found[0]
     codec = _TaskCodec(task, inputs, part, key)
-    return cached_call(
-        backend,
-        key,
+    return _after_miss(
+        call,
         compute,
-        encode=codec.encode,
-        decode=codec.decode,
-        entry=codec.entry,
-        serialize=task.metadata.cache_serialize,
-        overwrite=settings.overwrite,
-        what=part.what,
+        codec.encode,
+        codec.decode,
+        codec.entry,
+        task.metadata.cache_serialize,
+        settings.overwrite,
     )
 
 
