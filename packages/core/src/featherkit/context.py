@@ -101,6 +101,12 @@ class Secrets:
         )
 
 
+#: the identifiers of a local execution; frozen, so every execution shares these instances
+#: (building two frozen dataclasses was most of the cost of ExecutionParameters, on every call)
+_LOCAL_EXECUTION = ExecutionIdentifier()
+_NO_TASK_ID = TaskIdentifier()
+
+
 @dataclass
 class ExecutionParameters:
     """The parameters of one execution; plugins may adjust them in ``pre_execute``.
@@ -108,7 +114,7 @@ class ExecutionParameters:
     ``working_dir`` is created on first access, so a task that never uses it costs nothing.
     """
 
-    execution_id: ExecutionIdentifier = field(default_factory=ExecutionIdentifier)
+    execution_id: ExecutionIdentifier = _LOCAL_EXECUTION
     task_name: str = ""
     raw_output_prefix: str = ""
     output_prefix: str | None = None
@@ -118,7 +124,7 @@ class ExecutionParameters:
     #: ``time.perf_counter()`` when the inputs had been converted (timelines split on it)
     inputs_loaded_at: float | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
-    task_id: TaskIdentifier = field(default_factory=TaskIdentifier)
+    task_id: TaskIdentifier = _NO_TASK_ID
     _working_dir: str | None = None
     _secrets: Secrets | None = None
     _checkpoint: Checkpoint | None = None
