@@ -235,8 +235,8 @@ def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
     """Write inputs.pb for add(a=1, b=2) and print the command line that runs it."""
     if sdk == "flyte":
         return unsupported(
-            "not measured: its container entrypoint (`a0`) reads flyteidl2 inputs and a run "
-            "directory that the control plane prepares"
+            "no local equivalent: its container entrypoint (`a0`) connects a controller to "
+            "the control plane before it loads the task"
         )
     from flyteidl.core import literals_pb2
 
