@@ -19,7 +19,7 @@ if SDK == "flyte":
 
     env = flyte.TaskEnvironment(name="bench")
     task = env.task
-    cached_task = env.task(cache=flyte.Cache(behavior="override", version_override="1"))
+    cached_task = env.task(cache="auto")
 elif SDK == "flytekit":
     from flytekit import task
 
