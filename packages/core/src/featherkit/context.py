@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -132,6 +131,8 @@ class ExecutionParameters:
     @property
     def working_dir(self) -> str:
         if self._working_dir is None:
+            import tempfile  # here: it costs a container's cold start (random, shutil ...)
+
             self._working_dir = tempfile.mkdtemp(prefix="featherkit-")
         return self._working_dir
 
