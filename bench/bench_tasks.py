@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 
 SDK = os.environ.get("BENCH_SDK", "featherkit")
 
@@ -21,11 +22,12 @@ if SDK == "flyte":
     task = env.task
     cached_task = env.task(cache="auto")
 elif SDK == "flytekit":
-    from flytekit import task
+    from flytekit import task, workflow
+    from flytekit.types.file import FlyteFile as File
 
     cached_task = task(cache=True, cache_version="1")
 else:
-    from featherkit import task
+    from featherkit import File, task, workflow
 
     cached_task = task(cache=True, cache_version="1")
 
@@ -71,6 +73,27 @@ async def gather_async_add(n: int) -> int:
     return sum(results)
 
 
+if SDK != "flyte":
+    # offloaded data (Flyte 2's File and DataFrame types have another API: not measured)
+
+    @task
+    def copy_file(f: File) -> File:
+        """Stream every byte of ``f`` into a new file beside it (the task's own work)."""
+        source = os.fspath(f)
+        target = f"{source}.{os.getpid()}.copy"
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            while block := src.read(1 << 20):
+                dst.write(block)
+        return File(target)
+
+    if os.environ.get("BENCH_FRAMES") == "1":  # pandas loads only for the frame rows
+        import pandas as pd
+
+        @task
+        def frame_pass(df: pd.DataFrame) -> pd.DataFrame:
+            return df
+
+
 if SDK == "flyte":
     # Flyte 2 drivers: one local run calls the measured task n times as sub-actions.
 
@@ -100,26 +123,56 @@ if SDK == "flyte":
     async def gather_driver(n: int) -> int:
         return await gather_async_add(n)
 
-    @task
-    def increment(x: int) -> int:
-        return x + 1
+
+@task
+def inc(a: int) -> int:
+    return a + 1
+
+
+@task
+def nap(i: int) -> int:
+    time.sleep(0.05)
+    return i
+
+
+@task
+def count(xs: list[int]) -> int:
+    return len(xs)
+
+
+if SDK != "flyte":  # Flyte 2 has no workflows (a task calling tasks is its form of one)
+
+    @workflow
+    def chain50(x: int) -> int:
+        for _ in range(50):
+            x = inc(a=x)
+        return x
+
+    @workflow
+    def fanout16() -> int:
+        return count(xs=[nap(i=i) for i in range(16)])
+
+
+if SDK == "flyte":
 
     @task
-    def sleepy(ms: int) -> int:
-        import time
-
-        time.sleep(ms / 1000)
-        return ms
+    def chain(n: int) -> int:
+        """n trivial tasks one after the other (Flyte 2's form of a chain workflow)."""
+        x = 0
+        for _ in range(n):
+            x = inc(a=x)
+        return x
 
     @task
-    async def fan_out(n: int, ms: int) -> int:
-        """n sleeping tasks at once: Flyte 2 runs a sync task concurrently through ``.aio``."""
+    async def fan_out(n: int) -> int:
+        """n sleeping tasks at once (a sync task runs concurrently through ``.aio``), then
+        one gathering them: Flyte 2's form of the fan-out workflow."""
         import asyncio
 
-        results = await asyncio.gather(*[sleepy.aio(ms=ms) for _ in range(n)])
-        return len(results)
+        naps = await asyncio.gather(*[nap.aio(i=i) for i in range(n)])
+        return await count.aio(xs=list(naps))
 
     @task
-    def map_increment(n: int) -> int:
+    def map_inc(n: int) -> int:
         """``flyte.map`` of a trivial task over n elements (its documented fan-out)."""
-        return sum(flyte.map(increment, range(n)))
+        return sum(flyte.map(inc, range(n)))

@@ -217,6 +217,84 @@ def w_serialize(sdk: str, samples: int) -> dict:
     return {"samples": sample(op, samples, batch=1, warmup=1)}
 
 
+def w_wf_chain(sdk: str, samples: int) -> dict:
+    """A 50-node chain workflow run locally (one trivial task per node)."""
+    if sdk == "flyte":
+        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    import bench_tasks
+
+    assert bench_tasks.chain50(x=0) == 50
+    return {"samples": sample(lambda: bench_tasks.chain50(x=0), samples, batch=10)}
+
+
+def w_wf_fanout(sdk: str, samples: int) -> dict:
+    """16 independent tasks sleeping 50 ms, then one gathering them: the parallel run shows."""
+    if sdk == "flyte":
+        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    import bench_tasks
+
+    assert bench_tasks.fanout16() == 16
+    return {"samples": sample(bench_tasks.fanout16, samples, batch=1, warmup=1)}
+
+
+_BIG_WORKFLOW = """
+import os
+if os.environ.get('BENCH_SDK') == 'flytekit':
+    from flytekit import workflow
+else:
+    from featherkit import workflow
+from bench_tasks import inc
+
+
+@workflow
+def big(x: int) -> int:
+    for _ in range(200):
+        x = inc(a=x)
+    return x
+"""
+
+
+def w_wf_serialize(sdk: str, samples: int) -> dict:
+    """Decorate a 200-node workflow and serialize it (with its task)."""
+    if sdk == "flyte":
+        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    path = Path(tempfile.mkdtemp(prefix="bench-workflow-")) / "big_workflow.py"
+    path.write_text(_BIG_WORKFLOW)
+    code = (compile(_BIG_WORKFLOW, str(path), "exec", dont_inherit=True), str(path))
+    counter = iter(range(10**9))
+    if sdk == "flytekit":
+        from flytekit.configuration import Image, ImageConfig, SerializationSettings
+        from flytekit.tools.translator import get_serializable
+
+        image = Image(name="default", fqn="ghcr.io/acme/app", tag="v1")
+        settings = SerializationSettings(
+            ImageConfig(default_image=image, images=[image]), project="p", domain="d",
+            version="v1",
+        )
+
+        def op() -> None:
+            module = _decorate(code, f"big_{next(counter)}")
+            entities: OrderedDict = OrderedDict()
+            get_serializable(entities, settings, module.big)
+            for spec in entities.values():
+                spec.to_flyte_idl().SerializeToString()
+    else:
+        from featherkit import SerializationSettings
+        from featherkit.serialization import task_spec
+        from featherkit.workflow.serialize import workflow_spec
+
+        settings = SerializationSettings(
+            image="ghcr.io/acme/app:v1", project="p", domain="d", version="v1"
+        )
+
+        def op() -> None:
+            module = _decorate(code, f"big_{next(counter)}")
+            task_spec(module.inc, settings).SerializeToString()
+            workflow_spec(module.big, settings).SerializeToString()
+
+    return {"samples": sample(op, samples, batch=1, warmup=1)}
+
+
 def w_import_stats(sdk: str, samples: int) -> dict:
     import resource
 
@@ -269,6 +347,152 @@ def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
             "--", "task-module", "bench_tasks", "task-name", "add",
         ]
     return {"command": command, "outputs": str(directory / "out" / "outputs.pb")}
+
+
+FILE_BYTES = 100 * 10**6
+FRAME_ROWS = 10**6
+
+
+def _big_file() -> Path:
+    """A 100 MB file of incompressible bytes in the run's temporary directory (made once)."""
+    path = Path(tempfile.gettempdir()) / "bench-100MB.bin"
+    if not path.exists() or path.stat().st_size != FILE_BYTES:
+        block = os.urandom(1 << 20)
+        with open(path, "wb") as fh:
+            for _ in range(FILE_BYTES // len(block)):
+                fh.write(block)
+            fh.write(block[: FILE_BYTES % len(block)])
+    return path
+
+
+def _frame() -> object:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({
+        "id": np.arange(FRAME_ROWS),
+        "x": rng.random(FRAME_ROWS),
+        "label": rng.choice(["alpha", "beta", "gamma"], FRAME_ROWS),
+    })
+
+
+def w_file_copy_floor(sdk: str, samples: int) -> dict:
+    """The physical limit: copying the 100 MB file once with the standard library."""
+    import shutil
+
+    source = _big_file()
+    target = source.with_suffix(".floor")
+    result = {"samples": sample(lambda: shutil.copyfile(source, target), samples, batch=1,
+                                warmup=1), "bytes": FILE_BYTES}
+    target.unlink()
+    return result
+
+
+def w_file_task(sdk: str, samples: int) -> dict:
+    """A 100 MB file through a task that copies it (one copy, like the floor), locally."""
+    if sdk == "flyte":
+        return unsupported("not measured: Flyte 2's flyte.io.File has another API")
+    import bench_tasks
+
+    source = str(_big_file())
+
+    def once() -> None:
+        out = bench_tasks.copy_file(f=source)
+        os.unlink(os.fspath(out))
+
+    return {"samples": sample(once, samples, batch=1, warmup=1), "bytes": FILE_BYTES}
+
+
+def w_frame_task(sdk: str, samples: int) -> dict:
+    """A 1M-row pandas frame (int, float, str columns) into a task and back, locally."""
+    if sdk == "flyte":
+        return unsupported("not measured: Flyte 2's DataFrame type has another API")
+    os.environ["BENCH_FRAMES"] = "1"
+    import bench_tasks
+
+    frame = _frame()
+    assert len(bench_tasks.frame_pass(df=frame)) == FRAME_ROWS
+    return {"samples": sample(lambda: bench_tasks.frame_pass(df=frame), samples, batch=1,
+                              warmup=1), "rows": FRAME_ROWS}
+
+
+def _offloaded_inputs(sdk: str, name: str, value: object, python_type: object,
+                      directory: Path) -> bytes:
+    """inputs.pb holding ``value`` as the SDK writes it upstream (bytes under ``directory``)."""
+    if sdk == "flytekit":
+        from flytekit.core.context_manager import ExecutionState, FlyteContextManager
+        from flytekit.core.data_persistence import FileAccessProvider
+        from flytekit.core.type_engine import TypeEngine
+        from flytekit.models.literals import LiteralMap
+
+        ctx = FlyteContextManager.current_context()
+        access = FileAccessProvider(local_sandbox_dir=str(directory / "sandbox"),
+                                    raw_output_prefix=str(directory / "upstream"))
+        state = ctx.new_execution_state().with_params(mode=ExecutionState.Mode.TASK_EXECUTION)
+        with FlyteContextManager.with_context(
+            ctx.with_file_access(access).with_execution_state(state)
+        ) as pod:
+            literal = TypeEngine.to_literal(pod, value, python_type,
+                                            TypeEngine.to_literal_type(python_type))
+        return LiteralMap(literals={name: literal}).to_flyte_idl().SerializeToString()
+    from flyteidl.core import literals_pb2
+
+    from featherkit.context import ExecutionParameters, execution
+    from featherkit.type_registry import type_engine
+
+    with execution(ExecutionParameters(raw_output_prefix=str(directory / "upstream"))):
+        literal = type_engine().to_literal(value, python_type)
+    return literals_pb2.LiteralMap(literals={name: literal}).SerializeToString()
+
+
+def _entrypoint_command(sdk: str, task_name: str, directory: Path) -> list[str]:
+    bindir = Path(sys.executable).parent
+    common = [
+        "--inputs", str(directory / "inputs.pb"), "--output-prefix", str(directory / "out"),
+        "--raw-output-data-prefix", str(directory / "raw"),
+    ]
+    if sdk == "flytekit":
+        return [str(bindir / "pyflyte-execute"), *common, "--resolver",
+                "flytekit.core.python_auto_container.default_task_resolver",
+                "--", "task-module", "bench_tasks", "task-name", task_name]
+    return [str(bindir / "featherkit-execute"), *common,
+            "--checkpoint-path", "{{.checkpointOutputPrefix}}",
+            "--prev-checkpoint", "{{.prevCheckpointPrefix}}",
+            "--resolver", "featherkit.resolvers.module",
+            "--", "task-module", "bench_tasks", "task-name", task_name]
+
+
+def w_file_entrypoint_inputs(sdk: str, samples: int) -> dict:
+    """inputs.pb with the 100 MB file uploaded under a raw prefix, and the command running
+    copy_file on it as a pod (its output is uploaded to the pod's raw output prefix)."""
+    if sdk == "flyte":
+        return unsupported("not measured: Flyte 2's flyte.io.File has another API")
+    import bench_tasks
+
+    directory = Path(tempfile.mkdtemp(prefix=f"bench-file-{sdk}-"))
+    (directory / "inputs.pb").write_bytes(
+        _offloaded_inputs(sdk, "f", str(_big_file()), bench_tasks.File, directory)
+    )
+    return {"command": _entrypoint_command(sdk, "copy_file", directory),
+            "outputs": str(directory / "out" / "outputs.pb"), "bytes": FILE_BYTES,
+            "env": {"BENCH_SDK": sdk}}
+
+
+def w_frame_entrypoint_inputs(sdk: str, samples: int) -> dict:
+    """inputs.pb with the 1M-row frame written as parquet under a raw prefix, and the
+    command running frame_pass on it as a pod (reads it, writes it back)."""
+    if sdk == "flyte":
+        return unsupported("not measured: Flyte 2's DataFrame type has another API")
+    import pandas as pd
+
+    directory = Path(tempfile.mkdtemp(prefix=f"bench-frame-{sdk}-"))
+    (directory / "inputs.pb").write_bytes(
+        _offloaded_inputs(sdk, "df", _frame(), pd.DataFrame, directory)
+    )
+    return {"command": _entrypoint_command(sdk, "frame_pass", directory),
+            "outputs": str(directory / "out" / "outputs.pb"), "rows": FRAME_ROWS,
+            "env": {"BENCH_SDK": sdk, "BENCH_FRAMES": "1"}}
 
 
 def w_rss(sdk: str, samples: int) -> dict:

@@ -9,4 +9,15 @@ from __future__ import annotations
 
 import os
 
+from featherkit.testing.leftovers import start
+
 os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
+# before tests/compat's conftest imports flytekit, which makes temporary directories at import
+start()
+
+
+def pytest_configure(config):
+    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
+    from featherkit.testing.leftovers import enable
+
+    enable(config)

@@ -173,3 +173,12 @@ def unused_loopback_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_pickle_and_listing_messages():
+    from featherkit import storage
+    from featherkit.types.pickle import PickleTransformer
+
+    uri = f"s3x://alice:{PASSWORD}@bucket/pickles/abc"
+    _clean(_message_of(lambda: PickleTransformer().load(uri)))
+    _clean(_message_of(lambda: storage.list_files(uri)))

@@ -27,13 +27,20 @@ import featherkit
 #: The flytekit version this list was written against (the compat session pins it).
 FLYTEKIT_VERSION = "1.16.31"
 
-#: The program each SDK's container runs.
-ENTRYPOINTS = {"pyflyte-execute": "featherkit-execute"}
+#: The program each SDK's container runs (a map task's too: featherkit has one entrypoint).
+ENTRYPOINTS = {
+    "pyflyte-execute": "featherkit-execute",
+    "pyflyte-map-execute": "featherkit-execute",
+}
 
 #: Resolvers that write the same loader args, flytekit's location -> featherkit's location.
 RESOLVERS = {
     "flytekit.core.python_auto_container.default_task_resolver": "featherkit.resolvers.module",
+    "flytekit.core.array_node_map_task.ArrayNodeMapTaskResolver": "featherkit.resolvers.map",
 }
+
+#: The container variable carrying serialization settings to a dynamic workflow's pod.
+SETTINGS_VARIABLES = ("_F_SS_C", "FEATHERKIT_SERIALIZATION_SETTINGS")
 
 
 class _Missing:
@@ -77,11 +84,48 @@ def _container_args(theirs: Any, ours: Any) -> bool:
     at = theirs.index("--resolver") + 1
     if at >= len(theirs) or RESOLVERS.get(theirs[at]) != ours[at]:
         return False
-    return all(t == o for i, (t, o) in enumerate(zip(theirs, ours)) if i not in (0, at))
+    # a map task's loader args name the mapped task's resolver too ("resolver <location>")
+    return all(
+        t == o or (i > 0 and theirs[i - 1] == "resolver" and RESOLVERS.get(t) == o)
+        for i, (t, o) in enumerate(zip(theirs, ours))
+        if i not in (0, at)
+    )
+
+
+def _settings_variable(theirs: Any, ours: Any) -> bool:
+    """The same environment but for the one variable carrying the serialization settings."""
+    if not isinstance(theirs, list) or not isinstance(ours, list):
+        return False
+    flyte_var, our_var = SETTINGS_VARIABLES
+
+    def split(entries: list[Any], name: str) -> tuple[list[Any], int]:
+        rest = [e for e in entries if not (isinstance(e, dict) and e.get("key") == name)]
+        return rest, len(entries) - len(rest)
+
+    their_rest, their_count = split(theirs, flyte_var)
+    our_rest, our_count = split(ours, our_var)
+    return their_count == 1 and our_count == 1 and their_rest == our_rest
+
+
+#: Rules for values flytekit writes in an arbitrary order (from a Python set): a run may or may
+#: not need them, so "every rule occurs" cannot hold for them; their narrowness is unit-tested.
+ARBITRARY_ORDER_RULES = frozenset({"upstream-node-order"})
 
 
 def _package_version(theirs: Any, ours: Any) -> bool:
     return theirs is MISSING and isinstance(ours, str) and bool(ours)
+
+
+def _node_index(node_id: Any) -> tuple[int, str]:
+    text = str(node_id)
+    return (int(text[1:]), text) if text[:1] == "n" and text[1:].isdigit() else (-1, text)
+
+
+def _upstream_order(theirs: Any, ours: Any) -> bool:
+    """The same node ids; ours in node order (flytekit's come out of a set, in any order)."""
+    if not isinstance(theirs, list) or not isinstance(ours, list):
+        return False
+    return sorted(theirs) == sorted(ours) and ours == sorted(ours, key=_node_index)
 
 
 ALLOWED: tuple[AllowedDifference, ...] = (
@@ -95,15 +139,33 @@ ALLOWED: tuple[AllowedDifference, ...] = (
     AllowedDifference(
         name="entrypoint-and-resolver",
         path="template.container.args",
-        why="The container runs featherkit's entrypoint (featherkit-execute) and names "
-        "featherkit's module resolver; the Flyte templates ({{.input}}, ...) and the loader "
-        "args (task-module M task-name N) are the same.",
+        why="The container runs featherkit's entrypoint (featherkit-execute, for map tasks too "
+        "where flytekit has pyflyte-map-execute) and names featherkit's resolvers (module, "
+        "map); the Flyte templates ({{.input}}, ...) and the loader args (task-module M "
+        "task-name N; a map task's vars B resolver R ...) are the same.",
         allows=_container_args,
     ),
     AllowedDifference(
+        name="dynamic-settings-variable",
+        path="template.container.env",
+        why="A dynamic workflow's pod needs the serialization settings to compile its graph: "
+        "flytekit passes them compressed in its private _F_SS_C variable, featherkit as "
+        "readable JSON in FEATHERKIT_SERIALIZATION_SETTINGS; the other variables are the same.",
+        allows=_settings_variable,
+    ),
+    AllowedDifference(
+        name="upstream-node-order",
+        path="*upstream_node_ids",
+        why="A node's upstream node ids are the same; featherkit writes them in node order "
+        "(n0, n1, ...), flytekit in the order of a Python set, which changes between runs. "
+        "The order means nothing to a Flyte backend.",
+        allows=_upstream_order,
+    ),
+    AllowedDifference(
         name="package-version",
-        path="template.id.version",
-        why="In a package, featherkit writes the --version it was given into each task id; "
+        path="*.version",
+        why="In a package, featherkit writes the --version it was given into each entity id "
+        "(and each id a workflow or launch plan refers to); "
         "pyflyte package leaves it empty. flytectl register files fills an empty version from "
         "its own flag and keeps a set one (unless --force).",
         allows=_package_version,

@@ -7,6 +7,7 @@ fixtures in ``conftest.py`` are the documented way in.
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -16,9 +17,45 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
+#: The definitions, written once with featherkit's imports (the featherkit side's root).
 PAIRS_ROOT = HERE / "pairs"
 PAIRS_PACKAGE = "compat_pairs"
 SDKS = ("flytekit", "featherkit")
+
+_IMPORT = re.compile(r"^(\s*)(from|import)(\s+)featherkit(?=[\s.])", re.MULTILINE)
+_flytekit_root: Path | None = None
+
+
+def rewrite_imports(source: str) -> str:
+    """``from featherkit import x`` -> ``from flytekit import x`` (and ``import featherkit``):
+    what a user moving a project to flytekit (or from it) changes."""
+    return _IMPORT.sub(r"\1\2\3flytekit", source)
+
+
+def materialize_flytekit(target: Path) -> Path:
+    """Copy every definition under ``target`` with its imports rewritten for flytekit; the
+    flytekit side's root from then on (:func:`pairs_root`)."""
+    global _flytekit_root
+    for source in PAIRS_ROOT.rglob("*.py"):
+        out = target / source.relative_to(PAIRS_ROOT)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(rewrite_imports(source.read_text()))
+    _flytekit_root = target
+    return target
+
+
+def pairs_root(sdk: str) -> Path:
+    """The directory to import the definitions from, for ``sdk``."""
+    if sdk == "featherkit":
+        return PAIRS_ROOT
+    if sdk != "flytekit":
+        raise ValueError(f"sdk must be one of {SDKS}, got {sdk!r}")
+    if _flytekit_root is None:
+        raise RuntimeError(
+            "the flytekit side is not materialized: the compat conftest does it once per "
+            "session (materialize_flytekit)"
+        )
+    return _flytekit_root
 
 IMAGE_FQN, IMAGE_TAG = "ghcr.io/acme/app", "v1"
 IMAGE = f"{IMAGE_FQN}:{IMAGE_TAG}"
@@ -29,12 +66,10 @@ ENV = {"A": "settings", "SHARED": "settings"}
 
 
 def pair_topics() -> list[str]:
-    """Topics that have a module on both sides, sorted."""
-    names = [
-        {p.stem for p in (PAIRS_ROOT / sdk / PAIRS_PACKAGE).glob("*.py") if p.stem != "__init__"}
-        for sdk in SDKS
-    ]
-    return sorted(names[0] | names[1])
+    """Topics (modules of the ``compat_pairs`` package), sorted."""
+    return sorted(
+        p.stem for p in (PAIRS_ROOT / PAIRS_PACKAGE).glob("*.py") if p.stem != "__init__"
+    )
 
 
 @dataclass(frozen=True)
@@ -91,25 +126,32 @@ def serialize_featherkit(task: Any, settings: Any) -> Any:
     return task_spec(task, settings)
 
 
-def _unload_pairs() -> None:
-    loaded = [n for n in sys.modules if n == PAIRS_PACKAGE or n.startswith(PAIRS_PACKAGE + ".")]
-    for name in loaded:
-        del sys.modules[name]
+@contextmanager
+def load_module(sdk: str, name: str) -> Iterator[Any]:
+    """Import module ``name`` (``compat_pairs.x``, ``compat_flows.y``) from ``sdk``'s side,
+    then unload its package again."""
+    package = name.split(".")[0]
+
+    def unload() -> None:
+        for loaded in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[loaded]
+
+    root = str(pairs_root(sdk))
+    unload()
+    sys.path.insert(0, root)
+    try:
+        yield importlib.import_module(name)
+    finally:
+        sys.path.remove(root)
+        unload()
 
 
 @contextmanager
 def load_pair_module(sdk: str, topic: str) -> Iterator[Any]:
-    """Import ``pairs/<sdk>/compat_pairs/<topic>.py`` as ``compat_pairs.<topic>``, then unload."""
-    if sdk not in SDKS:
-        raise ValueError(f"sdk must be one of {SDKS}, got {sdk!r}")
-    root = str(PAIRS_ROOT / sdk)
-    _unload_pairs()
-    sys.path.insert(0, root)
-    try:
-        yield importlib.import_module(f"{PAIRS_PACKAGE}.{topic}")
-    finally:
-        sys.path.remove(root)
-        _unload_pairs()
+    """Import ``compat_pairs/<topic>.py`` of ``sdk``'s side as ``compat_pairs.<topic>``, then
+    unload it."""
+    with load_module(sdk, f"{PAIRS_PACKAGE}.{topic}") as module:
+        yield module
 
 
 def flytekit_tasks(module: Any) -> dict[str, Any]:
@@ -220,12 +262,12 @@ def build_packages(directory: Path, settings: CompatSettings) -> tuple[Path, Pat
     _run(
         [str(bin_dir / "pyflyte"), "--pkgs", PAIRS_PACKAGE, "package",
          "--image", settings.image, "--output", str(theirs), "--force"],
-        cwd=PAIRS_ROOT / "flytekit",
+        cwd=pairs_root("flytekit"),
     )
     _run(
         [str(bin_dir / "featherkit"), "package", PAIRS_PACKAGE,
          "--image", settings.image, "--version", settings.version, "--output", str(ours)],
-        cwd=PAIRS_ROOT / "featherkit",
+        cwd=pairs_root("featherkit"),
     )
     return theirs, ours
 

@@ -13,10 +13,15 @@ may use these fixtures (helpers behind them live in ``compat_support.py``):
     serializes for one of its own tasks (default settings: ``compat_settings``).
 ``pair_module``
     ``with pair_module("flytekit" | "featherkit", topic) as module:`` imports
-    ``pairs/<sdk>/compat_pairs/<topic>.py`` as the module ``compat_pairs.<topic>`` (the same
-    name for both SDKs, so task names and loader args compare equal) and unloads it after
+    ``compat_pairs/<topic>.py`` of that SDK's side as the module ``compat_pairs.<topic>`` (the
+    same name for both SDKs, so task names and loader args compare equal) and unloads it after
     the block; serialize inside the block, as the module resolvers look the module up. A
-    subprocess imports the same modules with ``PYTHONPATH=<compat_support.PAIRS_ROOT>/<sdk>``.
+    subprocess imports the same modules with ``PYTHONPATH=<compat_support.pairs_root(sdk)>``.
+
+Every definition is written **once**, with featherkit's imports, under ``pairs/``
+(``compat_pairs`` tasks, ``compat_flows`` workflows); the flytekit side is the same source
+with its ``featherkit`` imports rewritten to ``flytekit`` (``compat_support.rewrite_imports``),
+as a user moving a project would, materialized once per session under pytest's tmp path.
 ``pair_specs``
     ``pair_specs(topic)``: ``(flytekit_specs, featherkit_specs)``, dicts task name ->
     TaskSpec of every task in the topic's pair of modules (computed once per session).
@@ -81,11 +86,17 @@ if not FLYTEKIT_MISSING:
         FlytekitLiterals,
         build_packages,
         load_pair_module,
+        materialize_flytekit,
         package_members,
         serialize_featherkit,
         serialize_flytekit,
         specs_of,
     )
+
+    @pytest.fixture(scope="session", autouse=True)
+    def flytekit_side(tmp_path_factory: pytest.TempPathFactory) -> Any:
+        """The definitions with their imports rewritten for flytekit (see the module doc)."""
+        return materialize_flytekit(tmp_path_factory.mktemp("flytekit-side"))
 
     @pytest.fixture(scope="session")
     def compat_settings() -> CompatSettings:

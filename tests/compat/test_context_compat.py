@@ -50,3 +50,32 @@ def test_checkpoints_cross_between_attempts_of_either_sdk(tmp_path: Path):
     assert SyncCheckpoint(checkpoint_dest=third, checkpoint_src=second).read() == (
         b"from featherkit"
     )
+
+
+def test_saved_directories_cross_between_sdks(tmp_path: Path):
+    from flytekit.core.checkpointer import SyncCheckpoint
+
+    from featherkit.checkpoint import Checkpoint
+
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    (work / "a.txt").write_text("A")
+    (work / "sub" / "b.txt").write_text("B")
+    SyncCheckpoint(checkpoint_dest=str(tmp_path / "f1")).save(work)
+    ours = Checkpoint(str(tmp_path / "o1"), str(tmp_path / "f1"))
+    restored = ours.restore(tmp_path / "ours")
+    assert (restored / "a.txt").read_text() == "A"
+    assert (restored / "sub" / "b.txt").read_text() == "B"
+
+    ours.save(work)
+    (tmp_path / "theirs").mkdir()
+    theirs = SyncCheckpoint(checkpoint_dest=str(tmp_path / "f2"),
+                            checkpoint_src=str(tmp_path / "o1"))
+    back = theirs.restore(tmp_path / "theirs")
+    assert (back / "a.txt").read_text() == "A"
+    assert (back / "sub" / "b.txt").read_text() == "B"
+    single = tmp_path / "one.bin"
+    single.write_bytes(b"1")
+    Checkpoint(str(tmp_path / "o2")).save(single)
+    assert SyncCheckpoint(checkpoint_dest=str(tmp_path / "f3"),
+                          checkpoint_src=str(tmp_path / "o2")).read() == b"1"

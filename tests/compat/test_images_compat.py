@@ -184,3 +184,22 @@ def test_container_task_with_an_image_spec(flytekit_spec, featherkit_spec):
                          image=ImageSpec(name="tool", apt_packages=["jq"]))
     assert (featherkit_spec(ours).template.container.image
             == flytekit_spec(theirs).template.container.image)
+
+
+def test_container_task_with_file_and_directory_io(flytekit_spec, featherkit_spec,
+                                                   assert_same_spec):
+    from flytekit.types.directory import FlyteDirectory
+    from flytekit.types.file import FlyteFile
+
+    from featherkit import Directory, File
+
+    def make(cls: type, kw: Any, file: Any, directory: Any) -> Any:
+        return cls(name="images_compat.blobs", image="busybox:1",
+                   command=["sh", "-c", "cp /in/table /out/copy && ls /in/tree > /out/n"],
+                   inputs=kw(table=file, tree=directory), outputs=kw(copy=file, n=int),
+                   input_data_dir="/in", output_data_dir="/out",
+                   metadata_format=cls.MetadataFormat.PROTO)
+
+    theirs = make(FlyteContainerTask, flyte_kwtypes, FlyteFile, FlyteDirectory)
+    ours = make(ContainerTask, kwtypes, File, Directory)
+    assert_same_spec(flytekit_spec(theirs), featherkit_spec(ours))

@@ -75,7 +75,7 @@ def test_iterator_output_crosses_both_ways(values, flytekit_literals, featherkit
     Reading gives an iterator (flytekit's ``FlyteIterator``, a plain one in featherkit), so
     the values are compared after draining it.
     """
-    tp = typing.Iterator[int]  # noqa: UP006
+    tp = typing.Iterator[int]
     assert flytekit_literals.literal_type(tp) == featherkit_literals.literal_type(tp)
     ours = featherkit_literals.from_bytes(flytekit_literals.to_bytes(iter(values), tp), tp)
     theirs = flytekit_literals.from_bytes(featherkit_literals.to_bytes(iter(values), tp), tp)
@@ -83,8 +83,9 @@ def test_iterator_output_crosses_both_ways(values, flytekit_literals, featherkit
 
 
 def test_several_unnamed_outputs_are_named_as_in_flytekit():
-    import featherkit
     import flytekit
+
+    import featherkit
 
     def body(a: int) -> typing.Tuple[int, str]:  # noqa: UP006
         return a, str(a)
@@ -97,8 +98,9 @@ def test_several_unnamed_outputs_are_named_as_in_flytekit():
 
 
 def test_conversion_errors_are_caught_by_the_same_except_clauses():
-    import featherkit
     import flytekit
+
+    import featherkit
 
     def body(a: int) -> int:
         return "no"  # type: ignore[return-value]

@@ -275,3 +275,90 @@ def test_k8s_pod_task_template_matches_flytekit(name: str, form: str) -> None:
     for our_container, their_container in zip(our_spec["containers"], their_spec["containers"]):
         assert our_container == their_container, our_container["name"]
     assert ours.k8s_pod.pod_spec == theirs.k8s_pod.pod_spec
+
+
+# -- the legacy task_config=Pod(...) of flytekitplugins-pod ----------------------------------
+
+try:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # "this pod plugin is no longer necessary"
+        from flytekitplugins.pod import Pod as FlytePod
+except ImportError as exc:  # pragma: no cover - an environment problem, said clearly
+    raise ImportError(
+        "the legacy pod compatibility tests need flytekitplugins-pod beside flytekit: install "
+        "featherkit-pod[compat]"
+    ) from exc
+
+from featherkit_pod import Pod  # noqa: E402
+
+#: flytekit's Pod needs a pod spec, so the case without one is not a legacy case
+LEGACY_CASES = [name for name, case in CASES.items() if case.dict_spec is not None]
+
+
+def flytekit_legacy_template(case: Case) -> Any:
+    settings = FlyteSettings(
+        image_config=ImageConfig(
+            default_image=Image(name="default", fqn=IMAGE_FQN, tag=IMAGE_TAG)
+        ),
+        project="p", domain="d", version="v1", env=dict(ENV),
+    )
+    config = FlytePod(pod_spec=case.spec(), primary_container_name=case.primary,
+                      labels=case.labels, annotations=case.annotations)
+    kwargs: dict[str, Any] = {"task_config": config}
+    if case.requests:
+        kwargs["requests"] = flytekit.Resources(**case.requests)
+    if case.limits:
+        kwargs["limits"] = flytekit.Resources(**case.limits)
+    if case.environment:
+        kwargs["environment"] = case.environment
+    if case.container_image:
+        kwargs["container_image"] = case.container_image
+    if case.pod_template_name:
+        kwargs["pod_template_name"] = case.pod_template_name
+    task = flytekit.task(**kwargs)(fn)
+    return get_serializable(OrderedDict(), settings, task).template.to_flyte_idl()
+
+
+def featherkit_legacy_template(case: Case, pod_spec: Any) -> Any:
+    settings = SerializationSettings(
+        image=IMAGE, version="v1", project="p", domain="d", env=dict(ENV)
+    )
+    config = Pod(pod_spec=pod_spec, primary_container_name=case.primary, labels=case.labels,
+                 annotations=case.annotations)
+    task = featherkit.task(
+        task_config=config,
+        requests=featherkit.Resources(**case.requests) if case.requests else None,
+        limits=featherkit.Resources(**case.limits) if case.limits else None,
+        environment=case.environment,
+        container_image=case.container_image,
+        pod_template_name=case.pod_template_name,
+        task_resolver=NameResolver(),
+    )(fn)
+    return serialize(task, settings)
+
+
+@pytest.mark.parametrize("form", ["dict", "V1PodSpec"])
+@pytest.mark.parametrize("name", LEGACY_CASES)
+def test_legacy_pod_task_template_matches_flytekit(name: str, form: str) -> None:
+    case = CASES[name]
+    theirs = flytekit_legacy_template(case)
+    ours = featherkit_legacy_template(case, case.dict_spec if form == "dict" else case.spec())
+
+    assert ours.type == theirs.type == "sidecar"
+    assert ours.task_type_version == theirs.task_type_version == 2
+    assert ours.WhichOneof("target") == theirs.WhichOneof("target") == "k8s_pod"
+    assert dict(ours.config) == dict(theirs.config) == {"primary_container_name": case.primary}
+    assert ours.metadata.pod_template_name == theirs.metadata.pod_template_name
+    assert ours.k8s_pod.metadata == theirs.k8s_pod.metadata
+    assert ours.k8s_pod.HasField("metadata") == theirs.k8s_pod.HasField("metadata")
+    assert ours.k8s_pod.primary_container_name == theirs.k8s_pod.primary_container_name
+
+    our_args, their_args = primary_args(ours, case.primary), primary_args(theirs, case.primary)
+    assert (our_args[0], their_args[0]) == ("featherkit-execute", "pyflyte-execute")
+    assert our_args[OPTIONS] == their_args[OPTIONS]
+    assert json_format.MessageToDict(ours.k8s_pod.pod_spec) == json_format.MessageToDict(
+        theirs.k8s_pod.pod_spec
+    )
+    assert ours.k8s_pod.pod_spec == theirs.k8s_pod.pod_spec

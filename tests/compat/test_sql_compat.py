@@ -243,3 +243,90 @@ def test_query_whitespace(flytekit_spec, featherkit_spec, query, flytekit_text, 
     assert our.template.custom["query_template"] == featherkit_text
     compare(flyte, our, extra={"template.custom.query_template": lambda a, b: (
         a == flytekit_text and b == featherkit_text)})
+
+
+# -- flytekit's DuckDBQuery (flytekitplugins-duckdb) and SQLite3Task(output_schema_type=) ---
+
+
+FLYTEKIT_INSTANCE_RESOLVER = "flytekit.core.python_auto_container.default_task_resolver"
+
+
+def _duckdb_args_differ_as_documented(theirs: list[str], ours: list[str]) -> bool:
+    """An instance task: each SDK's entrypoint and module resolver, the same loader args."""
+    def option(args: list[str], name: str) -> str | None:
+        return args[args.index(name) + 1] if name in args else None
+
+    shared = ("--inputs", "--output-prefix", "--raw-output-data-prefix", "--checkpoint-path",
+              "--prev-checkpoint")
+    return (
+        theirs[0] == "pyflyte-execute"
+        and ours[0] == "featherkit-execute"
+        and all(option(theirs, o) == option(ours, o) for o in shared)
+        and option(theirs, "--resolver") == FLYTEKIT_INSTANCE_RESOLVER
+        and option(ours, "--resolver") == "featherkit.resolvers.module"
+        # the loader args name each module attribute (flyte_duck and duck below)
+        and theirs[theirs.index("--") + 1:]
+        == [("flyte_" + a if a == "duck" else a) for a in ours[ours.index("--") + 1:]]
+    )
+
+
+DUCKDB_ALLOWED: dict[str, Callable[[Any, Any], bool]] = {
+    "template.container.args": _duckdb_args_differ_as_documented,
+    # flytekit's result is a StructuredDataset; featherkit-sql's is rows (list[dict])
+    "template.interface.outputs.variables.result.type": lambda theirs, ours: (
+        "structured_dataset_type" in theirs and "collection_type" in ours
+    ),
+}
+
+try:
+    from flytekitplugins.duckdb import DuckDBQuery as FlyteDuckDBQuery
+except ImportError as exc:  # pragma: no cover - an environment problem, said clearly
+    raise ImportError(
+        "the SQL compatibility tests need flytekitplugins-duckdb beside flytekit: install "
+        "featherkit-sql[compat]"
+    ) from exc
+
+from featherkit_sql import DuckDBQuery  # noqa: E402
+
+flyte_duck = FlyteDuckDBQuery(
+    name="sql_compat.duck", query=["CREATE TABLE t AS SELECT 1 AS a", "SELECT a + ? FROM t"],
+    inputs=flyte_kwtypes(params=list[int]),
+)
+duck = DuckDBQuery(
+    name="sql_compat.duck", query=["CREATE TABLE t AS SELECT 1 AS a", "SELECT a + ? FROM t"],
+    inputs=kwtypes(params=list[int]),
+)
+
+
+def test_duckdb_query_same_spec_as_flytekit(flytekit_spec, featherkit_spec):
+    flyte, our = flytekit_spec(flyte_duck), featherkit_spec(duck)
+    assert our.template.type == flyte.template.type == "duckdb"
+    assert list(our.template.interface.outputs.variables) == ["result"]
+    assert compare(flyte, our, extra=DUCKDB_ALLOWED) >= {
+        "template.container.args", "template.interface.outputs.variables.result.type",
+    }
+
+
+def test_duckdb_query_computes_what_flytekits_does():
+    import pandas
+
+    theirs = flyte_duck(params=[41]).open(pandas.DataFrame).all()
+    ours = duck(params=[41])
+    assert [list(row.values()) for row in ours] == theirs.values.tolist() == [[42]]
+
+
+def test_sqlite_output_schema_type_is_flytekits_name_for_output_type(flytekit_spec,
+                                                                     featherkit_spec):
+    theirs = FlyteSQLite3Task(
+        "sql_compat.top_customers", query_template=QUERY,
+        inputs=flyte_kwtypes(min_total=float, since=datetime.datetime, n=int),
+        task_config=FlyteSQLite3Config(uri="s3://bucket/shop.tar.gz", compressed=True),
+    )
+    ours = SQLite3Task(
+        "sql_compat.top_customers", query_template=QUERY,
+        inputs=kwtypes(min_total=float, since=datetime.datetime, n=int),
+        output_schema_type=list[Order],
+        task_config=SQLite3Config(uri="s3://bucket/shop.tar.gz", compressed=True),
+    )
+    assert ours.output_type == list[Order]
+    compare(flytekit_spec(theirs), featherkit_spec(ours))

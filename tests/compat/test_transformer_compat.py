@@ -9,12 +9,12 @@ the same literal type, and a value written by one is read by the other.
 from __future__ import annotations
 
 import pytest
+from flyteidl.core import literals_pb2
 from flytekit.core.context_manager import FlyteContextManager
 from flytekit.core.type_engine import TypeEngine as FlyteTypeEngine
 from flytekit.core.type_engine import TypeTransformer as FlyteTypeTransformer
 from flytekit.models import literals as flyte_literals
 from flytekit.models import types as flyte_types
-from flyteidl.core import literals_pb2
 
 from featherkit import hookimpl
 from featherkit.extend import FlytekitTypeTransformer, type_engine

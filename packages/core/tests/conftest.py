@@ -17,3 +17,10 @@ def fresh_plugins(monkeypatch: pytest.MonkeyPatch):
     plugins.reset_plugin_manager()
     yield plugins
     plugins.reset_plugin_manager()
+
+
+def pytest_configure(config):
+    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
+    from featherkit.testing.leftovers import enable
+
+    enable(config)

@@ -40,7 +40,10 @@ def test_run_json_and_structured_inputs():
     ("args", "expected"),
     [
         (["run", "nope.py", "summarize"], "no such file: nope.py"),
-        (["run", FIXTURE, "missing"], "no task, workflow or launch plan 'missing'; found: describe, fails, labelled"),
+        (
+            ["run", FIXTURE, "missing"],
+            "no task, workflow or launch plan 'missing'; found: describe, fails, labelled",
+        ),
         (["run", FIXTURE, "summarize", "--xs", "[1,"], "input --xs: expected JSON"),
         (["run", FIXTURE, "summarize", "--ys", "[1]"], "has no input 'ys'; inputs: --xs, --label"),
         (["run", FIXTURE, "summarize"], "missing input 'xs'"),
@@ -101,3 +104,68 @@ def test_run_option_with_a_defaulted_input_of_its_name_keeps_the_default():
     result = featherkit("run", FIXTURE, "labelled", "--no-cache", "--", "--json", "hi")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "'hi-1'"
+
+
+# --- issue 18, item 14 -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_after_the_task_lists_its_inputs(flag):
+    result = featherkit("run", FIXTURE, "with_docs", flag)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Make labelled items." in out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip().startswith("--")}
+    assert "int" in lines["--count"] and "how many items to make" in lines["--count"]
+    assert "[required]" in lines["--count"]
+    assert "str" in lines["--prefix"] and "[default: 'item']" in lines["--prefix"]
+    assert "list[int]" in lines["--sizes"] and "[default: [1, 2]]" in lines["--sizes"]
+    assert "--overwrite-cache" not in out  # the task's help, not run's
+
+
+def test_help_without_a_task_is_runs_own():
+    result = featherkit("run", "--help")
+    assert result.returncode == 0
+    assert "--cache-backend" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", FIXTURE, "with_docs", "--count", "1", "--count", "2"],
+         "input --count is given twice"),
+        (["run", FIXTURE, "with_docs", "--count=1", "--count", "2"],
+         "input --count is given twice"),
+        (["run", FIXTURE, "plain_function", "--n", "1"],
+         "'plain_function' in " + FIXTURE + " is a function, not a task: it lacks @task"),
+        (["run", FIXTURE, "Color"], "is a EnumType, not a task"),
+    ],
+)
+def test_more_run_errors_are_one_line_exit_2(args, expected):
+    result = featherkit(*args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ") and expected in line, line
+
+
+def test_a_type_error_is_said_once():
+    from featherkit import task
+    from featherkit.errors import TaskInputError
+
+    @task
+    def total(xs: list[float], n: int = 1) -> float:
+        return sum(xs) * n
+
+    for kwargs, where in (({"xs": [1.0], "n": "2"}, "input 'n'"),
+                          ({"xs": [1.0, "a"]}, "input 'xs' (list[float]): [1]")):
+        with pytest.raises(TaskInputError) as info:
+            total(**kwargs)
+        message = str(info.value)
+        assert message.count("expected") == 1, message
+        assert where in message, message
+
+
+def test_a_task_that_raised_is_named_in_the_one_line_error():
+    result = featherkit("run", FIXTURE, "fails", "--n", "3")
+    assert result.returncode == 1
+    assert "Error: task 'cli_tasks.fails' raised RuntimeError: failing on 3" in result.stderr

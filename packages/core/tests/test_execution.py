@@ -300,12 +300,11 @@ def test_iterator_output_and_input_as_in_flytekit():
     literal_type = type_engine().to_literal_type(Iterator[int])
     assert literal_type.WhichOneof("type") == "collection_type"
     assert type_engine().get_transformer(Iterator[int]).name == "Typed Iterator"
+    @task
+    def bad() -> Iterator[int]:
+        return 3  # type: ignore[return-value]
+
     with pytest.raises(ValueError, match="output 'o0'"):
-
-        @task
-        def bad() -> Iterator[int]:
-            return 3  # type: ignore[return-value]
-
         bad()
 
 
@@ -362,3 +361,38 @@ def test_secrets_file_and_env_var_names_as_in_flytekit(tmp_path, monkeypatch):
     monkeypatch.setenv("FLYTE_SECRETS_FILE_PREFIX", "pre-")
     assert Secrets().get_secrets_file("db", "pw") == str(tmp_path / "db" / "pre-pw")
     assert featherkit.FlyteRecoverableException is featherkit.RecoverableError
+
+
+def test_checkpoint_save_and_restore_files_and_directories(tmp_path):
+    import io
+
+    from featherkit.checkpoint import Checkpoint
+
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    (work / "a.txt").write_text("A")
+    (work / "sub" / "b.txt").write_text("B")
+    first = Checkpoint(str(tmp_path / "cp1"))
+    first.save(work)
+    assert first.read() is None  # no previous attempt
+    second = Checkpoint(str(tmp_path / "cp2"), str(tmp_path / "cp1"))
+    with pytest.raises(ValueError, match="exactly one checkpoint object"):
+        second.read()
+    restored = second.restore(tmp_path / "into")
+    assert restored == tmp_path / "into"
+    assert (restored / "a.txt").read_text() == "A"
+    assert (restored / "sub" / "b.txt").read_text() == "B"
+    assert second.restore() == restored  # restored once
+
+    second.save(io.BytesIO(b"stream"))
+    single = tmp_path / "model.bin"
+    single.write_bytes(b"weights")
+    third = Checkpoint(str(tmp_path / "cp3"), str(tmp_path / "cp2"))
+    assert third.read() == b"stream"
+    third.save(single)
+    assert Checkpoint(str(tmp_path / "cp4"), str(tmp_path / "cp3")).read() == b"weights"
+    with pytest.raises(ValueError, match="directory"):
+        Checkpoint(str(tmp_path / "x"), str(tmp_path / "cp3")).restore(single)
+    with pytest.raises(ValueError, match="no file or directory"):
+        third.save(tmp_path / "missing")
+    assert Checkpoint(str(tmp_path / "x"), str(tmp_path / "absent")).read() is None

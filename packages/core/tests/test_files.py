@@ -20,6 +20,8 @@ from featherkit.testing.storage import MemoryStorage
 from featherkit.type_registry import type_engine
 from featherkit.types import TypeTransformerError
 
+TextFile = File["txt"]
+
 
 class ListingMemoryStorage(MemoryStorage):
     def list_files(self, uri: str) -> list[str]:
@@ -69,7 +71,7 @@ def test_local_run_keeps_local_paths_and_streams(tmp_path: Path) -> None:
     source = _text(tmp_path / "in.txt", "abc")
 
     @task
-    def double(f: File) -> File["txt"]:
+    def double(f: File) -> TextFile:
         assert f.path == source
         with f.open("r") as fh:
             data = fh.read()
@@ -126,7 +128,9 @@ def test_remote_file_is_read_lazily_and_streamed(mem: ListingMemoryStorage) -> N
     assert engine.to_literal(value, File).scalar.blob.uri == "mem://bucket/x/data.bin"
 
 
-def test_uploads_to_a_remote_prefix_and_new_remote(tmp_path: Path, mem: ListingMemoryStorage) -> None:
+def test_uploads_to_a_remote_prefix_and_new_remote(
+    tmp_path: Path, mem: ListingMemoryStorage
+) -> None:
     source = _text(tmp_path / "in.txt", "hello")
     _text(tmp_path / "d" / "k.txt", "k")
     engine = type_engine()
@@ -146,12 +150,17 @@ def test_uploads_to_a_remote_prefix_and_new_remote(tmp_path: Path, mem: ListingM
     assert Path(local, "k.txt").read_text() == "k"
 
 
+def _write_then_fail(handle: typing.IO[bytes]) -> None:
+    with handle as fh:
+        fh.write(b"half")
+        raise RuntimeError("boom")
+
+
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     target = File(str(tmp_path / "out" / "out.bin"))
-    with pytest.raises(RuntimeError), target.open("wb") as fh:
-        fh.write(b"half")
-        raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"):
+        _write_then_fail(target.open("wb"))
     assert os.listdir(tmp_path / "out") == []
 
 
@@ -192,7 +201,8 @@ def test_missing_local_file_names_task_input_and_path(tmp_path: Path) -> None:
         return 1
 
     missing = str(tmp_path / "nope.txt")
-    with pytest.raises(TaskInputError, match=r"task '.*read', input 'f'.*nope\.txt' does not exist"):
+    expected = r"task '.*read', input 'f'.*nope\.txt' does not exist"
+    with pytest.raises(TaskInputError, match=expected):
         read(f=missing)
 
 
@@ -218,3 +228,119 @@ def test_directory_literal_is_not_read_as_a_file(tmp_path: Path) -> None:
     literal = engine.to_literal(str(tmp_path), Directory)
     with pytest.raises(TypeTransformerError, match="is a directory, not a file"):
         engine.to_python_value(literal, File)
+
+
+def test_cache_key_follows_file_content_not_path(tmp_path: Path) -> None:
+    from featherkit.cache.key import cache_key, key_components
+    from featherkit.cache.render import literal_preview
+
+    @task(cache=True, cache_version="1")
+    def size(f: File) -> int:
+        return len(Path(f).read_bytes())
+
+    one = _text(tmp_path / "one" / "data.csv", "same")
+    two = _text(tmp_path / "two" / "data.csv", "same")
+    key_one = cache_key(size, size.inputs_to_literals({"f": one}))
+    assert key_one == cache_key(size, size.inputs_to_literals({"f": two}))
+    Path(two).write_text("changed")
+    os.utime(two, ns=(1, 1))
+    inputs = size.inputs_to_literals({"f": two})
+    assert cache_key(size, inputs) != key_one
+    preview = literal_preview(inputs.literals["f"])
+    assert preview.startswith(f"<file {two} sha256:") and preview.endswith(">")
+    digest = key_components(size, inputs).inputs["f"]
+    assert len(digest) == 64
+
+
+def test_cache_key_of_a_directory_follows_its_files(tmp_path: Path) -> None:
+    from featherkit.cache.key import cache_key
+
+    @task(cache=True, cache_version="1")
+    def count(d: Directory) -> int:
+        return len(list(d.walk()))
+
+    _text(tmp_path / "a" / "x.txt", "x")
+    _text(tmp_path / "b" / "x.txt", "x")
+    first = cache_key(count, count.inputs_to_literals({"d": str(tmp_path / "a")}))
+    assert first == cache_key(count, count.inputs_to_literals({"d": str(tmp_path / "b")}))
+    _text(tmp_path / "b" / "y.txt", "y")
+    assert first != cache_key(count, count.inputs_to_literals({"d": str(tmp_path / "b")}))
+
+
+def test_explain_names_the_changed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from featherkit.cache import explain as explain_module
+    from featherkit.cache.config import current_backend
+
+    monkeypatch.setenv("FEATHERKIT_CACHE_DIR", str(tmp_path / "cache"))
+
+    @task(cache=True, cache_version="1")
+    def size(f: File) -> int:
+        return len(Path(f).read_bytes())
+
+    data = _text(tmp_path / "in" / "data.csv", "abc")
+    assert size(f=data) == 3
+    backend = current_backend()
+    assert backend is not None
+    Path(data).write_text("abcd")
+    os.utime(data, ns=(2, 2))
+    report = explain_module.explain(size, size.inputs_to_literals({"f": data}), backend)
+    assert report.status == "miss"
+    (difference,) = report.differences
+    assert difference.name == "f"
+    assert data in difference.cached and data in difference.now
+    assert difference.cached != difference.now and "sha256:" in difference.now
+
+
+def test_cli_run_and_explain_name_the_changed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from featherkit.cli import main
+
+    monkeypatch.setenv("FEATHERKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FEATHERKIT_CACHE", raising=False)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    tasks = tmp_path / "filetasks.py"
+    tasks.write_text(
+        "from featherkit import File, task\n\n"
+        "@task(cache=True, cache_version='1')\n"
+        "def size(f: File) -> int:\n"
+        "    return len(open(f, 'rb').read())\n"
+    )
+    data = _text(tmp_path / "data.txt", "abc")
+
+    def cli(*args: str) -> str:
+        sys.modules.pop("filetasks", None)
+        out = io.StringIO()
+        code: object = 0
+        with redirect_stdout(out), redirect_stderr(io.StringIO()):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = exc.code
+        assert not code, out.getvalue()
+        return out.getvalue()
+
+    assert cli("run", str(tasks), "size", "--f", data).strip() == "3"
+    Path(data).write_text("abcd")
+    os.utime(data, ns=(3, 3))
+    report = cli("cache", "explain", str(tasks), "size", "--f", data)
+    assert "MISS" in report
+    changed = next(line for line in report.splitlines() if "input f: cached" in line)
+    assert changed.count(data) == 2 and changed.count("sha256:") == 2
+
+
+def test_structured_dataset_without_the_plugin_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    import featherkit
+
+    monkeypatch.setitem(sys.modules, "featherkit_dataframe", None)
+    monkeypatch.delitem(vars(featherkit), "StructuredDataset", raising=False)
+    with pytest.raises(ImportError, match="pip install featherkit-dataframe"):
+        from featherkit import StructuredDataset  # noqa: F401

@@ -213,3 +213,132 @@ def test_installed_target_skips_builtin_container_entirely(fresh_plugins):
         template = serialize(nested, settings)
     assert template.sql.statement == "select 1"
     assert not template.HasField("container")
+
+
+# -- hooks are called through pluggy -----------------------------------------------------------
+
+
+def _module_task():
+    from featherkit import task
+
+    @task
+    def t() -> None:
+        pass
+
+    return t
+
+
+def test_wrapper_on_get_container_wraps_the_target(fresh_plugins, monkeypatch):
+    """A hook wrapper on a target hook takes part (pluggy calls the hook, not the facade)."""
+    from featherkit import SerializationSettings
+    from featherkit.serialization import serialize
+    from featherkit.testing import registered
+
+    seen = []
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def get_container(self, task, settings):
+            answers = yield
+            seen.append(len(answers))
+            return answers
+
+    class Target:
+        @hookimpl
+        def get_container(self, task, settings):
+            from flyteidl.core import tasks_pb2
+
+            return tasks_pb2.Container(image="from-plugin", args=["run"])
+
+    t = _module_task()
+    settings = SerializationSettings(image="img:1", version="v1")
+    with registered(Wrapper(), "wrapper"), registered(Target(), "target"):
+        template = serialize(t, settings)
+    assert template.container.image == "from-plugin"
+    assert seen == [1]
+
+
+def test_hookcall_monitoring_sees_the_calls(fresh_plugins):
+    from featherkit import task
+    from featherkit.testing import registered
+
+    class Pre:
+        @hookimpl
+        def pre_execute(self, task, params):
+            pass
+
+    @task
+    def add(a: int) -> int:
+        return a + 1
+
+    called = []
+    manager = get_plugin_manager()
+    undo = manager.pm.add_hookcall_monitoring(
+        lambda name, impls, kwargs: called.append(name), lambda *args: None
+    )
+    try:
+        with registered(Pre(), "pre"):
+            assert add(a=1) == 2
+    finally:
+        undo()
+    assert "pre_execute" in called
+
+
+def test_wrapper_refused_on_a_hook_without_wrappers_naming_the_plugin(fresh_plugins):
+    from featherkit.testing import registered
+
+    class Wraps:
+        @hookimpl(wrapper=True)
+        def get_custom(self, task, settings):
+            return (yield)
+
+    with (
+        pytest.raises(PluginError, match=r"plugin 'wraps-custom'.*get_custom.*hook wrapper"),
+        registered(Wraps(), "wraps-custom"),
+    ):
+        pass
+    assert not get_plugin_manager().pm.has_plugin("wraps-custom")
+
+
+def test_two_installed_plugins_answering_one_target_are_named(fresh_plugins):
+    from flyteidl.core import tasks_pb2
+
+    from featherkit import SerializationSettings
+    from featherkit.serialization import serialize
+    from featherkit.testing import registered
+
+    class Pod:
+        def __init__(self, image):
+            self.image = image
+
+        @hookimpl
+        def get_k8s_pod(self, task, settings):
+            return tasks_pb2.K8sPod()
+
+    t = _module_task()
+    settings = SerializationSettings(image="img:1", version="v1")
+    with (
+        registered(Pod("a"), "pod-one"),
+        registered(Pod("b"), "pod-two"),
+        pytest.raises(PluginError, match=r"'pod-one' and 'pod-two' all answer get_k8s_pod"),
+    ):
+        serialize(t, settings)
+
+
+def test_raising_register_hook_names_the_plugin(fresh_plugins, monkeypatch, caplog):
+    from featherkit.testing import registered
+
+    class Raises:
+        @hookimpl
+        def register_storage(self, register):
+            raise RuntimeError("kaputt")
+
+    with registered(Raises(), "bad-storage"):
+        with pytest.raises(PluginError, match=r"plugin 'bad-storage'.*register_storage.*kaputt"):
+            hooks().storage()
+        monkeypatch.setenv("FEATHERKIT_STRICT_PLUGINS", "0")
+        with caplog.at_level(logging.WARNING, logger="featherkit.plugins"):
+            storage = hooks().storage()
+        assert "" in storage  # core's local storage still there
+        assert "'bad-storage'" in caplog.text and "kaputt" in caplog.text
+        assert not get_plugin_manager().pm.has_plugin("bad-storage")

@@ -365,10 +365,14 @@ class _BadConfig:
 
 @pytest.mark.parametrize(
     ("plugin", "message"),
-    [(_BadCustom(), "get_custom is not JSON-able"), (_BadConfig(), "strings only.*'replicas'")],
+    [
+        (_BadCustom(), r"get_custom of plugin 'bad-plugin' returned a value that is not "
+                       r"JSON-able \(key\(s\) 'when'\)"),
+        (_BadConfig(), r"get_config of plugin 'bad-plugin' must return strings only.*'replicas'"),
+    ],
 )
 def test_bad_plugin_pieces_are_named(flows, plugin, message):
-    with registered(plugin), pytest.raises(SerializationError, match=message):
+    with registered(plugin, "bad-plugin"), pytest.raises(SerializationError, match=message):
         serialize(flows.add, SETTINGS)
 
 
@@ -511,7 +515,7 @@ def test_a_plain_python_task_subclass_gets_no_python_container():
 
     # an instance task is served by core's container (here: it asks for its resolver)
     instance = PythonInstanceTask("mod.instance", interface=Interface(inputs={"a": int}))
-    with pytest.raises(ResolverError, match="mod.instance"):
+    with pytest.raises(ResolverError, match=r"mod\.instance"):
         serialize(instance, SerializationSettings(image="img:1", version="v1"))
 
     class GivesContainer:

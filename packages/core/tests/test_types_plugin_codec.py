@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, Optional, Union
+from typing import Annotated, Any, Optional, Union
 
 from flyteidl.core import literals_pb2, types_pb2
 
@@ -13,7 +13,6 @@ from featherkit.hookspecs import hookimpl
 from featherkit.plugins import registered
 from featherkit.type_registry import type_engine
 from featherkit.types.codec import unpack
-from typing import Annotated
 
 
 @dataclasses.dataclass(frozen=True)

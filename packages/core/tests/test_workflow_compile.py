@@ -158,7 +158,7 @@ def test_runs_before_and_rshift_add_upstream_without_data() -> None:
         first >> second
         third.runs_before(first)
 
-    n0, n1, n2 = wf.nodes
+    n0, n1, _ = wf.nodes
     assert [u.id for u in n1.upstream_nodes] == ["n0"]
     assert [u.id for u in n0.upstream_nodes] == ["n2"]
     assert not n0.bindings
@@ -239,8 +239,8 @@ def test_imperative_output_needs_a_type_for_a_constant() -> None:
     wb = Workflow(name="test_compile.imperative_bad")
     with pytest.raises(WorkflowCompileError, match="output 'o': give python_type="):
         wb.add_workflow_output("o", [1, 2])
+    wb.add_workflow_input("a", int)
     with pytest.raises(WorkflowCompileError, match="input 'a' is declared twice"):
-        wb.add_workflow_input("a", int)
         wb.add_workflow_input("a", int)
 
 

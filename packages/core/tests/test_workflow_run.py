@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,10 @@ LOCK = threading.Lock()
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("FEATHERKIT_CACHE", raising=False)
     monkeypatch.setenv("FEATHERKIT_CACHE_DIR", str(tmp_path / "cache"))
     EVENTS.clear()
-    yield
 
 
 def log(event: str) -> None:
@@ -302,9 +300,9 @@ def test_launch_plan_errors() -> None:
     from featherkit.workflow import LaunchPlanError
 
     LaunchPlan.get_or_create(base, name="run.once", fixed_inputs={"a": 1})
-    with pytest.raises(LaunchPlanError, match="'run.once' already exists with other settings"):
+    with pytest.raises(LaunchPlanError, match=r"'run\.once' already exists with other settings"):
         LaunchPlan.get_or_create(base, name="run.once", fixed_inputs={"a": 2})
-    with pytest.raises(LaunchPlanError, match="unknown input\\(s\\) 'b' of workflow"):
+    with pytest.raises(LaunchPlanError, match=r"unknown input\(s\) 'b' of workflow"):
         LaunchPlan.get_or_create(base, name="run.bad", fixed_inputs={"b": 2})
     with pytest.raises(LaunchPlanError, match="input 'a': expected int, received str"):
         LaunchPlan.get_or_create(base, name="run.badtype", default_inputs={"a": "x"})
@@ -312,3 +310,22 @@ def test_launch_plan_errors() -> None:
         LaunchPlan.get_or_create(
             base, name="run.both", default_inputs={"a": 1}, fixed_inputs={"a": 1}
         )
+
+
+def test_a_reimported_module_makes_its_launch_plans_again() -> None:
+    def define() -> tuple[object, LaunchPlan]:
+        @workflow
+        def again(a: int) -> int:
+            return plus(a=a, b=1)
+
+        plan = LaunchPlan.get_or_create(again, name="run.again", fixed_inputs={"a": 1})
+        return again, plan
+
+    first_wf, first = define()
+    second_wf, second = define()  # as a second import of the module would
+    assert first.workflow is first_wf and second.workflow is second_wf
+    assert LaunchPlan.get_or_create(
+        second_wf, name="run.again", fixed_inputs={"a": 1}  # type: ignore[arg-type]
+    ) is second
+    assert LaunchPlan.get_default_launch_plan(second_wf).workflow is second_wf  # type: ignore[arg-type]
+    assert second() == 2

@@ -46,6 +46,19 @@ _EXPORTS: dict[str, str] = {
     "CronSchedule": "featherkit.workflow",
     "FixedRate": "featherkit.workflow",
     "WorkflowExecutionError": "featherkit.workflow.runner",
+    # control flow (docs/control-flow.md)
+    "map_task": "featherkit.workflow.map_task",
+    "MapTask": "featherkit.workflow.map_task",
+    "conditional": "featherkit.workflow.conditional",
+    "ConditionalFailure": "featherkit.workflow.conditional",
+    "dynamic": "featherkit.workflow.dynamic",
+    "DynamicTask": "featherkit.workflow.dynamic",
+    "create_node": "featherkit.workflow.node_creation",
+    "sleep": "featherkit.workflow.gate",
+    "wait_for_input": "featherkit.workflow.gate",
+    "approve": "featherkit.workflow.gate",
+    "GateError": "featherkit.workflow.gate",
+    "FlyteError": "featherkit.flyte_error",
     "File": "featherkit.types.files",
     "Directory": "featherkit.types.files",
     "FlyteFile": "featherkit.types.files",
@@ -103,6 +116,7 @@ if TYPE_CHECKING:
     from featherkit.context import ExecutionParameters, current_context
     from featherkit.docs import Documentation
     from featherkit.errors import FlyteRecoverableException, IgnoreOutputs, RecoverableError
+    from featherkit.flyte_error import FlyteError
     from featherkit.function_task import PythonFunctionTask, PythonInstanceTask, task
     from featherkit.hookspecs import hookimpl
     from featherkit.interface import Interface, kwtypes
@@ -111,14 +125,22 @@ if TYPE_CHECKING:
     from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.types import TypeEngine, TypeTransformer
+    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
+    from featherkit.types.hashing import HashMethod
     from featherkit.workflow import (
         CronSchedule,
         FixedRate,
         LaunchPlan,
         Workflow,
         WorkflowFailurePolicy,
-        workflow,
     )
+    from featherkit.workflow.conditional import ConditionalFailure, conditional
+    from featherkit.workflow.dynamic import DynamicTask, dynamic
+    from featherkit.workflow.gate import GateError, approve, sleep, wait_for_input
+    from featherkit.workflow.map_task import MapTask, map_task
+    from featherkit.workflow.node_creation import create_node
     from featherkit.workflow.runner import WorkflowExecutionError
-    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
-    from featherkit.types.hashing import HashMethod
+    from featherkit.workflow.workflow import workflow as _workflow_decorator
+
+    # the package featherkit.workflow is also the decorator at run time (it is callable)
+    workflow = _workflow_decorator

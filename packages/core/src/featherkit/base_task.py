@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from featherkit import context
 from featherkit.context import ExecutionParameters
 from featherkit.docs import Documentation
-from featherkit.errors import IgnoreOutputs, TaskInputError, TaskOutputError
+from featherkit.errors import IgnoreOutputs, TaskInputError, TaskOutputError, UserCodeError
 from featherkit.interface import NO_DEFAULT, Interface
 from featherkit.metadata import TaskMetadata
 from featherkit.resources import Resources
@@ -55,19 +55,6 @@ class _Lazy:
         return cls
 
 
-class UserCodeError(Exception):
-    """Wraps an exception raised by a task's own code during ``dispatch_execute``.
-
-    The container entrypoint uses it to tell user errors from system errors; a local call
-    unwraps it, so callers see their own exception.
-    """
-
-    def __init__(self, task_name: str, original: BaseException) -> None:
-        super().__init__(f"task {task_name!r} raised {type(original).__name__}: {original}")
-        self.task_name = task_name
-        self.original = original
-
-
 @runtime_checkable
 class TaskResolver(Protocol):
     """How a container finds a task again: loader args written at serialization, read back."""
@@ -101,6 +88,10 @@ def _unencodable(task: str, kind: str, name: str, tp: Any, value: Any, exc: Exce
     """The message of a TaskInputError/TaskOutputError for a value that cannot be converted."""
     where = f"task {task!r}, {kind} {name!r}"
     if isinstance(exc, TypeError):
+        expected = getattr(exc, "expected", None)
+        if expected is not None:  # a TypeTransformerError already says expected/received
+            inner = getattr(exc, "path", "")
+            return f"{where} ({_type_name(tp)}): {exc}" if inner else f"{where}: {exc}"
         return f"{where}: expected {_type_name(tp)}, received {type(value).__name__} ({exc})"
     return (
         f"{where}: the {type(value).__name__} value cannot be stored as {_type_name(tp)}: "
@@ -228,7 +219,7 @@ class Task:
         """
         plugins = _Lazy.load().plugins
         cached = self._literal_types
-        manager = plugins._manager
+        manager = plugins.manager._manager
         if cached is not None and cached[3] is manager and cached[4] == manager.generation:
             return cached
         from featherkit.type_registry import type_engine

@@ -68,6 +68,9 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
         )
     # settings first, the task's own values win; insertion order as flytekit writes it
     env = {**settings.env, **task.environment}
+    settings_env = getattr(task, "settings_env", None)
+    if settings_env is not None:  # a dynamic workflow carries the settings to its pod
+        env.update(settings_env(settings))
     container = tasks_pb2.Container()
     container.image = (
         settings.image
@@ -92,9 +95,10 @@ def runs_in_python_container(task: Task) -> bool:
 
     Function tasks (``@task``) and instance tasks (:class:`PythonInstanceTask`) run there, and
     so does any :class:`PythonTask` given an explicit ``task_resolver`` or carrying a
-    ``template_executor`` (either says how the entrypoint finds it again). Any other ``PythonTask`` subclass gets no container from
-    core, as in flytekit, where only auto-container tasks have one: its target comes from a
-    plugin (``get_container``, ``get_k8s_pod`` or ``get_sql``).
+    ``template_executor`` (either says how the entrypoint finds it again). Any other
+    ``PythonTask`` subclass gets no container from core, as in flytekit, where only
+    auto-container tasks have one: its target comes from a plugin (``get_container``,
+    ``get_k8s_pod`` or ``get_sql``).
     """
     from featherkit.base_task import PythonTask
     from featherkit.function_task import PythonFunctionTask, PythonInstanceTask

@@ -111,6 +111,8 @@ class ExecutionParameters:
     """The parameters of one execution; plugins may adjust them in ``pre_execute``.
 
     ``working_dir`` is created on first access, so a task that never uses it costs nothing.
+    A local run creates it under ``$FEATHERKIT_LOCAL_DIR`` when that is set (where local decks,
+    raw outputs and checkpoints then go), else in the system's temporary directory.
     """
 
     execution_id: ExecutionIdentifier = _LOCAL_EXECUTION
@@ -133,7 +135,10 @@ class ExecutionParameters:
         if self._working_dir is None:
             import tempfile  # here: it costs a container's cold start (random, shutil ...)
 
-            self._working_dir = tempfile.mkdtemp(prefix="featherkit-")
+            base = os.environ.get("FEATHERKIT_LOCAL_DIR") or None
+            if base is not None:
+                os.makedirs(base, exist_ok=True)
+            self._working_dir = tempfile.mkdtemp(prefix="featherkit-", dir=base)
         return self._working_dir
 
     @working_dir.setter

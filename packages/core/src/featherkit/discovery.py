@@ -14,6 +14,9 @@ Targets:
 
 A task counts where it is defined (re-exports are not counted twice). Two different tasks with
 one name is an error naming both places: a Flyte backend would register only one of them.
+
+``discover_entities`` adds the workflows defined there and the launch plans bound there, and
+everything they reference, in registration order (each entity after what it references).
 """
 
 from __future__ import annotations
@@ -196,10 +199,8 @@ def workflows_in_module(module: ModuleType) -> list[Any]:
     for _attribute, value in sorted(vars(module).items()):
         if id(value) in seen:
             continue
-        if isinstance(value, WorkflowBase) and value.instantiated_in == module.__name__:
-            seen.add(id(value))
-            found.append(value)
-        elif isinstance(value, LaunchPlan):
+        mine = isinstance(value, WorkflowBase) and value.instantiated_in == module.__name__
+        if mine or isinstance(value, LaunchPlan):
             seen.add(id(value))
             found.append(value)
     return found
@@ -211,11 +212,15 @@ def discover_entities(targets: Sequence[str | os.PathLike[str]]) -> list[Any]:
     what it references. Two workflows (or two launch plans) sharing a name are an error.
     """
     tasks = [found.task for found in discover(targets)]
+    if sys.modules.get("featherkit.workflow") is None:
+        return list(tasks)
+    from featherkit.workflow import LaunchPlan
+
     others: list[Any] = []
     names: dict[tuple[str, str], Any] = {}
     for module in load_targets(targets):
         for entity in workflows_in_module(module):
-            kind = type(entity).__name__ == "LaunchPlan" and "launch plan" or "workflow"
+            kind = "launch plan" if isinstance(entity, LaunchPlan) else "workflow"
             other = names.setdefault((kind, entity.name), entity)
             if other is not entity:
                 raise DiscoveryError(
@@ -227,7 +232,7 @@ def discover_entities(targets: Sequence[str | os.PathLike[str]]) -> list[Any]:
         return list(tasks)
     from featherkit.workflow.serialize import registration_order
 
-    others.sort(key=lambda e: (type(e).__name__ == "LaunchPlan", e.name))
+    others.sort(key=lambda e: (isinstance(e, LaunchPlan), e.name))
     return registration_order([*tasks, *others])
 
 

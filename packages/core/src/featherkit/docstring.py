@@ -23,6 +23,10 @@ _GOOGLE_SECTION = re.compile(
     r"^(Args|Arguments|Parameters|Params|Returns|Yields|Raises|Exceptions|Except|Attributes"
     r"|Examples|Example)\s*:\s*$"
 )
+#: the headings that end the summary and long text in a reST or NumPy docstring too
+_ANY_STYLE_SECTION = re.compile(
+    r"^(Args|Arguments|Parameters|Params|Returns|Yields|Raises)\s*:\s*$"
+)
 #: any other unindented "Title:" line (Note:, Return:, ...) ends the section being read
 _GOOGLE_OTHER_SECTION = re.compile(r"^[A-Z]\w*(?: \w+)?\s*:\s*$")
 _GOOGLE_ITEM = re.compile(r"^(\*{0,2}\w+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
@@ -67,11 +71,9 @@ def _first_section_line(lines: list[str], *, google: bool) -> int:
         stripped = line.strip()
         if any(rx.match(stripped) for rx in (_REST_FIELD, _REST_RETURN, _REST_OTHER)):
             return index
-        if google and _GOOGLE_SECTION.match(line):
+        if google and _GOOGLE_SECTION.match(line):  # an unindented heading
             return index
-        if not google and _GOOGLE_SECTION.match(stripped) and stripped.startswith(
-            ("Args", "Arguments", "Parameters", "Params", "Returns", "Yields", "Raises")
-        ):
+        if not google and _ANY_STYLE_SECTION.match(stripped):
             return index
         if index + 1 < len(lines) and _NUMPY_UNDERLINE.match(lines[index + 1].strip()) and stripped:
             return index

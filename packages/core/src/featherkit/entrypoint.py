@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 PROG = "featherkit-execute"
 OUTPUTS_FILE = "outputs.pb"
+FUTURES_FILE = "futures.pb"
 ERROR_FILE = "error.pb"
 
 #: option -> the template propeller substitutes for it; left unsubstituted, it means absent
@@ -70,7 +71,8 @@ class Outcome:
     """What one execution left under the output prefix."""
 
     written: str | None
-    """``outputs.pb``, ``error.pb`` (or its per-worker name), or ``None`` (IgnoreOutputs)."""
+    """``outputs.pb``, ``futures.pb`` (a dynamic workflow's graph), ``error.pb`` (or its
+    per-worker name), or ``None`` (IgnoreOutputs)."""
     report: ErrorReport | None = None
     params: ExecutionParameters | None = None
     problems: list[str] = field(default_factory=list)
@@ -277,10 +279,9 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
     """Run one execution as a pod does and report what was written (never raises for a task
     failure: every failure becomes ``error.pb``)."""
     from featherkit import storage
-    from featherkit.base_task import UserCodeError
     from featherkit.context import ExecutionParameters
     from featherkit.error_document import describe, load_error, system_error, user_error
-    from featherkit.errors import IgnoreOutputs, TaskInputError
+    from featherkit.errors import IgnoreOutputs, TaskInputError, UserCodeError
 
     env = os.environ if environ is None else environ
     execution_id, task_id = identity_from_env(env)
@@ -333,10 +334,12 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
             error = exc
             report = user_error(exc, f"task {task.name!r} was stopped by {describe(exc)}")
         else:
-            uri = storage.join(options.output_prefix, OUTPUTS_FILE)
+            # a dynamic workflow returns the graph to run next (futures.pb), not outputs
+            written = FUTURES_FILE if type(outputs).__name__ == "DynamicJobSpec" else OUTPUTS_FILE
+            uri = storage.join(options.output_prefix, written)
             try:
                 storage.write_bytes(uri, outputs.SerializeToString(deterministic=True))
-                outcome.written = OUTPUTS_FILE
+                outcome.written = written
             except Exception as exc:
                 error = exc
                 report = system_error(

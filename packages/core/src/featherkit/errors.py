@@ -33,3 +33,16 @@ class TaskInputError(TypeError, AssertionError, ValueError):
 
 class TaskOutputError(TypeError, AssertionError, ValueError):
     """A task returned values that do not fit its declared outputs (same bases as above)."""
+
+
+class UserCodeError(Exception):
+    """Wraps an exception raised by a task's own code during ``dispatch_execute``.
+
+    The container entrypoint uses it to tell user errors from system errors; a local call
+    unwraps it, so callers see their own exception.
+    """
+
+    def __init__(self, task_name: str, original: BaseException) -> None:
+        super().__init__(f"task {task_name!r} raised {type(original).__name__}: {original}")
+        self.task_name = task_name
+        self.original = original

@@ -59,7 +59,6 @@ _EXPORTS: dict[str, str] = {
     "delete": "featherkit.storage",
     "is_remote": "featherkit.storage",
     "join": "featherkit.storage",
-    "get_plugin_manager": "featherkit.plugins",
     # cache
     "CacheEntry": "featherkit.cache",
     "CacheWarning": "featherkit.cache",
@@ -101,6 +100,7 @@ if TYPE_CHECKING:
     from featherkit.interface import Interface
     from featherkit.metadata import TaskMetadata
     from featherkit.plugins import PluginError, get_plugin_manager
+    from featherkit.redact import redact_location, redact_text
     from featherkit.resolvers import ResolverError, default_resolver, find_resolver, resolver_for
     from featherkit.serialization import SerializationSettings, serialize
     from featherkit.storage import (
@@ -121,5 +121,4 @@ if TYPE_CHECKING:
     from featherkit.template import TemplateTask
     from featherkit.type_registry import type_engine
     from featherkit.types import TypeEngine, TypeTransformer, TypeTransformerError
-    from featherkit.redact import redact_location, redact_text
     from featherkit.types.adapter import FlytekitTypeTransformer

@@ -1,8 +1,10 @@
 """Every hook featherkit calls, in one module.
 
-Plugins implement these with the :data:`featherkit.hookimpl` marker; core never calls
-``pm.hook.<name>`` itself but goes through :class:`featherkit.plugins.Hooks`, which gives each
-hook its call semantics (stated in each docstring below).
+Plugins implement these with the :data:`featherkit.hookimpl` marker. Core calls every hook
+through pluggy (``pm.hook.<name>(...)``, or a ``subset_hook_caller`` where installed plugins
+must win over core's builtins), from :class:`featherkit.plugins.Hooks`, which gives each hook
+its call semantics (stated in each docstring below); so pluggy's ordering, hook wrappers and
+``add_hookcall_monitoring`` work.
 
 Vocabulary used below:
 
@@ -12,16 +14,18 @@ Vocabulary used below:
   wins. Core's builtin plugins answer only when no installed plugin does.
 * **register callback**: the hook receives a ``register`` function; each call registers one
   thing. Registering a key twice is an error naming both plugins, except that an installed
-  plugin may replace a core builtin.
+  plugin may replace a core builtin. Each plugin's implementation is called on its own (a
+  raising one breaks only its plugin, which is named). No wrappers.
 
-Hooks that merge or chain results are called one implementation at a time, so hook wrappers
-(``wrapper=True``) are not supported on them; this is noted per hook.
+Hooks whose results core merges, chains or registers are marked :func:`no_wrappers`: a hook
+wrapper (``wrapper=True`` or ``hookwrapper=True``) on one of them is refused when its plugin
+registers, naming the plugin. Every other hook accepts wrappers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
@@ -38,6 +42,24 @@ PROJECT_NAME = "featherkit"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
+_NO_WRAPPERS = "featherkit_no_wrappers"
+
+#: the hooks that give a task its one serialization target
+TARGET_HOOKS = ("get_container", "get_k8s_pod", "get_sql")
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def no_wrappers(spec: _F) -> _F:
+    """Mark a hookspec whose implementations may not be hook wrappers (put it under
+    ``@hookspec``); plugins declaring hooks of their own may use it too."""
+    setattr(spec, _NO_WRAPPERS, True)
+    return spec
+
+
+def allows_wrappers(spec: Callable[..., Any]) -> bool:
+    return not getattr(spec, _NO_WRAPPERS, False)
+
 
 # --- execution -----------------------------------------------------------------------------
 
@@ -49,10 +71,12 @@ def pre_execute(task: Task, params: ExecutionParameters) -> None:
     All impls. ``params`` is the execution's own object (never shared between executions):
     an implementation may adjust it in place, for example add decks, secrets or timing marks.
     The return value is ignored. An exception fails the execution as a system error.
+    Wrappers are allowed.
     """
 
 
 @hookspec
+@no_wrappers
 def post_execute(task: Task, params: ExecutionParameters, outputs: Any) -> Any:
     """Called after ``execute`` returned, before outputs are converted to literals.
 
@@ -60,11 +84,12 @@ def post_execute(task: Task, params: ExecutionParameters, outputs: Any) -> Any:
     tuple for several outputs, ``None`` for none). Return ``None`` to keep them or a
     replacement value; when two plugins both return a replacement it is an error naming both.
     Raise :class:`featherkit.IgnoreOutputs` to make the execution produce no outputs.
-    Hook wrappers are not supported.
+    No wrappers.
     """
 
 
 @hookspec
+@no_wrappers
 def execution_finished(
     task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
 ) -> None:
@@ -73,55 +98,63 @@ def execution_finished(
     All impls. ``outputs`` is the native outputs (``None`` when there are none or on
     failure), ``error`` the exception that failed it. ``params.output_prefix`` is set when the
     container entrypoint runs the task (write run artifacts such as ``deck.html`` there);
-    locally it is ``None`` and ``params.working_dir`` is the place. An exception raised here
-    is logged as a warning and never fails the task.
+    locally it is ``None`` and ``params.working_dir`` is the place. Each implementation is
+    called on its own: an exception raised by one is logged as a warning naming its plugin,
+    never fails the task and never keeps the others from being called. No wrappers.
     """
 
 
 # --- serialization targets (a task has at most one of container / k8s_pod / sql) -------------
 
 
-@hookspec(firstresult=True)
+@hookspec
 def get_container(task: Task, settings: SerializationSettings) -> tasks_pb2.Container | None:
-    """The container a Flyte backend runs for ``task``.
+    """The container a Flyte backend runs for ``task``. ``None`` means "not mine".
 
-    First answer. Core's builtin plugin answers for every :class:`featherkit.PythonTask` with
-    the python entrypoint; it is dropped when an installed plugin answers ``get_k8s_pod`` or
-    ``get_sql`` for the same task. ``None`` means "not mine".
-    """
-
-
-@hookspec(firstresult=True)
-def get_k8s_pod(task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
-    """A Kubernetes pod target for ``task`` instead of a plain container.
-
-    First answer. ``None`` means the task has no pod target. Answering replaces core's
-    default container; a second installed plugin answering another target is an error.
-    """
-
-
-@hookspec(firstresult=True)
-def get_sql(task: Task, settings: SerializationSettings) -> tasks_pb2.Sql | None:
-    """A SQL statement the backend runs itself (no container).
-
-    First answer. ``None`` means the task has no SQL target.
+    Target hook (as :func:`get_k8s_pod` and :func:`get_sql`): installed plugins are asked
+    first, all of them; two installed plugins answering (this hook or another target hook)
+    for one task is an error naming both. Only when no installed plugin answered any target
+    are core's builtins asked: the builtin container answers for every
+    :class:`featherkit.PythonTask` with the python entrypoint. Wrappers are allowed; a
+    wrapper sees the list of the answers given (an empty list: nobody answered).
     """
 
 
 @hookspec
+def get_k8s_pod(task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
+    """A Kubernetes pod target for ``task`` instead of a plain container.
+
+    Target hook (see :func:`get_container`). ``None`` means the task has no pod target;
+    answering replaces core's default container. Wrappers are allowed.
+    """
+
+
+@hookspec
+def get_sql(task: Task, settings: SerializationSettings) -> tasks_pb2.Sql | None:
+    """A SQL statement the backend runs itself (no container).
+
+    Target hook (see :func:`get_container`). ``None`` means the task has no SQL target.
+    Wrappers are allowed.
+    """
+
+
+@hookspec
+@no_wrappers
 def get_custom(task: Task, settings: SerializationSettings) -> Mapping[str, Any] | None:
     """Plugin-specific JSON-able data for ``TaskTemplate.custom``.
 
     All impls; the dicts are merged. A top-level key set by two plugins is an error naming
-    both. ``None`` or ``{}`` adds nothing. Hook wrappers are not supported.
+    both. ``None`` or ``{}`` adds nothing. A value that is not JSON-able is an error naming the
+    plugin. No wrappers.
     """
 
 
 @hookspec
+@no_wrappers
 def get_config(task: Task, settings: SerializationSettings) -> Mapping[str, str] | None:
     """String key/values for ``TaskTemplate.config`` (e.g. ``primary_container_name``).
 
-    All impls, merged like :func:`get_custom`.
+    All impls, merged like :func:`get_custom`. No wrappers.
     """
 
 
@@ -129,13 +162,17 @@ def get_config(task: Task, settings: SerializationSettings) -> Mapping[str, str]
 def get_extended_resources(
     task: Task, settings: SerializationSettings
 ) -> tasks_pb2.ExtendedResources | None:
-    """Accelerators and other extended resources for ``task``. First answer; ``None``: none."""
+    """Accelerators and other extended resources for ``task``.
+
+    First answer; ``None``: none. Wrappers are allowed.
+    """
 
 
 # --- registries ------------------------------------------------------------------------------
 
 
 @hookspec
+@no_wrappers
 def register_type_transformers(register: Callable[[Any], None]) -> None:
     """Register :class:`featherkit.types.TypeTransformer` instances: ``register(transformer)``.
 
@@ -145,6 +182,7 @@ def register_type_transformers(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+@no_wrappers
 def register_cache_backends(register: Callable[[str, Callable[[str], Any]], None]) -> None:
     """Register cache backends: ``register(name, factory)``.
 
@@ -156,6 +194,7 @@ def register_cache_backends(register: Callable[[str, Callable[[str], Any]], None
 
 
 @hookspec
+@no_wrappers
 def register_resolvers(register: Callable[[Any], None]) -> None:
     """Register task resolvers: ``register(resolver)``.
 
@@ -165,6 +204,7 @@ def register_resolvers(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+@no_wrappers
 def register_storage(register: Callable[[str, Any], None]) -> None:
     """Register storage backends: ``register(scheme, storage)``.
 
@@ -176,6 +216,7 @@ def register_storage(register: Callable[[str, Any], None]) -> None:
 
 
 @hookspec
+@no_wrappers
 def register_template_executors(
     register: Callable[[str, Callable[[tasks_pb2.TaskTemplate], Task]], None],
 ) -> None:
@@ -188,6 +229,7 @@ def register_template_executors(
 
 
 @hookspec
+@no_wrappers
 def register_task_types(register: Callable[[type, type], None]) -> None:
     """Map a ``task_config`` class to the task class ``@task(task_config=...)`` builds.
 
@@ -197,6 +239,7 @@ def register_task_types(register: Callable[[type, type], None]) -> None:
 
 
 @hookspec
+@no_wrappers
 def register_task_arguments(register: Callable[..., None]) -> None:
     """Accept extra keyword arguments on ``@task``: ``register(name, validate=None)``.
 
@@ -207,8 +250,26 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_node_overrides(register: Callable[..., None]) -> None:
+    """Accept extra keyword arguments on a workflow node's ``with_overrides(...)``.
+
+    ``register(name, apply, validate=None)``. ``validate(value)`` runs when ``with_overrides``
+    is called (at decoration); it may raise ``TypeError``/``ValueError`` and returns the value
+    to keep. ``apply(task, value, overrides, settings)`` runs when the node is serialized:
+    ``task`` is the node's task (a map task for an array node), ``overrides`` the node's
+    ``flyteidl.core.workflow_pb2.TaskNodeOverrides`` to fill (e.g. its ``pod_template``),
+    ``settings`` the ``SerializationSettings``. Overrides apply to task and map task nodes.
+    Register callback: a name registered twice, or one of core's own override names, is an
+    error naming the plugins. Hook wrappers are not supported.
+    """
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
-    """Add commands to the ``featherkit`` command line. All impls; called only by the CLI."""
+    """Add commands to the ``featherkit`` command line.
+
+    All impls; called only by the CLI. Wrappers are allowed.
+    """
 
 
 # --- images ----------------------------------------------------------------------------------
@@ -225,5 +286,5 @@ def resolve_image(image: Any, settings: SerializationSettings | None) -> str | N
     image spec file) and every other string is used as the image name as it is. Return
     ``None`` for a value that is not yours. Nothing may be built or pushed here: the answer is
     a name computed from the value, and building is a separate, explicit step. An exception
-    fails serialization with its message.
+    fails serialization with its message. Wrappers are allowed.
     """

@@ -63,9 +63,7 @@ class Interface:
         if len(self.outputs) > 1 and output_tuple is None:
             fields = list(self.outputs.items())
             # flytekit's name for the tuple of several unnamed outputs
-            output_tuple = typing.cast(
-                type, typing.NamedTuple("DefaultNamedTupleOutput", fields)  # type: ignore[misc]
-            )
+            output_tuple = typing.cast(type, typing.NamedTuple("DefaultNamedTupleOutput", fields))
         self.output_tuple = output_tuple
 
     @property

@@ -84,7 +84,23 @@ def find_task(file: str | os.PathLike[str], name: str) -> Task:
     if name in by_full_name:
         return by_full_name[name]
     known = ", ".join(sorted(tasks)) or "(none)"
+    _refuse_non_task(module, file, name, f"tasks found: {known}")
     raise FeatherkitUserError(f"{file} has no task {name!r}; tasks found: {known}")
+
+
+def _refuse_non_task(
+    module: ModuleType, file: str | os.PathLike[str], name: str, found: str
+) -> None:
+    """Raise the error for a ``name`` the module has that is not a task (a plain function)."""
+    value = vars(module).get(name)
+    if value is None:
+        return
+    what = (
+        f"a {type(value).__name__}, not a task: it lacks @task"
+        if callable(value) and not isinstance(value, type)
+        else f"a {type(value).__name__}, not a task"
+    )
+    raise FeatherkitUserError(f"{name!r} in {file} is {what}; {found}")
 
 
 def find_entity(file: str | os.PathLike[str], name: str) -> Any:
@@ -103,6 +119,7 @@ def find_entity(file: str | os.PathLike[str], name: str) -> Any:
     if name in by_full_name:
         return by_full_name[name]
     known = ", ".join(sorted(found)) or "(none)"
+    _refuse_non_task(module, file, name, f"found: {known}")
     raise FeatherkitUserError(
         f"{file} has no task, workflow or launch plan {name!r}; found: {known}"
     )

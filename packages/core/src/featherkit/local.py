@@ -11,9 +11,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from featherkit import plugins
-from featherkit.base_task import UserCodeError
 from featherkit.context import ExecutionParameters
-from featherkit.errors import IgnoreOutputs
+from featherkit.errors import IgnoreOutputs, UserCodeError
 
 if TYPE_CHECKING:
     from flyteidl.core import literals_pb2
@@ -37,8 +36,7 @@ def run(task: Task, kwargs: Mapping[str, Any]) -> Any:
     if getattr(task, "is_async", False) and _in_event_loop():
         return _run_async(task, inputs)
     params = ExecutionParameters(task_name=task.name)
-    outputs = _cached_or_direct(task, params, lambda: task.dispatch_execute(params, inputs), inputs)
-    return None if outputs is None else task.literals_to_outputs(outputs)
+    return _cached_or_direct(task, params, lambda: task.dispatch_execute(params, inputs), inputs)
 
 
 async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
@@ -52,14 +50,13 @@ async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
 
         import asyncio
 
-        outputs = await asyncio.to_thread(_cached_or_direct, task, params, compute, inputs)
-    else:
-        with _reporting(task, params):
-            outputs = await task.dispatch_execute_async(params, inputs)
+        return await asyncio.to_thread(_cached_or_direct, task, params, compute, inputs)
+    with _reporting(task, params):
+        outputs = await task.dispatch_execute_async(params, inputs)
     return None if outputs is None else task.literals_to_outputs(outputs)
 
 
-_run_cached: Any = None
+_call_cached: Any = None
 
 
 def _cached_or_direct(
@@ -67,17 +64,22 @@ def _cached_or_direct(
     params: ExecutionParameters,
     compute: Callable[[], literals_pb2.LiteralMap],
     inputs: literals_pb2.LiteralMap,
-) -> literals_pb2.LiteralMap | None:
-    """Run (or look up) the task, then tell plugins it finished: :func:`_reporting`, inlined
-    because this is every call's path."""
-    global _run_cached
-    try:
-        if task.metadata.cache:
-            if _run_cached is None:
-                from featherkit.cache import run_cached
+) -> Any:
+    """The native outputs of the call (``None`` for none, or after ``IgnoreOutputs``).
 
-                _run_cached = run_cached
-            outputs: literals_pb2.LiteralMap | None = _run_cached(task, inputs, compute)
+    :func:`_reporting`, inlined: this is every call's path, and a generator-based context
+    manager cost more than the rest of the glue together.
+    """
+    global _call_cached
+    cached = task.metadata.cache
+    try:
+        if cached:
+            if _call_cached is None:
+                from featherkit.cache.runner import call_cached
+
+                _call_cached = call_cached
+            # the cache converts a stored entry itself: one that no longer converts is a miss
+            native = _call_cached(task, inputs, compute)
         else:
             outputs = compute()
     except IgnoreOutputs:
@@ -90,7 +92,9 @@ def _cached_or_direct(
         _report(task, params, None, exc)
         raise
     _report(task, params, params.attributes.get("native_outputs"), None)
-    return outputs
+    if cached:
+        return native
+    return None if outputs is None else task.literals_to_outputs(outputs)
 
 
 @contextmanager

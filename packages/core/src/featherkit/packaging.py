@@ -1,11 +1,12 @@
-"""Registration files: serialized ``TaskSpec`` files and the ``.tgz`` package of them.
+"""Registration files: serialized task, workflow and launch plan specs, and their ``.tgz``.
 
 The layout is the one ``pyflyte serialize``/``pyflyte package`` write and ``flytectl register
 files`` reads (checked against flytekit 1.16):
 
-* one file per entity, named ``<index>_<name>_1.pb`` for tasks (``_2`` would be workflows,
-  ``_3`` launch plans), where ``<index>`` counts from 0 and is zero-padded to the width of
-  the largest index, so that flytectl's sort by file name keeps the order;
+* one file per entity, named ``<index>_<name>_<kind>.pb``: kind 1 for a task (``TaskSpec``),
+  2 for a workflow (``WorkflowSpec``), 3 for a launch plan (``admin.LaunchPlan``); ``<index>``
+  counts from 0 and is zero-padded to the width of the largest index, so that flytectl's sort
+  by file name keeps the order (entities come each after what it references);
 * the package is a gzip-compressed tar holding those files at its top level, no directories.
 
 Unlike flytekit's, our files are byte-for-byte reproducible: protobuf map entries are sorted;
@@ -207,9 +208,9 @@ def entity_specs(entities: Iterable[Any], settings: SerializationSettings) -> li
 __all__ = [
     "FORMATS",
     "SUFFIXES",
-    "entity_specs",
     "PackagingError",
     "SerializedFile",
+    "entity_specs",
     "file_names",
     "package_bytes",
     "serialized_files",

@@ -273,15 +273,9 @@ def resolver_for(task: Task, settings: SerializationSettings | None = None) -> T
 
 def resolver_owners() -> dict[str, str]:
     """Installed resolver locations and the plugin that registered each (for the CLI)."""
-    from featherkit.plugins import get_plugin_manager
+    from featherkit.plugins import hooks
 
-    owners: dict[str, str] = {}
-    manager = get_plugin_manager()
-    # builtins first, so an installed plugin replacing one is the owner shown
-    for impl in manager.pm.hook.register_resolvers.get_hookimpls():
-        impl.function(lambda resolver, _p=impl.plugin_name: owners.__setitem__(
-            str(getattr(resolver, "location", repr(resolver))), _p))
-    return owners
+    return dict(hooks().registry("register_resolvers").owners)
 
 
 @hookimpl(trylast=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
+from featherkit.hookspecs import TARGET_HOOKS
 
 if TYPE_CHECKING:
     from flyteidl.admin import task_pb2 as admin_task_pb2
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PYTHON_INTERPRETER = "/opt/venv/bin/python3"
 
-_TARGETS = ("get_container", "get_k8s_pod", "get_sql")
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -101,18 +101,49 @@ class SerializationError(FeatherkitUserError):
     """A task cannot be serialized as it is; the message says why and what to do."""
 
 
-def _struct(data: Mapping[str, Any], task: Task, what: str) -> Any:
+def _json_able(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _custom_struct(data: Mapping[str, Any], task: Task, settings: SerializationSettings) -> Any:
+    """``TaskTemplate.custom`` from ``get_custom``'s dict; a value that is not JSON-able is an
+    error naming the plugin (or the task class) that gave it."""
     from google.protobuf import json_format, struct_pb2
 
     try:
         text = json.dumps(data, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise SerializationError(f"task {task.name!r}: {what} is not JSON-able: {exc}") from exc
+        bad = sorted(str(k) for k, v in data.items() if not _json_able(v))
+        source = _source(task, settings, "get_custom", bad)
+        raise SerializationError(
+            f"task {task.name!r}: {source} returned a value that is not JSON-able "
+            f"(key(s) {', '.join(map(repr, bad)) or '?'}): {exc}"
+        ) from exc
     return json_format.Parse(text, struct_pb2.Struct())
 
 
-def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any, str]]:
-    """The targets offered for ``task``: kind -> (message, who offered it).
+def _source(task: Task, settings: SerializationSettings, hook: str, keys: list[str]) -> str:
+    """Who gave ``task``'s ``hook`` keys ``keys``: its class's own method, or the plugins
+    (asked again one at a time: this runs on the error path only)."""
+    from featherkit.base_task import Task
+
+    if getattr(type(task), hook) is not getattr(Task, hook):
+        return f"{type(task).__name__}.{hook}()"
+    from featherkit.plugins import hooks
+
+    names = hooks().who(
+        hook, lambda v: bool(v) and any(k in v for k in keys), task=task, settings=settings
+    )
+    return f"{hook} of plugin " + " and plugin ".join(map(repr, names))
+
+
+def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any, Any]]:
+    """The targets offered for ``task``: kind -> (message, who offered it: a description, or
+    the plugins' :class:`~featherkit.plugins.Answer`, which names its plugin when asked).
 
     A task class that overrides ``get_container`` (or the others) is asked directly; the
     plugin hooks are asked once for the remaining kinds. When the task's own methods gave it a
@@ -122,24 +153,24 @@ def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any
     from featherkit.base_task import Task
     from featherkit.plugins import hooks
 
-    found: dict[str, tuple[Any, str]] = {}
-    own = [kind for kind in _TARGETS if getattr(type(task), kind) is not getattr(Task, kind)]
+    found: dict[str, tuple[Any, Any]] = {}
+    own = [kind for kind in TARGET_HOOKS if getattr(type(task), kind) is not getattr(Task, kind)]
     for kind in own:
         value = getattr(task, kind)(settings)
         if value is not None:
             found[kind] = (value, f"{type(task).__name__}.{kind}()")
-    rest = [kind for kind in _TARGETS if kind not in own]
+    rest = [kind for kind in TARGET_HOOKS if kind not in own]
     if not rest:
         return found
     facade = hooks()
     if found:
-        answers = facade.installed_targets(task, settings, rest)
+        answers = facade.installed_targets(task, settings, tuple(rest))
     else:
         answers = facade.target_answers(task, settings)
     for kind in rest:
         answer = answers.get(kind)
         if answer is not None and answer.value is not None:
-            found[kind] = (answer.value, f"plugin {answer.plugin!r}")
+            found[kind] = (answer.value, answer)  # who answered: asked on the error path only
     return found
 
 
@@ -155,11 +186,15 @@ def _interface(task: Task) -> Any:
         ) from exc
 
 
-def _config(config: Mapping[str, Any], task: Task) -> dict[str, str]:
+def _config(
+    config: Mapping[str, Any], task: Task, settings: SerializationSettings
+) -> dict[str, str]:
     bad = non_string_entries(config)
     if bad:
+        keys = [k for k, v in config.items() if not isinstance(k, str) or not isinstance(v, str)]
         raise SerializationError(
-            f"task {task.name!r}: get_config must return strings only; bad entries: {bad}"
+            f"task {task.name!r}: {_source(task, settings, 'get_config', keys)} must return "
+            f"strings only; bad entries: {bad}"
         )
     return dict(config)
 
@@ -180,7 +215,11 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
         )
     targets = _targets(task, settings)
     if len(targets) > 1:
-        who = "; ".join(f"{kind[4:]} from {source}" for kind, (_, source) in targets.items())
+        who = "; ".join(
+            f"{kind[4:]} from "
+            + (source if isinstance(source, str) else f"plugin {source.plugin!r}")
+            for kind, (_, source) in targets.items()
+        )
         raise SerializationError(
             f"task {task.name!r} has more than one target ({who}); a task runs as exactly "
             "one of container, k8s_pod or sql: uninstall or disable one of the plugins "
@@ -199,10 +238,10 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
     template.task_type_version = task.task_type_version
     custom = task.get_custom(settings)
     if custom:
-        template.custom.CopyFrom(_struct(custom, task, "get_custom"))
+        template.custom.CopyFrom(_custom_struct(custom, task, settings))
     config = task.get_config(settings)
     if config:
-        template.config.update(_config(config, task))
+        template.config.update(_config(config, task, settings))
     if "get_container" in targets:
         template.container.CopyFrom(targets["get_container"][0])
     elif "get_k8s_pod" in targets:

@@ -26,10 +26,10 @@ objects) and digests (through ``read_bytes``), and says clearly that it cannot l
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 import hashlib
 import io
+import os
+from collections.abc import Callable
 from typing import IO, Any, Protocol, runtime_checkable
 from urllib.parse import unquote, urlparse
 
@@ -172,7 +172,7 @@ class _AtomicLocalWriter(io.BufferedWriter):
         if self._discarded:
             return
         self.flush()
-        os.fsync(self.raw.fileno())
+        os.fsync(self.fileno())
         super().close()
         os.replace(self._tmp, self._target)
 
@@ -205,7 +205,7 @@ class LocalStorage:
         root = local_path(uri)
         if os.path.isfile(root):
             return [root]
-        found = []
+        found: list[str] = []
         for directory, _, files in os.walk(root):
             found.extend(os.path.join(directory, name) for name in files)
         return sorted(found)
@@ -247,11 +247,28 @@ class LocalStorage:
 
 
 def _copy_file(source: str, target: str) -> None:
-    """Copy a local file atomically (temporary file beside ``target``, then rename)."""
+    """Copy a local file atomically: to a temporary file beside ``target`` (the kernel copies,
+    ``copy_file_range``/``sendfile`` where available), fsynced, then renamed over it."""
     import shutil
 
-    with open(source, "rb") as src, _AtomicLocalWriter(target) as dst:
-        shutil.copyfileobj(src, dst, 1 << 20)
+    final = os.path.abspath(target)
+    directory = os.path.dirname(final)
+    os.makedirs(directory, exist_ok=True)
+    tmp = os.path.join(directory, f".{os.path.basename(final)}.{os.urandom(6).hex()}.tmp")
+    try:
+        shutil.copyfile(source, tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def storage_for(uri: str) -> Storage:
@@ -330,8 +347,10 @@ def open_uri(uri: str, mode: str = "rb") -> IO[bytes]:
     if mode not in ("rb", "wb", "r", "w"):
         raise ValueError(f"open mode {mode!r}: use 'rb' or 'wb'")
     backend = storage_for(uri)
-    if isinstance(backend, StreamingStorage) or hasattr(backend, "open"):
-        return backend.open(uri, "wb" if "w" in mode else "rb")  # type: ignore[attr-defined,no-any-return]
+    opener = getattr(backend, "open", None)
+    if opener is not None:
+        handle: IO[bytes] = opener(uri, "wb" if "w" in mode else "rb")
+        return handle
     if "w" in mode:
         return _MemoryWriter(backend, uri)
     return io.BytesIO(backend.read_bytes(uri))
@@ -344,7 +363,8 @@ def list_files(uri: str) -> list[str]:
     if lister is None:
         raise FeatherkitUserError(
             f"the storage for {scheme_of(uri) or 'local'} URIs ({type(backend).__name__}) "
-            f"cannot list {uri}: it has no list_files method, which directories need"
+            f"cannot list {redact_location(uri)}: it has no list_files method, which "
+            "directories need"
         )
     return sorted(lister(uri))
 

@@ -6,21 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from featherkit.hookspecs import hookimpl
-from featherkit.plugins import get_plugin_manager, is_builtin
+from featherkit.plugins import get_plugin_manager, hooks
 from featherkit.types import TypeEngine, builtin_transformers
 
 
 def _build() -> TypeEngine:
-    manager = get_plugin_manager()
-    impls = list(reversed(manager.pm.hook.register_type_transformers.get_hookimpls()))
-    builtin: list[Any] = []
-    installed: list[Any] = []
-    for impl in impls:
-        impl.function((builtin if is_builtin(impl.plugin_name) else installed).append)
-    claimed = {getattr(t, "python_type", None) for t in installed}
-    # an installed plugin's transformer replaces core's builtin one for the same type
-    kept = [t for t in builtin if getattr(t, "python_type", None) not in claimed]
-    return TypeEngine([*installed, *kept])
+    # installed plugins' transformers first; one for a type a builtin serves replaces it
+    return TypeEngine(hooks().type_transformers())
 
 
 def type_engine() -> TypeEngine:

@@ -109,3 +109,10 @@ def own_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+def pytest_configure(config):
+    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
+    from featherkit.testing.leftovers import enable
+
+    enable(config)

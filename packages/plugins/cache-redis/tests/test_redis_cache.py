@@ -218,3 +218,28 @@ def test_errors_from_redis_are_redis_errors(unused_port: int):
     cache = RedisCache(f"redis://127.0.0.1:{unused_port}/0")
     with pytest.raises(redis.ConnectionError):
         cache.get(suite_key("k"))
+
+
+_SERVERS: list = []
+
+
+@task(cache=True, cache_version="1", cache_serialize=True)
+def stops_redis(n: int) -> int:
+    RUNS.append(n)
+    _SERVERS[0].stop()  # Redis goes away while the body runs, the lock held
+    return 3 * n
+
+
+def test_an_outage_during_a_serialized_call_gives_one_warning(
+    own_redis_server, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    monkeypatch.setenv("FEATHERKIT_CACHE", f"{own_redis_server.url}/0")
+    monkeypatch.setattr(sys.modules[__name__], "_SERVERS", [own_redis_server])
+    RUNS.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert stops_redis(n=4) == 12
+    cache_warnings = [str(w.message) for w in caught if w.category is CacheWarning]
+    logged = [r.getMessage() for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert len(cache_warnings) + len(logged) == 1, (cache_warnings, logged)
+    assert RUNS == [4]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,36 @@ def test_no_outputs_and_logs(podman: str, capsys: pytest.CaptureFixture[str]) ->
                           inputs=kwtypes(who=str), local_logs=True)
     assert hello(who="world") is None
     assert "[hello] world" in capsys.readouterr().out
+
+
+def test_files_and_directories_in_and_out(podman: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from featherkit import Directory, File
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
+    (tmp_path / "scratch").mkdir()
+    (tmp_path / "data.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "tree" / "sub").mkdir(parents=True)
+    (tmp_path / "tree" / "sub" / "x.txt").write_text("x")
+    task = ContainerTask(
+        name="blobs",
+        image=podman,
+        command=["sh", "-c", "wc -l < /in/table > /out/lines; cp /in/table /out/copy; "
+                 "mkdir /out/listing; ls /in/tree/sub > /out/listing/names"],
+        inputs=kwtypes(table=File, tree=Directory),
+        outputs=kwtypes(lines=int, copy=File, listing=Directory),
+        input_data_dir="/in",
+        output_data_dir="/out",
+    )
+    result = task(table=File(str(tmp_path / "data.csv")), tree=Directory(str(tmp_path / "tree")))
+    assert result.lines == 2
+    assert Path(result.copy).read_text() == "a,b\n1,2\n"
+    assert (Path(result.listing) / "names").read_text() == "x.txt\n"
+    assert str(tmp_path / "scratch") in os.fspath(result.copy)  # kept in the working dir
+
+    templated = ContainerTask(name="templated", image=podman, command=["cat", "{{.inputs.f}}"],
+                              inputs=kwtypes(f=File), input_data_dir="/in")
+    with pytest.raises(ContainerTaskError, match="by its path, /in/f"):
+        templated(f=File(str(tmp_path / "data.csv")))

@@ -153,3 +153,31 @@ def test_a_plugin_adds_a_library_through_the_hook() -> None:
         literal = engine.to_literal(Rows([1, 2]), Rows)
         assert engine.to_python_value(literal, Rows) == [1, 2]
         assert engine.to_python_value(literal, pd.DataFrame)["v"].tolist() == [1, 2]
+
+
+def test_polars_frames_cross_with_pandas(tmp_path: Path) -> None:
+    import polars as pl
+
+    engine = type_engine()
+    literal = engine.to_literal(pl.DataFrame({"a": [1, 2], "b": ["x", "y"]}), pl.DataFrame)
+    assert engine.to_python_value(literal, pd.DataFrame)["b"].tolist() == ["x", "y"]
+    back = engine.to_python_value(engine.to_literal(FRAME, pd.DataFrame),
+                                  Annotated[pl.DataFrame, kwtypes(a=int)])
+    assert back.columns == ["a"] and back["a"].to_list() == [1, 2, 3]
+
+
+def test_frames_key_the_cache_by_content_or_hash_method() -> None:
+    from featherkit import HashMethod
+    from featherkit.cache.key import cache_key
+
+    @task(cache=True, cache_version="1")
+    def rows(df: pd.DataFrame) -> int:
+        return len(df)
+
+    first = cache_key(rows, rows.inputs_to_literals({"df": FRAME}))
+    assert first == cache_key(rows, rows.inputs_to_literals({"df": FRAME.copy()}))
+    assert first != cache_key(rows, rows.inputs_to_literals({"df": FRAME.head(2)}))
+
+    hashed = Annotated[pd.DataFrame, HashMethod(lambda df: str(len(df)))]
+    literal = type_engine().to_literal(FRAME, hashed)
+    assert literal.hash == "3" and literal.scalar.structured_dataset.uri

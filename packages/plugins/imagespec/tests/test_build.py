@@ -19,7 +19,7 @@ from featherkit_imagespec.builders import choose_builder, registered_builders
 
 from featherkit.cli import cli
 from featherkit.extend import hookimpl
-from featherkit.plugins import registered
+from featherkit.testing import registered
 
 
 def _tasks_file(tmp_path: Path, base: str, marker: str) -> Path:
@@ -192,3 +192,16 @@ def test_builders_command_lines() -> None:
     assert podman.exists_command("a:1", remote=False) == ["image", "exists", "a:1"]
     assert buildah.exists_command("a:1", remote=False) == ["inspect", "--type", "image", "a:1"]
     assert buildah.exists_command("r/a:1", remote=True) is None
+
+
+def test_builders_need_the_plugin_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from featherkit.plugins import reset_plugin_manager
+
+    monkeypatch.setenv("FEATHERKIT_DISABLE_PLUGINS", "featherkit-imagespec")
+    reset_plugin_manager()
+    try:
+        with pytest.raises(ImageSpecError, match="plugin is not loaded"):
+            registered_builders()
+    finally:
+        monkeypatch.delenv("FEATHERKIT_DISABLE_PLUGINS")
+        reset_plugin_manager()

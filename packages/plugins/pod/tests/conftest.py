@@ -42,3 +42,10 @@ def settings():
 
     return SerializationSettings(image=IMAGE, version="v1", project="p", domain="d",
                                  env={"FROM_SETTINGS": "1"})
+
+
+def pytest_configure(config):
+    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
+    from featherkit.testing.leftovers import enable
+
+    enable(config)

@@ -31,7 +31,10 @@ def test_plugin_is_loaded_from_its_entry_point():
 
     infos = get_plugin_manager().report.infos
     assert infos["pod"].distribution == "featherkit-pod"
-    assert set(infos["pod"].hooks) == {"get_config", "get_k8s_pod", "register_task_arguments"}
+    assert set(infos["pod"].hooks) == {
+        "get_config", "get_k8s_pod", "register_node_overrides", "register_task_arguments",
+        "register_task_types",
+    }
     assert "pod_template" in hooks().task_arguments()
 
 

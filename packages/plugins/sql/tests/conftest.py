@@ -57,3 +57,10 @@ def settings():
 
     return SerializationSettings(image="ghcr.io/acme/app:v1", version="v1", project="p",
                                  domain="d")
+
+
+def pytest_configure(config):
+    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
+    from featherkit.testing.leftovers import enable
+
+    enable(config)

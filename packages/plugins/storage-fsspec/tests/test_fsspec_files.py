@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import tempfile
+import typing
 from pathlib import Path
 
+import fsspec_pod_tasks
 import pytest
+from featherkit_fsspec.testing import S3Server
 
 from featherkit import Directory, File
 from featherkit.context import ExecutionParameters, execution
+from featherkit.testing.pod import run_in_pod
 from featherkit.type_registry import type_engine
 
 
@@ -55,13 +59,19 @@ def test_file_and_directory_round_trip_through_s3(tmp_path: Path, bucket: str) -
         assert fh.read() == b"x" * 100
 
 
+def _write_then_fail(handle: typing.IO[bytes]) -> None:
+    with handle as fh:
+        fh.write(b"half")
+        raise RuntimeError("boom")
+
+
 def test_an_aborted_stream_leaves_no_object(bucket: str, s3: object) -> None:
     from featherkit import storage
 
     uri = f"s3://{bucket}/raw/aborted.bin"
-    with pytest.raises(RuntimeError), storage.open_uri(uri, "wb") as fh:
-        fh.write(b"half")
-        raise RuntimeError("boom")
+    handle = storage.open_uri(uri, "wb")
+    with pytest.raises(RuntimeError, match="boom"):
+        _write_then_fail(handle)
     assert not storage.exists(uri)
 
 
@@ -73,3 +83,25 @@ def test_content_digest_changes_with_content(bucket: str, s3: object) -> None:
     first = storage.content_digest(uri)
     storage.write_bytes(uri, b"two")
     assert storage.content_digest(uri) != first
+
+
+def test_a_pod_reads_and_writes_files_on_s3(bucket: str, s3: S3Server, tmp_path: Path) -> None:
+    from featherkit import storage
+
+    source = f"s3://{bucket}/upstream/in.txt"
+    storage.write_bytes(source, b"hello")
+    for name in ("a.txt", "sub/b.txt"):
+        storage.write_bytes(f"s3://{bucket}/upstream/dir/{name}", name.encode())
+    raw = f"s3://{bucket}/raw/run-1"
+    run = run_in_pod(
+        fsspec_pod_tasks.upper, tmp_path,
+        {"f": source, "d": f"s3://{bucket}/upstream/dir"},
+        env=s3.env, output_prefix=f"s3://{bucket}/out", raw_output_prefix=raw,
+    )
+    assert run.returncode == 0, run.stderr
+    streamed, local, listing = run.outputs()
+    assert streamed.remote_source.startswith(raw + "/")
+    assert storage.read_bytes(streamed.remote_source) == b"HELLO"
+    assert re.fullmatch(rf"{re.escape(raw)}/[0-9a-f]{{32}}/local\.txt", local.remote_source)
+    assert storage.read_bytes(local.remote_source) == b"made in the pod"
+    assert listing == [f"s3://{bucket}/upstream/dir/a.txt", f"s3://{bucket}/upstream/dir/sub/b.txt"]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         current_settings,
     )
     from featherkit.cache.key import KeyComponents, cache_key, key_components
-    from featherkit.cache.runner import cached_call, run_cached
+    from featherkit.cache.runner import CacheOutcome, cache_outcomes, cached_call, run_cached
     from featherkit.cache.sqlite import SQLiteCache
 
 _EXPORTS = {
@@ -52,6 +52,8 @@ _EXPORTS = {
     "KeyComponents": "key",
     "cache_key": "key",
     "key_components": "key",
+    "CacheOutcome": "runner",
+    "cache_outcomes": "runner",
     "cached_call": "runner",
     "run_cached": "runner",
     "SQLiteCache": "sqlite",
@@ -61,6 +63,7 @@ __all__ = [
     "CacheBackend",
     "CacheEntry",
     "CacheError",
+    "CacheOutcome",
     "CacheSettings",
     "CacheWarning",
     "CorruptEntryError",
@@ -69,6 +72,7 @@ __all__ = [
     "backend_for",
     "cache_key",
     "cache_options",
+    "cache_outcomes",
     "cached_call",
     "current_backend",
     "current_settings",

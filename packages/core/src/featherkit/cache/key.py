@@ -7,9 +7,14 @@ Components:
 * ``interface``: the literal types of every input and output of the IDL interface (names and
   ``LiteralType`` messages; descriptions are left out, so editing a docstring keeps the cache);
 * one component per input not listed in ``cache_ignore_input_vars``: the SHA-256 of its
-  literal. A literal (or a literal nested in a collection or map) that carries an explicit
-  ``hash`` is replaced by a literal holding only that hash, so a large offloaded value is
-  identified by its hash, not its bytes (flytekit's rule too).
+  literal. A literal (or a literal nested in a collection, map or union) that carries an
+  explicit ``hash`` (``Annotated[T, HashMethod(fn)]``) is replaced by a literal holding only
+  that hash, so a large offloaded value is identified by its hash, not its bytes (flytekit's
+  rule too). An offloaded value without one (a file, directory or structured dataset: a
+  ``blob`` or ``structured_dataset`` literal) is replaced by a literal whose hash is
+  ``content:`` and the digest of its *content* (:func:`offloaded_digest`), not its URI: the
+  same file uploaded twice to two random names is the same input. flytekit keys such inputs
+  by URI, so a local run with a file input never hits there.
 
 The key is the SHA-256 of the byte stream::
 
@@ -58,13 +63,25 @@ def _digest(data: bytes) -> str:
 
 
 def cache_form(literal: literals_pb2.Literal) -> literals_pb2.Literal:
-    """``literal`` as the key sees it: explicit hashes stand in for the values they name."""
+    """``literal`` as the key sees it: explicit hashes stand in for the values they name,
+    content digests for offloaded values."""
     if literal.hash or _has_nested_hash(literal):
         return _substitute(literal)
     return literal
 
 
 _CONTAINERS = frozenset({"collection", "map"})
+_OFFLOADED = frozenset({"blob", "structured_dataset"})
+_SUBSTITUTABLE = frozenset({"collection", "map", "scalar"})
+
+
+def _offloaded(literal: literals_pb2.Literal) -> bool:
+    if literal.WhichOneof("value") != "scalar":
+        return False
+    kind = literal.scalar.WhichOneof("value")
+    if kind == "union":
+        return literal.scalar.union.value.hash != "" or _offloaded(literal.scalar.union.value)
+    return kind in _OFFLOADED
 
 
 def _has_nested_hash(literal: literals_pb2.Literal) -> bool:
@@ -73,7 +90,57 @@ def _has_nested_hash(literal: literals_pb2.Literal) -> bool:
         return any(item.hash or _has_nested_hash(item) for item in literal.collection.literals)
     if kind == "map":
         return any(item.hash or _has_nested_hash(item) for item in literal.map.literals.values())
-    return False
+    return kind == "scalar" and _offloaded(literal)
+
+
+#: digests of local files by (path, size, mtime): a file is read once per change
+_local_digests: dict[tuple[str, int, int], str] = {}
+
+
+def _file_digest(uri: str) -> str:
+    import os
+
+    from featherkit import storage
+
+    if storage.is_remote(uri):
+        return storage.content_digest(uri)
+    path = storage.local_path(uri)
+    stat = os.stat(path)
+    memo = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    found = _local_digests.get(memo)
+    if found is None:
+        found = _local_digests[memo] = storage.file_digest(path)
+    return found
+
+
+def offloaded_digest(literal: literals_pb2.Literal) -> str | None:
+    """The content digest of a ``blob`` or ``structured_dataset`` literal's bytes.
+
+    A file: its digest (``sha256:`` of the bytes locally, the store's checksum remotely). A
+    directory or data set: ``sha256:`` over each file's relative path and digest, in order.
+    ``None`` when the content cannot be read (the key then uses the literal, URI included).
+    """
+    from featherkit import storage
+
+    scalar = literal.scalar
+    kind = scalar.WhichOneof("value")
+    if kind == "blob":
+        uri, multipart = scalar.blob.uri, scalar.blob.metadata.type.dimensionality == 1
+    elif kind == "structured_dataset":
+        uri, multipart = scalar.structured_dataset.uri, True
+    else:
+        return None
+    try:
+        if not multipart:
+            return _file_digest(uri)
+        root = uri.rstrip("/")
+        digest = hashlib.sha256()
+        for item in storage.list_files(root):
+            relative = item[len(root) :].lstrip("/").replace("\\", "/")
+            digest.update(_frame(relative.encode(), _file_digest(item).encode()))
+        return "sha256:" + digest.hexdigest()
+    except (OSError, FeatherkitUserError):
+        return None
 
 
 def _substitute(literal: literals_pb2.Literal) -> literals_pb2.Literal:
@@ -82,6 +149,12 @@ def _substitute(literal: literals_pb2.Literal) -> literals_pb2.Literal:
     if literal.hash:
         return literals_pb2.Literal(hash=literal.hash)
     kind = literal.WhichOneof("value")
+    if kind == "scalar":
+        inner = literal.scalar
+        if inner.WhichOneof("value") == "union":
+            return _substitute(inner.union.value)
+        digest = offloaded_digest(literal)
+        return literal if digest is None else literals_pb2.Literal(hash="content:" + digest)
     if kind == "collection":
         return literals_pb2.Literal(
             collection=literals_pb2.LiteralCollection(
@@ -226,7 +299,7 @@ def task_key(task: Task, inputs: literals_pb2.LiteralMap) -> tuple[_TaskPart, st
             raise _missing(task, name)
         literal = literals[name]
         if literal.hash or (
-            literal.WhichOneof("value") in _CONTAINERS and _has_nested_hash(literal)
+            literal.WhichOneof("value") in _SUBSTITUTABLE and _has_nested_hash(literal)
         ):
             literal = _substitute(literal)
         key.update(label)

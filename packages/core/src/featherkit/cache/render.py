@@ -55,7 +55,15 @@ def interface_text(interface: interface_pb2.TypedInterface) -> str:
 
 
 def literal_preview(literal: literals_pb2.Literal, limit: int = PREVIEW_LIMIT) -> str:
-    """A short rendering of a literal's value (``3``, ``'abc'``, ``[1, 2, 3, ...] (10 items)``)."""
+    """A short rendering of a literal's value (``3``, ``'abc'``, ``[1, 2, 3, ...] (10 items)``).
+
+    A file, directory or data set shows its whole path and its content digest (unclipped:
+    the path is what tells a user which file changed)."""
+    if literal.WhichOneof("value") == "scalar" and literal.scalar.WhichOneof("value") in (
+        "blob",
+        "structured_dataset",
+    ):
+        return _offloaded_preview(literal.scalar)
     return _clip(_preview(literal, depth=0), limit)
 
 
@@ -85,6 +93,22 @@ def _preview(literal: literals_pb2.Literal, depth: int) -> str:
     return f"<{kind or 'empty'}>"
 
 
+def _offloaded_preview(scalar: literals_pb2.Scalar) -> str:
+    """``<file PATH sha256:1a2b3c4d5e6f>``: the path and the content digest the key uses."""
+    from flyteidl.core import literals_pb2
+
+    from featherkit.cache.key import offloaded_digest
+
+    if scalar.WhichOneof("value") == "blob":
+        uri = scalar.blob.uri
+        label = "directory" if scalar.blob.metadata.type.dimensionality == 1 else "file"
+    else:
+        uri, label = scalar.structured_dataset.uri, "dataset"
+    digest = offloaded_digest(literals_pb2.Literal(scalar=scalar))
+    shown = "(content unreadable)" if digest is None else digest[: digest.index(":") + 13]
+    return f"<{label} {uri} {shown}>"
+
+
 def _scalar_preview(scalar: literals_pb2.Scalar, depth: int) -> str:
     kind = scalar.WhichOneof("value")
     if kind == "primitive":
@@ -105,10 +129,8 @@ def _scalar_preview(scalar: literals_pb2.Scalar, depth: int) -> str:
     if kind == "binary":
         tag = f" {scalar.binary.tag}" if scalar.binary.tag else ""
         return f"<binary{tag} {len(scalar.binary.value)} bytes>"
-    if kind == "blob":
-        return f"<blob {scalar.blob.uri}>"
-    if kind == "structured_dataset":
-        return f"<dataset {scalar.structured_dataset.uri}>"
+    if kind in ("blob", "structured_dataset"):
+        return _offloaded_preview(scalar)
     if kind == "generic":
         return f"<struct {len(scalar.generic.fields)} fields>"
     return f"<{kind or 'empty'}>"

@@ -11,12 +11,16 @@ Failure rules, the same for every backend:
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from featherkit.cache import attachments
 from featherkit.cache.backend import (
     CacheBackend,
     CacheEntry,
@@ -39,19 +43,30 @@ T = TypeVar("T")
 
 
 class _Call:
-    """One call's dealings with the backend: after the first failure it stops using it."""
+    """One call's dealings with the backend: after the first failure it stops using it.
 
-    __slots__ = ("backend", "broken", "key", "what")
+    At most one :class:`CacheWarning` per call: a backend that goes down in the middle of a
+    call (say between taking the lock and storing the result) fails every later operation
+    too, and those are logged at debug level only.
+    """
+
+    __slots__ = ("backend", "broken", "key", "warned", "what")
 
     def __init__(self, backend: CacheBackend, key: str, what: str) -> None:
         self.backend = backend
         self.key = key
         self.what = what
         self.broken = False
+        self.warned = False
 
     def warn(self, message: str) -> None:
         # a backend's repr or a driver's exception may show a URL with a password
-        warnings.warn(f"featherkit cache: {redact_text(message)}", CacheWarning, stacklevel=4)
+        message = redact_text(message)
+        if self.warned:
+            log.debug("featherkit cache (already warned for this call): %s", message)
+            return
+        self.warned = True
+        warnings.warn(f"featherkit cache: {message}", CacheWarning, stacklevel=4)
 
     def failed(self, operation: str, exc: BaseException) -> None:
         self.broken = True
@@ -140,8 +155,8 @@ def _lookup(call: _Call, decode: Callable[[bytes], T]) -> tuple[T] | None:
         value = decode(decode_record(record))
     except Exception as exc:
         call.warn(
-            f"the entry for {call.what} in {call.backend!r} does not decode "
-            f"({type(exc).__name__}: {exc}); running it again and replacing the entry"
+            f"the entry for {call.what} in {call.backend!r} does not decode or cannot be "
+            f"served ({type(exc).__name__}: {exc}); running it again and replacing the entry"
         )
         return None
     log.debug("cache hit for %s (key %s)", call.what, call.key)
@@ -181,35 +196,60 @@ def _literal_map() -> Any:
     return _LITERAL_MAP
 
 
-def _decode_outputs(payload: bytes, names: tuple[str, ...]) -> literals_pb2.LiteralMap:
-    """The stored ``LiteralMap``; an entry lacking one of ``names`` is unusable."""
-    outputs = _literal_map().FromString(payload)
-    literals = outputs.literals
-    for name in names:
-        if name not in literals:
-            raise ValueError(f"stored outputs lack output {name!r}")
-    return outputs
+class _Served:
+    """A task's outputs as a call gets them: the literals and their native value(s)."""
+
+    __slots__ = ("literals", "native")
+
+    def __init__(self, literals: literals_pb2.LiteralMap, native: Any) -> None:
+        self.literals = literals
+        self.native = native
 
 
 class _TaskCodec:
-    """How a task's outputs are stored: the ``LiteralMap`` bytes, checked against the outputs."""
+    """How a task's outputs are stored, and what makes a stored entry servable.
 
-    __slots__ = ("inputs", "key", "part", "task")
+    The payload is the outputs ``LiteralMap``, with the content of every local file it points
+    at (:mod:`featherkit.cache.attachments`), so an entry never depends on a file the cache
+    does not own. A hit is served only once it decodes, its files are restored, and its
+    literals convert to the task's output types (``convert``); anything short of that is a
+    miss: one warning, the task runs, the entry is replaced.
+    """
+
+    __slots__ = ("backend", "convert", "inputs", "key", "part", "task")
 
     def __init__(
-        self, task: Task, inputs: literals_pb2.LiteralMap, part: _TaskPart, key: str
+        self,
+        task: Task,
+        inputs: literals_pb2.LiteralMap,
+        part: _TaskPart,
+        key: str,
+        backend: CacheBackend,
+        convert: Callable[[literals_pb2.LiteralMap], Any] | None = None,
     ) -> None:
         self.task = task
         self.inputs = inputs
         self.part = part
         self.key = key
+        self.backend = backend
+        self.convert = convert
 
-    def decode(self, payload: bytes) -> literals_pb2.LiteralMap:
-        return _decode_outputs(payload, self.part.outputs)
+    def decode(self, payload: bytes) -> _Served:
+        literal_bytes, attached = attachments.split(payload)
+        outputs = _literal_map().FromString(literal_bytes)
+        literals = outputs.literals
+        for name in self.part.outputs:
+            if name not in literals:
+                raise ValueError(f"stored outputs lack output {name!r}")
+        attachments.restore(outputs, attached, attachments.blob_root(self.backend))
+        # an intact entry is servable only if it still converts (the output type's
+        # reading may have changed, a pickled class may be gone): else it is a miss
+        native = self.convert(outputs) if self.convert is not None else None
+        return _Served(outputs, native)
 
     @staticmethod
-    def encode(outputs: literals_pb2.LiteralMap) -> bytes:
-        return bytes(outputs.SerializeToString(deterministic=True))
+    def encode(served: _Served) -> bytes:
+        return attachments.encode(served.literals)
 
     def entry(self, payload: bytes) -> CacheEntry:
         components = key_components(self.task, self.inputs)
@@ -223,6 +263,87 @@ class _TaskCodec:
         )
 
 
+@dataclass(frozen=True)
+class CacheOutcome:
+    """What the cache did for one call of a cached task (see :func:`cache_outcomes`).
+
+    ``status``: ``"hit"`` (served from the cache, the body did not run), ``"miss"`` (the body
+    ran; its result was stored unless the backend failed, which warned), ``"overwrite"`` (the
+    body ran because overwrite is on) or ``"off"`` (the cache is switched off).
+    """
+
+    task: str
+    status: str
+    key: str = ""
+
+
+_outcomes: contextvars.ContextVar[list[CacheOutcome] | None] = contextvars.ContextVar(
+    "featherkit_cache_outcomes", default=None
+)
+
+
+@contextmanager
+def cache_outcomes() -> Iterator[list[CacheOutcome]]:
+    """Collect the cache's own answer for every cached call made inside the block.
+
+    ::
+
+        with cache_outcomes() as seen:
+            count_words(words=ws)
+        print(seen[-1].status)      # "hit" or "miss"
+
+    A context variable, so calls in other threads or tasks are not mixed in (``asyncio``
+    tasks and ``to_thread`` calls started inside the block are included).
+    """
+    collected: list[CacheOutcome] = []
+    token = _outcomes.set(collected)
+    try:
+        yield collected
+    finally:
+        _outcomes.reset(token)
+
+
+def _record(task: Task, status: str, key: str = "") -> None:
+    collected = _outcomes.get()
+    if collected is not None:
+        collected.append(CacheOutcome(task.name, status, key))
+
+
+def _served_call(
+    task: Task,
+    inputs: literals_pb2.LiteralMap,
+    compute: Callable[[], literals_pb2.LiteralMap],
+    convert: Callable[[literals_pb2.LiteralMap], Any] | None,
+) -> _Served | None:
+    settings = current_settings()
+    if not settings.enabled:
+        _record(task, "off")
+        return None
+    backend = backend_for(settings)
+    part, key = task_key(task, inputs)
+    codec = _TaskCodec(task, inputs, part, key, backend, convert)
+    ran: list[bool] = []
+
+    def fresh() -> _Served:
+        ran.append(True)
+        outputs = compute()
+        return _Served(outputs, convert(outputs) if convert is not None else None)
+
+    served = cached_call(
+        backend,
+        key,
+        fresh,
+        encode=codec.encode,
+        decode=codec.decode,
+        entry=codec.entry,
+        serialize=task.metadata.cache_serialize,
+        overwrite=settings.overwrite,
+        what=part.what,
+    )
+    _record(task, ("overwrite" if settings.overwrite else "miss") if ran else "hit", key)
+    return served
+
+
 def run_cached(
     task: Task,
     inputs: literals_pb2.LiteralMap,
@@ -230,31 +351,30 @@ def run_cached(
 ) -> literals_pb2.LiteralMap:
     """Outputs of ``task`` on ``inputs``: from the cache, or by ``compute()`` (then stored).
 
-    Called by a local run when ``task.metadata.cache`` is set. ``compute`` runs
-    ``dispatch_execute``; whatever it raises propagates and is never cached.
+    ``compute`` runs ``dispatch_execute``; whatever it raises propagates and is never cached.
+    A hit's local files are restored from the entry (the returned literals point at the
+    cache's own copies).
     """
-    settings = current_settings()
-    if not settings.enabled:
-        return compute()
-    backend = backend_for(settings)
-    part, key = task_key(task, inputs)
-    # cached_call, with the hit path first: a hit builds no codec
-    call = _Call(backend, key, part.what)
-    if not settings.overwrite:
-        names = part.outputs
-        found = _lookup(call, lambda payload: _decode_outputs(payload, names))
-        if found is not None:
-            return found[0]
-    codec = _TaskCodec(task, inputs, part, key)
-    return _after_miss(
-        call,
-        compute,
-        codec.encode,
-        codec.decode,
-        codec.entry,
-        task.metadata.cache_serialize,
-        settings.overwrite,
-    )
+    served = _served_call(task, inputs, compute, None)
+    return compute() if served is None else served.literals
+
+
+def call_cached(
+    task: Task,
+    inputs: literals_pb2.LiteralMap,
+    compute: Callable[[], literals_pb2.LiteralMap],
+) -> Any:
+    """What a local call of a cached ``task`` returns: the native outputs.
+
+    Called by a local run when ``task.metadata.cache`` is set. A stored entry is served only
+    if its literals still convert to the task's output types (``Task.literals_to_outputs``);
+    otherwise it is a miss (one warning), the task runs and its result replaces the entry.
+    A fresh result that does not convert raises as an uncached call would, and is not stored.
+    """
+    served = _served_call(task, inputs, compute, task.literals_to_outputs)
+    if served is None:
+        return task.literals_to_outputs(compute())
+    return served.native
 
 
 def describe_components(

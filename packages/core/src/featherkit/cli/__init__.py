@@ -97,6 +97,16 @@ def main(argv: list[str] | None = None) -> Any:
     except SystemExit:
         raise
     except Exception as exc:
+        from featherkit.base_task import UserCodeError
+
+        if isinstance(exc, UserCodeError):
+            # a task raised: "task 'mod.name' raised ValueError: ..." (its own traceback)
+            if verbose:
+                traceback.print_exception(exc.original)
+            click.echo(f"Error: {redact_text(str(exc))}", err=True)
+            if not verbose:
+                click.echo("Hint: add --verbose for the traceback", err=True)
+            raise SystemExit(1) from None
         if verbose:
             traceback.print_exc()
         else:

@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
+from featherkit.base_task import UserCodeError
 from featherkit.cli.values import parse_cli_value
-from featherkit.errors import FeatherkitUserError
+from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
 
 
 def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
@@ -32,6 +33,10 @@ def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
             text = args[index]
         else:
             raise FeatherkitUserError(f"input --{key} needs a value")
+        if name in values:
+            raise FeatherkitUserError(
+                f"task {task.name!r}: input --{key} is given twice; give each input once"
+            )
         tp = iface.inputs[name]
         try:
             values[name] = parse_cli_value(text, tp)
@@ -61,6 +66,86 @@ def _option_clash(task: Any, ctx: click.Context) -> tuple[str, str] | None:
                     f"featherkit run FILE TASK -- {flag} VALUE"
                 )
     return None
+
+
+def _type_text(tp: Any) -> str:
+    from featherkit.types.errors import type_name
+
+    return type_name(tp).replace("builtins.", "")
+
+
+def _task_help(task: Any, file: str) -> str:
+    """``featherkit run FILE TASK --help``: the task's inputs with types, defaults, descriptions."""
+    iface = task.python_interface
+    short = task.name.rsplit(".", 1)[-1]
+    formatter = click.HelpFormatter()
+
+    def metavar(tp: Any) -> str:
+        return tp.__name__.upper() if tp in (int, float, str, bool) else "JSON"
+
+    usage = " ".join(
+        f"--{n} {metavar(tp)}" if n in iface.required_inputs else f"[--{n} {metavar(tp)}]"
+        for n, tp in iface.inputs.items()
+    )
+    formatter.write_usage("featherkit run", f"[OPTIONS] {file} {short} {usage}".rstrip())
+    docs = getattr(task, "docs", None)
+    summary = getattr(docs, "short_description", "") if docs is not None else ""
+    if summary:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(summary)
+    descriptions = iface.input_descriptions
+    rows = []
+    for name, tp in iface.inputs.items():
+        parts = [descriptions.get(name, "")]
+        if name in iface.defaults:
+            parts.append(f"[default: {iface.defaults[name]!r}]")
+        else:
+            parts.append("[required]")
+        rows.append((f"--{name} {_type_text(tp)}", "  ".join(p for p in parts if p)))
+    kind = "task" if hasattr(task, "task_type") else "workflow"
+    with formatter.section(f"Inputs of {kind} {task.name!r}"):
+        if rows:
+            formatter.write_dl(rows)
+        else:
+            formatter.write_text("(none)")
+    with formatter.section("Notes"):
+        formatter.write_text(
+            "Lists, dicts and dataclasses are given as JSON. An input named like an option of "
+            "featherkit run (--json, --cache, ...) goes after '--'. Options of featherkit run "
+            "itself: featherkit run --help."
+        )
+    return formatter.getvalue()
+
+
+#: options of ``run`` followed by a value (to find FILE and TASK among the arguments)
+_VALUE_OPTIONS = frozenset({"--cache-backend"})
+
+
+class _RunCommand(click.Command):
+    """``run``, whose ``--help`` after FILE TASK describes that task instead of the command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        before = args[: args.index("--")] if "--" in args else args
+        if "--help" in before or "-h" in before:
+            positional: list[str] = []
+            skip = False
+            for arg in before:
+                if skip:
+                    skip = False
+                elif arg in _VALUE_OPTIONS:
+                    skip = True
+                elif not arg.startswith("-"):
+                    positional.append(arg)
+                if len(positional) == 2:
+                    break
+            if len(positional) == 2:
+                from featherkit.loader import find_entity
+
+                task = find_entity(positional[0], positional[1])
+                click.echo(_task_help(task, positional[0]), color=ctx.color)
+                ctx.exit(0)
+        return super().parse_args(ctx, args)
 
 
 def _jsonable(value: Any) -> Any:
@@ -111,6 +196,7 @@ def _run_entity(
 
 
 @click.command(
+    cls=_RunCommand,
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
 @click.argument("file", type=click.Path())
@@ -152,7 +238,8 @@ def run(
     (JSON for lists, dicts, dataclasses). --plan shows a workflow's cache plan instead.
 
     Inputs named like an option of this command (json, cache, ...) go after '--':
-    featherkit run FILE TASK -- --json VALUE.
+    featherkit run FILE TASK -- --json VALUE. featherkit run FILE TASK --help lists the
+    task's inputs.
     """
     from featherkit.cache import cache_options
     from featherkit.loader import find_entity
@@ -170,7 +257,18 @@ def run(
     with cache_options(
         enabled=use_cache, overwrite=overwrite_cache or None, backend=cache_backend
     ):
-        result = _run_entity(task, inputs, show_plan, max_parallelism)
+        try:
+            result = _run_entity(task, inputs, show_plan, max_parallelism)
+        except (FeatherkitUserError, TaskInputError, TaskOutputError):
+            raise  # these name the task already
+        except Exception as exc:
+            from featherkit.base_task import Task
+
+            if not isinstance(task, Task):
+                raise
+            # the one-line error names the task that raised (the traceback, with --verbose,
+            # is the task's own)
+            raise UserCodeError(task.name, exc) from exc
         if show_plan:
             return
     if as_json:

@@ -1,8 +1,9 @@
 """``featherkit serialize`` and ``featherkit package``: registration files for a Flyte cluster.
 
-``serialize`` writes one ``TaskSpec`` file per task into a directory (``--format json`` for
-reading); ``package`` writes the ``.tgz`` that ``flytectl register files`` takes. Both find
-tasks with :mod:`featherkit.discovery` and write reproducible bytes (:mod:`featherkit.packaging`).
+``serialize`` writes one spec file per task, workflow and launch plan into a directory
+(``--format json`` for reading); ``package`` writes the ``.tgz`` that ``flytectl register
+files`` takes. Both find entities with :mod:`featherkit.discovery` (in registration order) and
+write reproducible bytes (:mod:`featherkit.packaging`).
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def serialize(
     output: str | None,
     fmt: str,
 ) -> None:
-    """Write one TaskSpec file per task found in TARGETS (files, directories or modules).
+    """Write a spec file per task, workflow and launch plan in TARGETS (files, directories or
+    modules).
 
     Files are named like flytekit's (0_module.task_1.pb); registration files an earlier run
     left in the directory are replaced.
@@ -145,7 +147,8 @@ def package(
     python_interpreter: str | None,
     output: str,
 ) -> None:
-    """Write a .tgz of the tasks in TARGETS for `flytectl register files --archive`."""
+    """Write a .tgz of the tasks, workflows and launch plans in TARGETS for
+    `flytectl register files --archive`."""
     from featherkit.packaging import write_package
 
     settings = _settings(image, version, project, domain, env, python_interpreter)

@@ -138,6 +138,15 @@ def from_json(data: Any, tp: Any, path: str = "") -> Any:
             from_json(k, key_type, path): from_json(v, value_type, f"{path}[{k!r}]")
             for k, v in data.items()
         }
+    from featherkit.types.files import Directory, File
+
+    if isinstance(tp, type) and issubclass(tp, (File, Directory)):
+        # a local path or a URI (in JSON, flytekit's {"path": ...} form too)
+        if isinstance(data, dict) and isinstance(data.get("path"), str):
+            data = data["path"]
+        if isinstance(data, str) and data:
+            return tp(data)
+        raise ValueError(f"expected a path or URI for {_name(tp)}{where}, got {data!r}")
     raise ValueError(f"cannot read {_name(tp)} from the command line; pass it from Python")
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flyteidl.core import errors_pb2, literals_pb2, tasks_pb2
+    from flyteidl.core import dynamic_job_pb2, errors_pb2, literals_pb2, tasks_pb2
 
     from featherkit.base_task import Task
     from featherkit.serialization import SerializationSettings
@@ -142,6 +142,17 @@ class PodRun:
         document.ParseFromString(data)
         return document.error
 
+    def dynamic_job(self) -> dynamic_job_pb2.DynamicJobSpec | None:
+        """The decoded ``futures.pb`` a dynamic workflow wrote, or ``None``."""
+        from flyteidl.core import dynamic_job_pb2
+
+        data = self._read("futures.pb")
+        if data is None:
+            return None
+        spec = dynamic_job_pb2.DynamicJobSpec()
+        spec.ParseFromString(data)
+        return spec
+
     def written(self, name: str) -> bool:
         """Whether ``name`` exists under the output prefix."""
         return self._read(name) is not None
@@ -206,7 +217,9 @@ def run_in_pod(
     root = import_root(task)
     if root:
         paths.append(root)
-    run_env = {**os.environ, **(env or {})}
+    # the container's own environment, as a pod has it, then the test's
+    container_env = {kv.key: kv.value for kv in template.container.env}
+    run_env = {**os.environ, **container_env, **(env or {})}
     existing = run_env.get("PYTHONPATH")
     run_env["PYTHONPATH"] = os.pathsep.join([*paths, *([existing] if existing else [])])
     proc = subprocess.run(

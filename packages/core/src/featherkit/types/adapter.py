@@ -150,7 +150,10 @@ class FlytekitTypeTransformer(TypeTransformer[T], abc.ABC):
                 raise TypeTransformerError(
                     f"type transformer {self.name!r} refused {type_name(type(value))}: {exc}"
                 ) from exc
-            return _idl(literal, literals_pb2.Literal, "to_literal", self)  # type: ignore[no-any-return]
+            converted: literals_pb2.Literal = _idl(
+                literal, literals_pb2.Literal, "to_literal", self
+            )
+            return converted
 
         return convert
 

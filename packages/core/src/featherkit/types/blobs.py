@@ -23,6 +23,11 @@ MULTIPART = 1
 
 
 def _check_served(uri: str) -> None:
+    """Fail now when no storage serves ``uri``'s scheme.
+
+    A backend's ``check`` takes a prefix to write under (the local one creates it), so it is
+    asked about the folder holding ``uri``, never about the object itself.
+    """
     from featherkit.errors import FeatherkitUserError
     from featherkit.storage import storage_for
 
@@ -30,7 +35,7 @@ def _check_served(uri: str) -> None:
         backend = storage_for(uri)
         check = getattr(backend, "check", None)
         if check is not None:
-            check(uri)
+            check(uri.rstrip("/").rsplit("/", 1)[0] if "/" in uri.rstrip("/") else uri)
     except FeatherkitUserError as exc:
         raise TypeTransformerError(str(exc), expected="a URI a storage plugin serves",
                                    received=uri) from None
@@ -54,7 +59,7 @@ class _BlobTransformer(BuiltinTransformer[Any]):
         lt = LiteralType()
         lt.blob.SetInParent()
         lt.blob.format = python_type.extension()
-        lt.blob.dimensionality = self.dimensionality  # type: ignore[assignment]
+        lt.blob.dimensionality = self.dimensionality
         return lt
 
     def guess_with(self, literal_type: types_pb2.LiteralType, engine: TypeEngine) -> Any | None:
@@ -91,8 +96,8 @@ class _BlobTransformer(BuiltinTransformer[Any]):
         """The value of ``python_type`` for a blob at ``uri`` (checked, not fetched)."""
 
     def compile_reader(self, python_type: Any, engine: TypeEngine) -> Reader:
-        from featherkit.types.codec import unpack
         from featherkit.types._common import generic_payload
+        from featherkit.types.codec import unpack
 
         make = self.make
         expected = f"a {self.what} blob"
@@ -101,7 +106,7 @@ class _BlobTransformer(BuiltinTransformer[Any]):
         def from_plain(plain: Any) -> Any:
             if not isinstance(plain, dict) or not isinstance(plain.get("path"), str):
                 raise mismatch('a mapping {"path": uri}', plain)
-            return make(python_type, plain["path"], None)  # type: ignore[arg-type]
+            return make(python_type, plain["path"], None)
 
         def read(literal: literals_pb2.Literal) -> Any:
             scalar = literal.scalar
@@ -156,7 +161,7 @@ class FileTransformer(_BlobTransformer):
         if not os.path.isfile(local):
             problem = "is a directory, not a file" if os.path.isdir(local) else "does not exist"
             raise TypeTransformerError(
-                f"the local file {local!r} {problem}",
+                f"the local file {os.path.abspath(local)!r} {problem}",
                 expected="an existing local file", received=local,
             )
         prefix = _raw_prefix()
@@ -174,7 +179,8 @@ class FileTransformer(_BlobTransformer):
     def make(self, python_type: Any, uri: str, literal: literals_pb2.Literal | None) -> Any:
         from featherkit import storage
 
-        cls = python_type if isinstance(python_type, type) and issubclass(python_type, File) else File
+        wanted = isinstance(python_type, type) and issubclass(python_type, File)
+        cls = python_type if wanted else File
         metadata = dict(literal.metadata) if literal is not None and literal.metadata else None
         if storage.is_remote(uri):
             _check_served(uri)
@@ -227,7 +233,7 @@ class DirectoryTransformer(_BlobTransformer):
         if not os.path.isdir(local):
             problem = "is a file, not a directory" if os.path.isfile(local) else "does not exist"
             raise TypeTransformerError(
-                f"the local directory {local!r} {problem}",
+                f"the local directory {os.path.abspath(local)!r} {problem}",
                 expected="an existing local directory", received=local,
             )
         prefix = _raw_prefix()

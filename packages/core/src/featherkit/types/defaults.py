@@ -19,11 +19,11 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
     Order matters only for :meth:`TypeEngine.guess_python_type` (first answer wins) and for
     transformers that match by predicate (enums are asked before dataclasses).
     """
+    from featherkit.types.blobs import DirectoryTransformer, FileTransformer
     from featherkit.types.choices import ChoicesTransformer
     from featherkit.types.containers import DictTransformer, ListTransformer, TupleTransformer
     from featherkit.types.dataclass import DataclassTransformer
     from featherkit.types.enums import EnumTransformer
-    from featherkit.types.blobs import DirectoryTransformer, FileTransformer
     from featherkit.types.iterators import IteratorTransformer
     from featherkit.types.pickle import PickleTransformer
     from featherkit.types.primitives import (

@@ -31,7 +31,6 @@ import uuid
 from collections.abc import Iterator
 from typing import IO, Any, Generic, TypeVar
 
-
 T = TypeVar("T")
 
 def random_name() -> str:
@@ -108,7 +107,9 @@ class File(_Formatted, os.PathLike, Generic[T]):  # type: ignore[type-arg]
         metadata: dict[str, str] | None = None,
     ) -> None:
         self.path = os.fspath(path)
-        self._remote_path = os.fspath(remote_path) if isinstance(remote_path, os.PathLike) else remote_path
+        if isinstance(remote_path, os.PathLike):
+            remote_path = os.fspath(remote_path)
+        self._remote_path = remote_path
         self.metadata = metadata
         self._remote_source: str | None = None
         self._downloaded = False
@@ -173,7 +174,7 @@ class File(_Formatted, os.PathLike, Generic[T]):  # type: ignore[type-arg]
         handle = storage.open_uri(uri, binary + "b")
         if "b" in mode:
             return handle
-        return io.TextIOWrapper(handle, encoding="utf-8")  # type: ignore[arg-type]
+        return io.TextIOWrapper(handle, encoding="utf-8")
 
     @classmethod
     def new(cls, filename: str | os.PathLike[str]) -> File[Any]:
@@ -327,7 +328,7 @@ class Directory(_Formatted, os.PathLike, Generic[T]):  # type: ignore[type-arg]
         name = name or random_name()
         if self._remote_source and not self._downloaded:
             uri = storage.join(self._remote_source, name)
-            new = File(uri, remote_path=uri)
+            new: File[Any] = File(uri, remote_path=uri)
             new._remote_source = None
             return new
         path = os.path.join(self.path, name)

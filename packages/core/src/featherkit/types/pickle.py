@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import unquote, urlparse
 
+from featherkit.redact import redact_location
 from featherkit.types._common import BuiltinTransformer, LiteralType, read_other
 from featherkit.types.base import Reader, Writer
 from featherkit.types.errors import TypeTransformerError, mismatch, type_name
@@ -141,8 +142,8 @@ class PickleTransformer(BuiltinTransformer[Any]):
             path = unquote(parsed.path)
         elif parsed.scheme and len(parsed.scheme) > 1:  # one letter: a Windows drive
             raise TypeTransformerError(
-                f"cannot read the pickle at {uri!r}: remote storage is not configured "
-                "(only local paths and file:// URIs are read for now)"
+                f"cannot read the pickle at {redact_location(uri)!r}: remote storage is not "
+                "configured (only local paths and file:// URIs are read for now)"
             )
         else:
             path = uri

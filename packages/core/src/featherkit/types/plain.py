@@ -226,4 +226,6 @@ def default_plain_schema(
         return {"type": "array"}
     if kind == "map_value_type":
         return {"type": "object"}
-    raise TypeTransformerError(f"{type_name(python_type)} has no JSON schema (it cannot be encoded)")
+    raise TypeTransformerError(
+        f"{type_name(python_type)} has no JSON schema (it cannot be encoded)"
+    )

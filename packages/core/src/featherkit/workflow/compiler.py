@@ -30,14 +30,32 @@ if TYPE_CHECKING:
 
 
 class CompileState:
-    """The nodes recorded so far for workflow ``name``."""
+    """The nodes recorded so far for workflow ``name``.
 
-    def __init__(self, name: str) -> None:
+    ``prefix`` starts every node id: ``""`` in a workflow (``n0, n1, ...``), ``"d"`` in a
+    dynamic workflow's graph (``dn0, ...``), ``"f"`` for the failure node (``fn0``).
+    ``open_sections`` holds the conditionals begun and not yet ended with ``else_()``.
+    """
+
+    def __init__(self, name: str, prefix: str = "") -> None:
         from featherkit.type_registry import type_engine
 
         self.name = name
+        self.prefix = prefix
         self.nodes: list[Node] = []
         self.binder = Binder(type_engine())
+        self.open_sections: list[Any] = []
+
+    def next_id(self) -> str:
+        return f"{self.prefix}n{len(self.nodes)}"
+
+    def check_complete(self) -> None:
+        """Raise for a conditional left without its ``else_()``."""
+        if self.open_sections:
+            raise WorkflowCompileError(
+                f"workflow {self.name!r}: {self.open_sections[0].describe()} has no else_(); "
+                "end it with .else_().then(...) or .else_().fail(message)"
+            )
 
     def call(self, entity: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A call of ``entity`` made while compiling: its node kind records it."""
@@ -59,7 +77,7 @@ class CompileState:
         """Bind a call's arguments to ``interface`` (default: the kind's) and record a node."""
         iface = interface if interface is not None else kind.interface(entity)
         index = len(self.nodes)
-        node_id = f"n{index}"
+        node_id = self.next_id()
         label = self.label(node_id, kind, entity)
         given = dict(kwargs)
         if args:
@@ -194,6 +212,7 @@ def compile_body(
         ) from exc
     finally:
         context.compiling.reset(token)
+    state.check_complete()
     return state.nodes, state.bind_outputs(returned, interface.outputs)
 
 

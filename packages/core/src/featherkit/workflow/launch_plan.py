@@ -189,7 +189,7 @@ class LaunchPlan:
 
     def _settings(self) -> tuple[Any, ...]:
         return (
-            self.workflow,
+            self.workflow.name,
             {k: v.SerializeToString(deterministic=True) for k, v in self.fixed_inputs.items()},
             {k: v.SerializeToString(deterministic=True) for k, v in self.default_literals.items()},
             self.schedule,
@@ -204,6 +204,7 @@ class LaunchPlan:
         existing = cls.CACHE.get(workflow.name)
         if existing is not None and existing.workflow is workflow:
             return existing
+        # first time, or the workflow's module was imported again: a plan of this workflow
         plan = cls(workflow.name, workflow)
         cls.CACHE[workflow.name] = plan
         return plan
@@ -243,7 +244,9 @@ class LaunchPlan:
                     f"launch plan {name!r} already exists with other settings (workflow "
                     f"{existing.workflow.name!r}); give this one another name"
                 )
-            return existing
+            if existing.workflow is workflow:
+                return existing
+            # the same plan of a workflow whose module was imported again: the new one wins
         cls.CACHE[name] = plan
         return plan
 

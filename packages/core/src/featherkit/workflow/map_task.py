@@ -41,9 +41,14 @@ from featherkit import map_resolver
 from featherkit.base_task import PythonTask
 from featherkit.errors import TaskInputError
 from featherkit.interface import Interface
+from featherkit.workflow.node import Node, NodeMetadata, TaskNodeKind, register_node_kind
 
 if TYPE_CHECKING:
+    from flyteidl.core import workflow_pb2
+
     from featherkit.serialization import SerializationSettings
+    from featherkit.workflow.compiler import CompileState
+    from featherkit.workflow.serialize import SerializeContext
 
 def default_concurrency() -> int:
     """Workers of a local map without a ``concurrency``: cores plus a few (I/O waits)."""
@@ -92,6 +97,8 @@ class MapTask(PythonTask):
     inputs, ``concurrency``, ``min_successes`` and ``min_success_ratio`` exactly as flytekit
     computes it, so both SDKs register the same entity for the same mapping.
     """
+
+    _node_kind = "array"
 
     def __init__(
         self,
@@ -343,4 +350,63 @@ def map_task(
     )
 
 
-__all__ = ["MapTask", "default_concurrency", "map_task"]
+# --- in a workflow: an ArrayNode ---------------------------------------------------------------
+
+
+class ArrayPayload:
+    """An array node's own data: the metadata of the node it maps (overrides change it)."""
+
+    def __init__(self, sub_metadata: NodeMetadata) -> None:
+        self.sub_metadata = sub_metadata
+
+
+class ArrayNodeKind(TaskNodeKind):
+    """A map task in a workflow: an ``ArrayNode`` around a task node running the map task's
+    template, with flytekit's fields (the inner node is named after the map task)."""
+
+    name = "array"
+    label = "map task"
+
+    def metadata(self, entity: Any) -> NodeMetadata:
+        return NodeMetadata(name=entity.name)
+
+    def compile_call(
+        self, state: CompileState, entity: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        sub = TaskNodeKind.metadata(self, entity)
+        sub.name = entity.name
+        node = state.add_node(self, entity, args, kwargs, payload=ArrayPayload(sub))
+        return state.outputs_of(node)
+
+    def fill(self, node: Node, message: workflow_pb2.Node, ctx: SerializeContext) -> None:
+        from flyteidl.core import identifier_pb2, workflow_pb2
+
+        task: MapTask = node.entity
+        array = message.array_node
+        inner = array.node
+        inner.id = task.name
+        inner.metadata.CopyFrom(node.payload.sub_metadata.to_idl())
+        inner.inputs.extend(message.inputs)
+        inner.task_node.reference_id.CopyFrom(ctx.identifier(identifier_pb2.TASK, task.name))
+        inner.task_node.overrides.SetInParent()
+        if node.overrides is not None:
+            node.overrides.fill(node, inner.task_node.overrides, ctx)
+        if task.concurrency is not None:
+            array.parallelism = task.concurrency
+        if task.min_successes is not None:
+            array.min_successes = task.min_successes
+        elif task.min_success_ratio is not None:
+            array.min_success_ratio = task.min_success_ratio
+        array.execution_mode = (
+            workflow_pb2.ArrayNode.MINIMAL_STATE
+            if type(task.mapped_task).__name__ == "PythonFunctionTask"
+            else workflow_pb2.ArrayNode.FULL_STATE
+        )
+        array.is_original_sub_node_interface.value = False
+        array.bound_inputs.extend(sorted(task.bound_inputs))
+
+
+register_node_kind(ArrayNodeKind())
+
+
+__all__ = ["ArrayNodeKind", "MapTask", "default_concurrency", "map_task"]

@@ -21,6 +21,7 @@ from featherkit.workflow.promise import (
     Promise,
     WorkflowCompileError,
     promises_in,
+    resolve,
 )
 
 if TYPE_CHECKING:
@@ -34,12 +35,16 @@ if TYPE_CHECKING:
 
 @dataclass
 class NodeMetadata:
-    """What a node's ``NodeMetadata`` holds: a name, retries, a timeout, interruptible."""
+    """What a node's ``NodeMetadata`` holds: a name, retries, a timeout, interruptible, and
+    the cache settings a node override may set."""
 
     name: str
     retries: int = 0
     timeout: datetime.timedelta | None = None
     interruptible: bool | None = None
+    cacheable: bool | None = None
+    cache_version: str | None = None
+    cache_serializable: bool | None = None
 
     def to_idl(self) -> workflow_pb2.NodeMetadata:
         from flyteidl.core import workflow_pb2
@@ -50,6 +55,12 @@ class NodeMetadata:
             meta.timeout.FromTimedelta(self.timeout)
         if self.interruptible is not None:
             meta.interruptible = self.interruptible
+        if self.cacheable is not None:
+            meta.cacheable = self.cacheable
+        if self.cache_version is not None:
+            meta.cache_version = self.cache_version
+        if self.cache_serializable is not None:
+            meta.cache_serializable = self.cache_serializable
         return meta
 
 
@@ -82,6 +93,9 @@ class Node:
         self.payload = payload
         self.outputs: dict[str, Promise] = {}
         self._explicit: list[Node] = []
+        #: node-level overrides (``with_overrides``): a ``featherkit.workflow.overrides``
+        #: ``NodeOverrides``, or None
+        self.overrides: Any = None
 
     def describe(self) -> str:
         return self.kind.describe(self.entity)
@@ -118,6 +132,25 @@ class Node:
     def __rshift__(self, other: Any) -> Any:
         self.runs_before(other)
         return other
+
+    def __getattr__(self, name: str) -> Promise:
+        """An output by name (``node.o0``), as flytekit's ``create_node`` nodes offer."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        outputs: dict[str, Promise] = self.__dict__.get("outputs") or {}
+        if name in outputs:
+            return outputs[name]
+        raise AttributeError(
+            f"node {self.__dict__.get('id')} has no output {name!r}; its outputs are: "
+            f"{', '.join(outputs) or '(none)'}"
+        )
+
+    def with_overrides(self, *args: Any, **kwargs: Any) -> Node:
+        """Override this node's settings (see :mod:`featherkit.workflow.overrides`)."""
+        from featherkit.workflow.overrides import apply_overrides
+
+        apply_overrides(self, args, kwargs)
+        return self
 
 
 class NodeKind:
@@ -235,6 +268,8 @@ class TaskNodeKind(NodeKind):
             ctx.identifier(identifier_pb2.TASK, node.entity.name)
         )
         message.task_node.overrides.SetInParent()
+        if node.overrides is not None:
+            node.overrides.fill(node, message.task_node.overrides, ctx)
 
     def references(self, node: Node) -> Iterable[Any]:
         return (node.entity,)
@@ -332,8 +367,6 @@ def kind_of(entity: Any) -> NodeKind:
 
 
 def node_inputs(node: Node, results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    from featherkit.workflow.promise import resolve
-
     return {name: resolve(binding, results) for name, binding in node.bindings.items()}
 
 

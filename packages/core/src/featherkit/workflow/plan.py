@@ -38,7 +38,7 @@ class NodePlan:
 
 
 def _order(workflow: WorkflowBase) -> list[int]:
-    nodes, waiting_on, dependents = workflow.graph()
+    _, waiting_on, dependents = workflow.graph()
     remaining = list(waiting_on)
     ready = [i for i, c in enumerate(remaining) if c == 0]
     order: list[int] = []

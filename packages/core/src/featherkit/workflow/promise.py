@@ -46,7 +46,7 @@ class Promise:
     into it. It has no value while the workflow is compiled; pass it to other calls.
     """
 
-    __slots__ = ("_node", "_node_id", "_var", "_path", "_type", "_owner")
+    __slots__ = ("_node", "_owner", "_path", "_type", "_var")
 
     def __init__(
         self,
@@ -58,7 +58,6 @@ class Promise:
     ) -> None:
         self._owner = owner  # the workflow being compiled, for messages
         self._node = node
-        self._node_id = node.id if node is not None else START_NODE
         self._var = var
         self._type = python_type
         self._path = attr_path
@@ -72,7 +71,8 @@ class Promise:
 
     @property
     def node_id(self) -> str:
-        return self._node_id
+        """The node's id, read when asked (``with_overrides(node_name=...)`` may rename it)."""
+        return self._node.id if self._node is not None else START_NODE
 
     @property
     def var(self) -> str:
@@ -91,7 +91,7 @@ class Promise:
         if self._node is None:
             text = f"input {self._var!r}"
         else:
-            text = f"output {self._var!r} of node {self._node_id} ({self._node.describe()})"
+            text = f"output {self._var!r} of node {self._node.id} ({self._node.describe()})"
         if self._path:
             text += " at " + "".join(
                 f"[{p!r}]" if isinstance(p, int) or not str(p).isidentifier() else f".{p}"
@@ -162,7 +162,11 @@ class Promise:
         )
 
     def __bool__(self) -> bool:
-        raise self._no_value("used as a bool (if/while/and/or/not)")
+        raise self._error(
+            "is a promise, not a value, while the workflow is compiled: it cannot be used as a "
+            "bool (if/while/and/or/not/is). Branch with conditional(...).if_(...), comparing "
+            "promises with ==, !=, <, <=, >, >= and combining comparisons with & and |"
+        )
 
     def __iter__(self) -> Iterator[Any]:
         raise self._no_value("iterated or unpacked")
@@ -188,23 +192,46 @@ class Promise:
     def __hash__(self) -> int:
         return id(self)
 
-    def __eq__(self, other: object) -> bool:
-        raise self._no_value("compared with ==")
+    # comparisons build the conditions of conditional(...).if_(...)
+    def __eq__(self, other: object) -> Any:
+        return _compare(self, "==", other)
 
-    def __ne__(self, other: object) -> bool:
-        raise self._no_value("compared with !=")
+    def __ne__(self, other: object) -> Any:
+        return _compare(self, "!=", other)
 
-    def __lt__(self, other: object) -> bool:
-        raise self._no_value("compared with <")
+    def __lt__(self, other: object) -> Any:
+        return _compare(self, "<", other)
 
-    def __le__(self, other: object) -> bool:
-        raise self._no_value("compared with <=")
+    def __le__(self, other: object) -> Any:
+        return _compare(self, "<=", other)
 
-    def __gt__(self, other: object) -> bool:
-        raise self._no_value("compared with >")
+    def __gt__(self, other: object) -> Any:
+        return _compare(self, ">", other)
 
-    def __ge__(self, other: object) -> bool:
-        raise self._no_value("compared with >=")
+    def __ge__(self, other: object) -> Any:
+        return _compare(self, ">=", other)
+
+    def __and__(self, other: Any) -> Any:
+        raise self._error(
+            "cannot be combined with &: & and | combine comparisons; compare the promise "
+            "first, e.g. (flag == True) & (n > 3)"
+        )
+
+    __rand__ = __and__
+    __or__ = __and__
+    __ror__ = __and__
+
+    def with_overrides(self, *args: Any, **kwargs: Any) -> Promise:
+        """Override the settings of the node this promise comes from (see
+        :mod:`featherkit.workflow.overrides`); returns this promise, so calls chain."""
+        from featherkit.workflow.overrides import apply_overrides
+
+        if self._node is None:
+            raise self._error(
+                "is a workflow input: only the result of a call has a node to override"
+            )
+        apply_overrides(self._node, args, kwargs)
+        return self
 
     def _arith(self, op: str) -> Callable[[Any], Any]:
         def fail(other: Any) -> Any:
@@ -259,8 +286,21 @@ class VoidPromise:
             "outputs; its result cannot be used as a bool"
         )
 
+    def with_overrides(self, *args: Any, **kwargs: Any) -> VoidPromise:
+        """Override the settings of this call's node; returns this promise."""
+        from featherkit.workflow.overrides import apply_overrides
+
+        apply_overrides(self._node, args, kwargs)
+        return self
+
     def __repr__(self) -> str:
         return f"VoidPromise(node {self._node.id} ({self._node.describe()}))"
+
+
+def _compare(promise: Promise, op: str, other: Any) -> Any:
+    from featherkit.workflow.conditional import ComparisonExpression
+
+    return ComparisonExpression(promise, op, other)
 
 
 def node_of(value: Any) -> Node | None:
@@ -274,7 +314,8 @@ def node_of(value: Any) -> Node | None:
     if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
         nodes = {id(v.node) for v in value}
         if len(nodes) == 1:
-            return value[0].node
+            first: Promise = value[0]
+            return first.node
     return None
 
 
@@ -307,6 +348,15 @@ class NodeOutputs(tuple):  # type: ignore[type-arg]
         node = node_of(self)
         owner = self[0]._owner if self else ""
         return _runs_before(node, other, owner)
+
+    def with_overrides(self, *args: Any, **kwargs: Any) -> Any:
+        """Override the settings of this call's node; returns these promises."""
+        from featherkit.workflow.overrides import apply_overrides
+
+        node = node_of(self)
+        if node is not None:
+            apply_overrides(node, args, kwargs)
+        return self
 
     def __rshift__(self, other: Any) -> Any:
         self.runs_before(other)
@@ -350,14 +400,14 @@ def _field_types(cls: type) -> dict[str, Any]:
 # -- bindings ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PromiseBinding:
     """Bound to another node's output (or a workflow input)."""
 
     promise: Promise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ConstantBinding:
     """Bound to a constant: its literal (for the wire) and its native value (for local runs)."""
 
@@ -365,14 +415,14 @@ class ConstantBinding:
     value: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CollectionBinding:
     """A list whose items are bindings (``BindingDataCollection``)."""
 
     items: tuple[Binding, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MapBinding:
     """A str-keyed dict whose values are bindings (``BindingDataMap``)."""
 
@@ -400,7 +450,7 @@ def resolve(binding: Binding, results: Mapping[str, Mapping[str, Any]]) -> Any:
         return binding.value
     if isinstance(binding, PromiseBinding):
         promise = binding.promise
-        value = results[promise._node_id][promise._var]
+        value = results[promise.node_id][promise._var]
         for step in promise._path:
             if isinstance(step, str) and not isinstance(value, Mapping):
                 value = getattr(value, step)
@@ -432,9 +482,7 @@ def _clash(upstream: types_pb2.LiteralType, expected: types_pb2.LiteralType) -> 
     if up != want:
         return up in plain and want in plain
     if up == "simple":
-        if upstream.simple != expected.simple:
-            return True
-        return False
+        return bool(upstream.simple != expected.simple)
     if up == "collection_type":
         return _clash(upstream.collection_type, expected.collection_type)
     if up == "map_value_type":

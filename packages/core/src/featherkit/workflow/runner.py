@@ -63,7 +63,7 @@ class Run:
         if not isinstance(parallelism, int) or isinstance(parallelism, bool) or parallelism < 1:
             raise ValueError(f"max_parallelism must be a positive int, got {parallelism!r}")
         self.parallelism = parallelism
-        self._root = shared._root if shared is not None else self
+        self._root: Run = shared._root if shared is not None else self
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -110,7 +110,9 @@ async def execute(workflow: WorkflowBase, inputs: dict[str, Any], run: Run) -> A
                 ready.append(after)
 
     def failed(index: int, error: BaseException) -> None:
-        failures.append(WorkflowExecutionError(workflow.name, nodes[index], error))
+        # an error may ask for a wrapper of its own kind (a conditional's fail: a ValueError)
+        wrap = getattr(error, "workflow_error_class", WorkflowExecutionError)
+        failures.append(wrap(workflow.name, nodes[index], error))
         stack = list(dependents[index])
         while stack:
             after = stack.pop()
@@ -157,6 +159,10 @@ async def execute(workflow: WorkflowBase, inputs: dict[str, Any], run: Run) -> A
                 finished(index, future.result())
     if failures:
         first = failures[0]
+        if workflow.failure_node is not None:  # on_failure: the handler runs, then we raise
+            from featherkit.workflow.failure import run_failure_node
+
+            await run_failure_node(workflow, results, first, run)
         raise first from first.original
     outputs = {name: resolve(b, results) for name, b in workflow.output_bindings.items()}
     return workflow.result_of(outputs)

@@ -29,7 +29,8 @@ from featherkit.workflow.promise import (
 )
 
 if TYPE_CHECKING:
-    from flyteidl.admin import launch_plan_pb2, workflow_pb2 as admin_workflow_pb2
+    from flyteidl.admin import launch_plan_pb2
+    from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
     from flyteidl.core import identifier_pb2, literals_pb2, workflow_pb2
 
     from featherkit.serialization import SerializationSettings
@@ -77,7 +78,7 @@ class SerializeContext:
 
         settings = self.settings
         return identifier_pb2.Identifier(
-            resource_type=resource_type,  # type: ignore[arg-type]
+            resource_type=resource_type,
             project=settings.project,
             domain=settings.domain,
             name=name,
@@ -139,14 +140,22 @@ def workflow_template(
     template = workflow_pb2.WorkflowTemplate()
     template.id.CopyFrom(ctx.identifier(identifier_pb2.WORKFLOW, workflow.name))
     template.metadata.SetInParent()
-    template.metadata.on_failure = workflow.failure_policy.value  # type: ignore[assignment]
+    template.metadata.on_failure = workflow.failure_policy.value
     template.interface.CopyFrom(workflow.interface)
     template.nodes.extend(ctx.node(node) for node in workflow.nodes)
     template.outputs.extend(ctx.bindings(workflow.output_bindings))
+    if workflow.failure_node is not None:
+        template.failure_node.CopyFrom(ctx.node(workflow.failure_node))
     template.metadata_defaults.SetInParent()
     if workflow.interruptible:
         template.metadata_defaults.interruptible = True
     return template
+
+
+def all_nodes(workflow: WorkflowBase) -> list[Node]:
+    """The workflow's nodes and its failure node, if any."""
+    failure = workflow.failure_node
+    return [*workflow.nodes, failure] if failure is not None else list(workflow.nodes)
 
 
 def sub_workflows(workflow: WorkflowBase) -> list[WorkflowBase]:
@@ -155,7 +164,7 @@ def sub_workflows(workflow: WorkflowBase) -> list[WorkflowBase]:
     stack = [workflow]
     while stack:
         current = stack.pop()
-        for node in current.nodes:
+        for node in all_nodes(current):
             for sub in node.kind.sub_workflows(node):
                 if sub.name not in found:
                     found[sub.name] = sub
@@ -164,11 +173,15 @@ def sub_workflows(workflow: WorkflowBase) -> list[WorkflowBase]:
 
 
 def workflow_documentation(workflow: WorkflowBase) -> Any:
+    """The workflow's docs; a function workflow is always documented (if only by an empty
+    entity, as flytekit writes), an imperative one only when it was given docs."""
     from featherkit.docs import Documentation
 
     if workflow.docs is not None:
         return workflow.docs
-    return Documentation(long_description="")
+    if getattr(workflow, "workflow_function", None) is not None:
+        return Documentation(long_description="")
+    return None
 
 
 def workflow_spec(
@@ -179,7 +192,9 @@ def workflow_spec(
 
     spec = admin_workflow_pb2.WorkflowSpec(template=workflow_template(workflow, settings))
     spec.sub_workflows.extend(workflow_template(sub, settings) for sub in sub_workflows(workflow))
-    spec.description.CopyFrom(workflow_documentation(workflow).to_idl())
+    docs = workflow_documentation(workflow)
+    if docs is not None:
+        spec.description.CopyFrom(docs.to_idl())
     return spec
 
 
@@ -204,6 +219,9 @@ def launch_plan(plan: LaunchPlan, settings: SerializationSettings) -> launch_pla
         if name in plan.fixed_inputs:
             continue
         parameter = interface_pb2.Parameter(var=variables[name])
+        if name in plan.default_literals:
+            # flytekit describes an input the launch plan defaults by its name alone
+            parameter.var.description = name
         if name in defaults:
             parameter.default.CopyFrom(defaults[name])
         else:
@@ -233,7 +251,7 @@ def references(entity: Any) -> list[Any]:
         return [entity.workflow]
     if isinstance(entity, WorkflowBase):
         found: dict[int, Any] = {}
-        for node in entity.nodes:
+        for node in all_nodes(entity):
             for ref in node.kind.references(node):
                 found.setdefault(id(ref), ref)
         return list(found.values())

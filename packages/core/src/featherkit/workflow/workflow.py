@@ -58,6 +58,7 @@ class WorkflowBase:
         failure_policy: WorkflowFailurePolicy | None = None,
         max_parallelism: int | None = None,
         module: str | None = None,
+        on_failure: Any = None,
     ) -> None:
         if failure_policy is not None and not isinstance(failure_policy, WorkflowFailurePolicy):
             raise TypeError(
@@ -77,6 +78,10 @@ class WorkflowBase:
         self.interruptible = bool(interruptible)
         self.failure_policy = failure_policy or WorkflowFailurePolicy.FAIL_IMMEDIATELY
         self.max_parallelism = max_parallelism
+        #: the failure handler (a task or workflow) and its compiled node ``fn0``
+        #: (:mod:`featherkit.workflow.failure`)
+        self.on_failure = on_failure
+        self.failure_node: Node | None = None
         self.nodes: list[Node] = []
         self.output_bindings: dict[str, Binding] = {}
         self._module = module
@@ -231,7 +236,7 @@ def _check_defaults(name: str, interface: Interface) -> None:
     for key, value in interface.defaults.items():
         if isinstance(value, _MUTABLE) or (
             hasattr(value, "__dataclass_fields__") and not isinstance(value, type)
-            and not getattr(value, "__dataclass_params__").frozen
+            and not value.__dataclass_params__.frozen
         ):
             raise WorkflowCompileError(
                 f"workflow {name!r}, input {key!r}: a mutable default ({type(value).__name__}) "
@@ -250,6 +255,7 @@ class PythonFunctionWorkflow(WorkflowBase):
         interruptible: bool = False,
         failure_policy: WorkflowFailurePolicy | None = None,
         max_parallelism: int | None = None,
+        on_failure: Any = None,
     ) -> None:
         if not callable(workflow_function):
             raise TypeError(f"@workflow needs a function, got {type(workflow_function).__name__}")
@@ -269,6 +275,7 @@ class PythonFunctionWorkflow(WorkflowBase):
             failure_policy=failure_policy,
             max_parallelism=max_parallelism,
             module=workflow_function.__module__,
+            on_failure=on_failure,
         )
         self._workflow_function = workflow_function
         self.__doc__ = workflow_function.__doc__
@@ -281,6 +288,10 @@ class PythonFunctionWorkflow(WorkflowBase):
         self.nodes, self.output_bindings = compile_body(
             self.name, self._workflow_function, self._python_interface
         )
+        if self.on_failure is not None:
+            from featherkit.workflow.failure import compile_failure_node
+
+            self.failure_node = compile_failure_node(self, self.on_failure)
         self._changed()
         self.default_literals()  # a default that does not fit its type fails here
 
@@ -316,6 +327,7 @@ def workflow(
     interruptible: bool = False,
     failure_policy: WorkflowFailurePolicy | None = None,
     max_parallelism: int | None = None,
+    on_failure: Any = None,
 ) -> Callable[[Callable[..., Any]], PythonFunctionWorkflow]: ...
 
 
@@ -326,11 +338,13 @@ def workflow(
     interruptible: bool = False,
     failure_policy: WorkflowFailurePolicy | None = None,
     max_parallelism: int | None = None,
+    on_failure: Any = None,
 ) -> PythonFunctionWorkflow | Callable[[Callable[..., Any]], PythonFunctionWorkflow]:
     """Make a Flyte workflow of a function whose body calls tasks; bare or with arguments.
 
     The body runs once, now, with promises for its inputs. ``max_parallelism`` bounds how many
-    nodes a local run runs at once (default: ``min(32, cpu count + 4)``).
+    nodes a local run runs at once (default: ``min(32, cpu count + 4)``). ``on_failure``: a
+    task or workflow run when a node fails (:mod:`featherkit.workflow.failure`).
     """
 
     def decorate(fn: Callable[..., Any]) -> PythonFunctionWorkflow:
@@ -340,6 +354,7 @@ def workflow(
             interruptible=interruptible,
             failure_policy=failure_policy,
             max_parallelism=max_parallelism,
+            on_failure=on_failure,
         )
 
     if _fn is not None:

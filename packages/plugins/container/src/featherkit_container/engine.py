@@ -5,13 +5,16 @@ or the one ``FEATHERKIT_CONTAINER_ENGINE`` names):
 
 1. ``{{.inputs.x}}`` in command and arguments is replaced by the input's text;
 2. a fresh input directory gets one file per input of a primitive type, named like the input,
-   holding its text, and ``inputs.<json|yaml|pb>``, the whole input literal map in the task's
-   metadata format (the YAML file is written as JSON, which YAML reads);
+   holding its text, a ``File`` input's file or a ``Directory`` input's tree under the input's
+   name, and ``inputs.<json|yaml|pb>``, the whole input literal map in the task's metadata
+   format (the YAML file is written as JSON, which YAML reads);
 3. the engine runs ``<engine> run --rm -v IN:<input_data_dir> -v OUT:<output_data_dir>
    -e KEY=VALUE... [--entrypoint COMMAND0] IMAGE COMMAND1... ARGUMENTS...`` (the first
    command word replaces the image's entrypoint, as Kubernetes' ``command`` does);
-4. each output is read from ``OUT/<name>`` and parsed as its declared type; a missing file,
-   a non-zero exit or text that is not of the type is an error naming the task and the output.
+4. each output is read from ``OUT/<name>`` and parsed as its declared type (a ``File`` or
+   ``Directory`` output is that path, kept in the execution's working directory); a missing
+   file, a non-zero exit or text that is not of the type is an error naming the task and the
+   output.
 
 The text of a value: ``int`` in decimal, ``float`` in positional notation, ``bool`` as
 ``true``/``false``, ``str`` as it is, ``datetime`` in ISO 8601, ``timedelta`` as a Go duration
@@ -142,11 +145,28 @@ def render(text: str, values: Mapping[str, Any]) -> str:
     return INPUT_PLACEHOLDER.sub(lambda m: to_text(values[m.group(1)]), text)
 
 
+def _blob_kind(python_type: Any) -> str | None:
+    """``"file"``/``"directory"`` for featherkit's File and Directory types, else ``None``."""
+    from featherkit import Directory, File
+
+    if isinstance(python_type, type):
+        if issubclass(python_type, File):
+            return "file"
+        if issubclass(python_type, Directory):
+            return "directory"
+    return None
+
+
 def _write_inputs(task: ContainerTask, kwargs: Mapping[str, Any], directory: Path) -> None:
     from google.protobuf import json_format
 
     for name, value in kwargs.items():
-        if isinstance(value, PRIMITIVES):
+        kind = _blob_kind(type(value))
+        if kind == "file":
+            shutil.copyfile(os.fspath(value), directory / name)
+        elif kind == "directory":
+            shutil.copytree(os.fspath(value), directory / name)
+        elif isinstance(value, PRIMITIVES):
             (directory / name).write_text(to_text(value), encoding="utf-8")
     literals = task.inputs_to_literals(kwargs)
     target = directory / f"inputs.{task.metadata_format.extension}"
@@ -184,7 +204,8 @@ def run_locally(task: ContainerTask, kwargs: Mapping[str, Any]) -> Any:
             raise ContainerTaskError(
                 f"task {task.name!r}: input {name!r} is used in the command, which takes "
                 f"text; a {type(value).__name__} has none (use int, float, str, bool, "
-                "datetime or timedelta)"
+                "datetime or timedelta; name a file or directory input by its path, "
+                f"{task.input_data_dir or '<input_data_dir>'}/{name})"
             )
     image = image_name(task.image, None, what=f"task {task.name!r}: image")
     engine = find_engine(task.name)
@@ -197,7 +218,14 @@ def run_locally(task: ContainerTask, kwargs: Mapping[str, Any]) -> Any:
             _write_inputs(task, kwargs, inputs_dir)
         if task.output_data_dir:
             outputs_dir = root / "outputs"
-            outputs_dir.mkdir()
+            if any(_blob_kind(t) for t in task.python_interface.outputs.values()):
+                # File/Directory outputs are returned as paths: they must outlive this run
+                from featherkit.extend import current_context
+
+                outputs_dir = Path(tempfile.mkdtemp(prefix="container-outputs-",
+                                                    dir=current_context().working_dir))
+            else:
+                outputs_dir.mkdir()
         line = command_line(engine, task, image, kwargs, inputs_dir, outputs_dir)
         done = subprocess.run(line, capture_output=True, text=True, errors="replace", check=False)
         if task.local_logs:
@@ -218,14 +246,28 @@ def _read_outputs(task: ContainerTask, outputs_dir: Path | None) -> Any:
     if not outputs:
         return None
     assert outputs_dir is not None
-    values = []
+    values: list[Any] = []
+    from featherkit import Directory, File
+
     for name, python_type in outputs.items():
         path = outputs_dir / name
+        kind = _blob_kind(python_type)
+        if kind == "directory":
+            if not path.is_dir():
+                raise TaskOutputError(
+                    f"task {task.name!r}: output {name!r} is a directory the container must "
+                    f"create at {task.output_data_dir.rstrip('/')}/{name}; there is none"
+                )
+            values.append(Directory(str(path)))
+            continue
         if not path.is_file():
             raise TaskOutputError(
                 f"task {task.name!r}: output {name!r} was not written; the container must "
                 f"write it to {task.output_data_dir.rstrip('/')}/{name}"
             )
+        if kind == "file":
+            values.append(File(str(path)))
+            continue
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
             values.append(from_text(text, python_type))

@@ -17,6 +17,7 @@ _EXPORTS = {
     "FrameHandler": "featherkit_dataframe.handlers",
     "PandasParquet": "featherkit_dataframe.handlers",
     "ArrowParquet": "featherkit_dataframe.handlers",
+    "PolarsParquet": "featherkit_dataframe.handlers",
     "PARQUET": "featherkit_dataframe.handlers",
 }
 
@@ -34,5 +35,11 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from featherkit_dataframe.dataset import StructuredDataset
-    from featherkit_dataframe.handlers import PARQUET, ArrowParquet, FrameHandler, PandasParquet
+    from featherkit_dataframe.handlers import (
+        PARQUET,
+        ArrowParquet,
+        FrameHandler,
+        PandasParquet,
+        PolarsParquet,
+    )
     from featherkit_dataframe.transformer import StructuredDatasetTransformer

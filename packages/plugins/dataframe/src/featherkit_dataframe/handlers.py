@@ -92,3 +92,24 @@ class ArrowParquet(FrameHandler):
 
     def to_html(self, frame: Any, rows: int = 10) -> str:
         return PandasParquet().to_html(frame.slice(0, rows).to_pandas(), rows)
+
+
+class PolarsParquet(FrameHandler):
+    """``polars.DataFrame`` (install polars yourself: ``featherkit-dataframe[polars]``)."""
+
+    type_path = "polars.dataframe.frame.DataFrame"
+    aliases = ("polars.DataFrame",)
+
+    def encode(self, frame: Any, directory: str) -> None:
+        frame.write_parquet(os.path.join(directory, PART))
+
+    def decode(self, directory: str, columns: Sequence[str] | None) -> Any:
+        import polars as pl
+
+        parts = [os.path.join(directory, name) for name in sorted(os.listdir(directory))
+                 if not name.startswith(".")] if os.path.isdir(directory) else [directory]
+        return pl.concat([pl.read_parquet(p, columns=list(columns) if columns else None)
+                          for p in parts])
+
+    def to_html(self, frame: Any, rows: int = 10) -> str:
+        return PandasParquet().to_html(frame.head(rows).to_pandas(), rows)

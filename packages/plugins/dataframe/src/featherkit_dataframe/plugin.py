@@ -10,9 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from featherkit.extend import hookimpl
-
 from featherkit_dataframe import hookspecs as featherkit_hookspecs
-from featherkit_dataframe.handlers import ArrowParquet, FrameHandler, PandasParquet
+from featherkit_dataframe.handlers import ArrowParquet, FrameHandler, PandasParquet, PolarsParquet
 
 __all__ = ["featherkit_hookspecs", "handlers"]
 
@@ -21,6 +20,7 @@ __all__ = ["featherkit_hookspecs", "handlers"]
 def register_dataframe_handlers(register: Callable[[Any], None]) -> None:
     register(PandasParquet())
     register(ArrowParquet())
+    register(PolarsParquet())  # names the class only: polars is imported when a frame is
 
 
 def _collect() -> dict[tuple[str, str], FrameHandler]:

@@ -15,10 +15,15 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, get_args, get_origin
 
-from featherkit.extend import TypeTransformer, TypeTransformerError, current_context
-
+from featherkit.extend import (
+    TypeTransformer,
+    TypeTransformerError,
+    current_context,
+    redact_location,
+)
 from featherkit_dataframe.dataset import StructuredDataset
 from featherkit_dataframe.handlers import PARQUET, FrameHandler
+
 
 def _handlers() -> dict[tuple[str, str], FrameHandler]:
     from featherkit_dataframe.plugin import handlers
@@ -72,13 +77,15 @@ def _local_copy(uri: str) -> tuple[str, bool]:
     if not is_remote(uri):
         path = local_path(uri)
         if not os.path.exists(path):
-            raise TypeTransformerError(f"the data set {uri!r} does not exist")
+            raise TypeTransformerError(f"the data set {redact_location(uri)!r} does not exist")
         return path, False
     target = _scratch()
     root = uri.rstrip("/")
     parts = list_files(root)
     if not parts:
-        raise TypeTransformerError(f"the data set {uri!r} has no part files")
+        raise TypeTransformerError(
+            f"the data set {redact_location(uri)!r} has no part files"
+        )
     for part in parts:
         relative = part[len(root) :].lstrip("/")
         local = os.path.join(target, *relative.split("/"))
@@ -114,14 +121,18 @@ def read_frame(uri: str, fmt: str, frame_type: Any, columns: Sequence[str] | Non
     directory, temporary = _local_copy(uri)
     try:
         if columns and (fmt or PARQUET) == PARQUET:
-            _check_columns(_parquet_columns(directory), columns, f"the data set {uri}")
+            _check_columns(
+                _parquet_columns(directory), columns, f"the data set {redact_location(uri)}"
+            )
         return handler.decode(directory, columns)
     finally:
         if temporary:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def iter_frames(uri: str, fmt: str, frame_type: Any, columns: Sequence[str] | None) -> Iterator[Any]:
+def iter_frames(
+    uri: str, fmt: str, frame_type: Any, columns: Sequence[str] | None
+) -> Iterator[Any]:
     handler = handler_for(frame_type, fmt)
     directory, temporary = _local_copy(uri)
     try:

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from featherkit.extend import redact_location
 from featherkit.hookspecs import hookimpl
 from featherkit_deck import hookspecs as featherkit_hookspecs
 from featherkit_deck.fields import validate_deck_fields
@@ -88,10 +89,10 @@ def execution_finished(
         return
     params.attributes[PATH_KEY] = where
     if params.output_prefix:
-        log.info("deck of task %r written to %s", task.name, where)
+        log.info("deck of task %r written to %s", task.name, redact_location(where))
     else:
         # WARNING so that `featherkit run` (logging at WARNING) shows where the deck is
-        log.warning("deck written to %s", where)
+        log.warning("deck written to %s", redact_location(where))
 
 
 def write_deck(params: ExecutionParameters, page: str) -> str:

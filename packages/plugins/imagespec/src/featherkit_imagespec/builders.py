@@ -165,7 +165,13 @@ def registered_builders() -> dict[str, ImageBuilder]:
     manager = get_plugin_manager()
     found: dict[str, ImageBuilder] = {}
     owners: dict[str, str] = {}
-    for impl in reversed(manager.pm.hook.register_image_builders.get_hookimpls()):
+    caller = getattr(manager.pm.hook, "register_image_builders", None)
+    if caller is None:
+        raise ImageSpecError(
+            "featherkit-imagespec's plugin is not loaded (see FEATHERKIT_PLUGINS and "
+            "FEATHERKIT_DISABLE_PLUGINS), so no image builder is registered"
+        )
+    for impl in reversed(caller.get_hookimpls()):
         plugin = impl.plugin_name
 
         def register(builder: ImageBuilder, _plugin: str = plugin) -> None:

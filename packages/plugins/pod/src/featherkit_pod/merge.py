@@ -13,6 +13,10 @@ spec has none):
 
 Every other container keeps what it has; one without an image gets the serialization
 settings' default image. Init containers and all other pod spec fields are left as they are.
+
+The legacy ``task_config=Pod(...)`` task (``legacy=True``) differs as flytekit's pod plugin
+does: the primary container always gets the task's image, and other containers are not
+given one.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from featherkit_pod.template import PodTemplate
 
 if TYPE_CHECKING:
-    from flyteidl.core import tasks_pb2
+    from flyteidl.core import tasks_pb2, workflow_pb2
     from google.protobuf import struct_pb2
 
     from featherkit.base_task import PythonTask
@@ -39,7 +43,11 @@ def _resource_name(name: int) -> str:
 
 
 def merge_pod_spec(
-    template: PodTemplate, container: tasks_pb2.Container, default_image: str
+    template: PodTemplate,
+    container: tasks_pb2.Container,
+    default_image: str,
+    *,
+    legacy: bool = False,
 ) -> dict[str, Any]:
     """The pod spec of ``template`` with ``container`` (the task's) merged in; a new dict."""
     spec = template.pod_spec  # already a deep copy: the template is never touched
@@ -49,10 +57,10 @@ def merge_pod_spec(
         containers.append({"name": primary_name})
     for c in containers:
         if c["name"] != primary_name:
-            if not c.get("image"):
+            if not legacy and not c.get("image"):
                 c["image"] = default_image
             continue
-        if not c.get("image"):
+        if legacy or not c.get("image"):
             c["image"] = container.image
         c["command"] = list(container.command)
         c["args"] = list(container.args)
@@ -82,7 +90,12 @@ def pod_spec_for(task: PythonTask, settings: SerializationSettings) -> dict[str,
     template = pod_template_of(task)
     if template is None:
         raise ValueError(f"task {task.name!r} has no pod_template")
-    return merge_pod_spec(template, python_container(task, settings), settings.image)
+    return merge_pod_spec(
+        template,
+        python_container(task, settings),
+        settings.image,
+        legacy=getattr(task, "legacy_pod", False),
+    )
 
 
 def to_struct(spec: dict[str, Any]) -> struct_pb2.Struct:
@@ -111,3 +124,31 @@ def k8s_pod_for(task: PythonTask, settings: SerializationSettings) -> tasks_pb2.
         ),
         pod_spec=to_struct(pod_spec_for(task, settings)),
     )
+
+
+def pod_template_override(
+    task: PythonTask,
+    template: PodTemplate,
+    overrides: workflow_pb2.TaskNodeOverrides,
+    settings: SerializationSettings,
+) -> None:
+    """``with_overrides(pod_template=...)``: the node's ``TaskNodeOverrides.pod_template``.
+
+    The task's own container (for a map task, the one running the mapped element) merged into
+    ``template`` by the rules above; labels, annotations and the primary container's name
+    travel with it, as flytekit writes a node's pod template override.
+    """
+    from flyteidl.core import tasks_pb2
+
+    from featherkit.extend import python_container
+
+    pod = tasks_pb2.K8sPod(
+        metadata=tasks_pb2.K8sObjectMetadata(
+            labels=template.labels, annotations=template.annotations
+        ),
+        pod_spec=to_struct(
+            merge_pod_spec(template, python_container(task, settings), settings.image)
+        ),
+        primary_container_name=template.primary_container_name,
+    )
+    overrides.pod_template.CopyFrom(pod)

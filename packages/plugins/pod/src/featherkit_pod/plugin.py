@@ -1,10 +1,14 @@
 """featherkit hook implementations of the pod plugin (entry point ``pod``).
 
 * ``register_task_arguments``: ``@task(pod_template=PodTemplate(...))``;
+* ``register_task_types``: the legacy ``@task(task_config=Pod(...))`` (task type ``sidecar``);
 * ``get_k8s_pod``: the merged pod for a task with a template; core then drops its builtin
   container target (installed plugins' targets win over core's);
 * ``get_config``: ``primary_container_name``, which tells the backend which container's exit
-  decides the task, as flytekit writes it.
+  decides the task, as flytekit writes it;
+* ``register_node_overrides``: ``.with_overrides(pod_template=PodTemplate(...))`` on a workflow
+  node, written to the node's ``TaskNodeOverrides.pod_template`` (the task's container merged
+  into the template, as for a task).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from featherkit.hookspecs import hookimpl
-from featherkit_pod.merge import k8s_pod_for, pod_template_of
+from featherkit_pod.merge import k8s_pod_for, pod_template_of, pod_template_override
 from featherkit_pod.template import validate_pod_template
 
 if TYPE_CHECKING:
@@ -29,6 +33,18 @@ PRIMARY_CONTAINER_NAME_FIELD = "primary_container_name"
 @hookimpl
 def register_task_arguments(register: Callable[..., None]) -> None:
     register("pod_template", validate_pod_template)
+
+
+@hookimpl
+def register_node_overrides(register: Callable[..., None]) -> None:
+    register("pod_template", pod_template_override, validate_pod_template)
+
+
+@hookimpl
+def register_task_types(register: Callable[[type, type], None]) -> None:
+    from featherkit_pod.legacy import Pod, PodFunctionTask
+
+    register(Pod, PodFunctionTask)
 
 
 @hookimpl

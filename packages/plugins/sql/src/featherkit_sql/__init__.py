@@ -2,7 +2,7 @@
 
 ``SQLite3Task`` (embedded, stdlib ``sqlite3``) and ``DuckDBTask`` (``featherkit-sql[duckdb]``)
 run their query in-process, locally and in a container; ``SQLTask`` is a statement a Flyte
-backend runs itself.
+backend runs itself. ``DuckDBQuery`` is flytekit's DuckDB task class under its own name.
 
 Names load on first access: the plugin's entry point (``featherkit_sql.plugin``) lives in this
 package, and every pod's cold start loads it, so importing the package must stay cheap.
@@ -19,6 +19,9 @@ _EXPORTS = {
     "SQLTask": "featherkit_sql.task",
     "DuckDBConfig": "featherkit_sql.duckdb_task",
     "DuckDBTask": "featherkit_sql.duckdb_task",
+    "DuckDBQuery": "featherkit_sql.duckdb_query",
+    "DuckDBProvider": "featherkit_sql.duckdb_query",
+    "MissingSecretError": "featherkit_sql.duckdb_query",
     "SQLite3Config": "featherkit_sql.sqlite3_task",
     "SQLite3Task": "featherkit_sql.sqlite3_task",
     "SQLDefinitionError": "featherkit_sql.errors",
@@ -43,6 +46,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from featherkit_sql.duckdb_query import DuckDBProvider, DuckDBQuery, MissingSecretError
     from featherkit_sql.duckdb_task import DuckDBConfig, DuckDBTask
     from featherkit_sql.errors import SQLDefinitionError, SQLExecutionError, SQLResultError
     from featherkit_sql.sqlite3_task import SQLite3Config, SQLite3Task

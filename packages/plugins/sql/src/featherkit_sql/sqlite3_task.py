@@ -44,7 +44,8 @@ class SQLite3Task(EmbeddedSQLTask):
     """A SQLite query with typed inputs bound as parameters; rows become ``output_type``.
 
     Task type ``sqlite`` with ``custom = {query_template, uri, compressed}``, like flytekit's
-    ``SQLite3Task``. In a container it runs through the template resolver from its serialized
+    ``SQLite3Task``, whose ``output_schema_type=`` keyword is accepted as another name for
+    ``output_type``. In a container it runs through the template resolver from its serialized
     template, so the image needs featherkit, featherkit-sql and featherkit-resolver-template,
     but no user code: ``container_image`` (default: the serialization settings' image).
 
@@ -63,8 +64,18 @@ class SQLite3Task(EmbeddedSQLTask):
         query_template: str,
         *,
         task_config: SQLite3Config | None = None,
+        output_schema_type: Any = None,
         **kwargs: Any,
     ) -> None:
+        if output_schema_type is not None:
+            # flytekit's name for the output type; its FlyteSchema types are not featherkit's,
+            # so the type given must be one featherkit-sql produces (list[dict], ...)
+            if "output_type" in kwargs:
+                raise SQLDefinitionError(
+                    f"task {name!r}: give output_type or output_schema_type (flytekit's name "
+                    "for it), not both"
+                )
+            kwargs["output_type"] = output_schema_type
         if not isinstance(task_config, SQLite3Config) or not task_config.uri:
             raise SQLDefinitionError(
                 f"task {name!r}: SQLite3Task needs task_config=SQLite3Config(uri=...) naming "

@@ -174,13 +174,13 @@ class FsspecStorage:
         if "w" not in mode:
             return fs.open(path, "rb")  # type: ignore[no-any-return]
         if protocol in ATOMIC_PUT_PROTOCOLS:
-            return _DiscardOnError(fs.open(path, "wb"), fs, None, path)
+            return _DiscardOnError(fs.open(path, "wb"), fs, None, path)  # type: ignore[return-value]
         parent = fs._parent(path)
         if parent:
             fs.makedirs(parent, exist_ok=True)
         name = path.rstrip("/").rsplit("/", 1)[-1]
         tmp = f"{parent}/.{name}.{os.urandom(6).hex()}.tmp" if parent else f".{name}.tmp"
-        return _DiscardOnError(fs.open(tmp, "wb"), fs, tmp, path)
+        return _DiscardOnError(fs.open(tmp, "wb"), fs, tmp, path)  # type: ignore[return-value]
 
     def list_files(self, uri: str) -> list[str]:
         """Every object under ``uri``, as full URIs with the same protocol."""

@@ -69,9 +69,11 @@ def labelled(a: int) -> int:
     return a
 
 
-# featherkit's @task takes no labels/annotations (yet): TaskMetadata carries them
+# featherkit's @task takes no labels/annotations (yet): TaskMetadata carries them, in both SDKs
+# (keywords: the two PythonFunctionTask signatures order task_config and task_function apart)
 labelled = PythonFunctionTask(
-    labelled,
+    task_config=None,
+    task_function=labelled,
     metadata=TaskMetadata(labels={"team": "ml", "tier": "gold"}, annotations={"cost-center": "42"}),
 )
 

@@ -1,0 +1,341 @@
+"""The typed facade: one method per hook, each calling pluggy with that hook's semantics.
+
+Every call goes through pluggy (``pm.hook.<name>(...)``, or a subset hook caller): hook
+wrappers, pluggy's ordering and ``add_hookcall_monitoring`` all work. Which plugin gave a
+result is worked out only on the error path (a conflict, a bad value), by asking each plugin
+on its own; the happy path pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from featherkit.hookspecs import TARGET_HOOKS
+from featherkit.plugins import manager as _manager_module
+from featherkit.plugins.manager import PluginError, PluginManager, is_builtin
+from featherkit.plugins.registry import REGISTRIES, BrokenPlugin, Entries
+
+if TYPE_CHECKING:
+    from flyteidl.core import tasks_pb2
+
+    # type-only: the facade passes tasks through, it never needs their classes at run time
+    from featherkit.base_task import Task
+    from featherkit.context import ExecutionParameters
+    from featherkit.serialization import SerializationSettings
+
+log = logging.getLogger("featherkit.plugins")
+
+
+class Answer:
+    """A target a plugin offered; ``plugin`` (who offered it) is worked out on first use."""
+
+    __slots__ = ("_plugin", "_who", "value")
+
+    def __init__(self, value: Any, who: Callable[[], str]) -> None:
+        self.value = value
+        self._who = who
+        self._plugin: str | None = None
+
+    @property
+    def plugin(self) -> str:
+        if self._plugin is None:
+            self._plugin = self._who() or "(unknown)"
+        return self._plugin
+
+
+class Hooks:
+    """One typed method per hook, with that hook's call semantics."""
+
+    def __init__(self, manager: PluginManager) -> None:
+        self.manager = manager
+        self.pm = manager.pm
+        self.hook = manager.pm.hook
+        self._generation = -1
+        self._has_pre = self._has_post = self._has_finished = False
+        self._finished: list[tuple[str, Callable[..., Any]]] = []
+
+    # -- pluggy callers, cached per plugin generation --------------------------------------
+
+    def _refresh(self) -> None:
+        hook = self.hook
+        self._has_pre = bool(hook.pre_execute.get_hookimpls())
+        self._has_post = bool(hook.post_execute.get_hookimpls())
+        self._has_finished = bool(hook.execution_finished.get_hookimpls())
+        self._finished = self.per_plugin("execution_finished") if self._has_finished else []
+        self._generation = self.manager.generation
+
+    def _builtin_plugins(self, builtin: bool) -> list[object]:
+        return [
+            plugin for name, plugin in self.pm.list_name_plugin()
+            if is_builtin(name) == builtin
+        ]
+
+    def installed(self, name: str) -> Callable[..., Any]:
+        """The hook with core's builtins left out (installed plugins only)."""
+        caller: Callable[..., Any] = self.manager.derived(
+            ("installed", name),
+            lambda: self.pm.subset_hook_caller(name, self._builtin_plugins(True)),
+        )
+        return caller
+
+    def builtin(self, name: str) -> Callable[..., Any]:
+        """The hook with installed plugins left out (core's builtins only)."""
+        caller: Callable[..., Any] = self.manager.derived(
+            ("builtin", name),
+            lambda: self.pm.subset_hook_caller(name, self._builtin_plugins(False)),
+        )
+        return caller
+
+    def per_plugin(self, name: str) -> list[tuple[str, Callable[..., Any]]]:
+        """Each plugin implementing ``name`` with a caller holding only that plugin; core's
+        builtins first, then installed plugins in registration order."""
+
+        def compute() -> list[tuple[str, Callable[..., Any]]]:
+            caller = getattr(self.hook, name)
+            plugins = self.pm.get_plugins()
+            found = []
+            for impl in caller.get_hookimpls():
+                others = [p for p in plugins if p is not impl.plugin]
+                found.append((impl.plugin_name, self.pm.subset_hook_caller(name, others)))
+            return sorted(found, key=lambda item: not is_builtin(item[0]))
+
+        callers: list[tuple[str, Callable[..., Any]]] = self.manager.derived(
+            ("per_plugin", name), compute
+        )
+        return callers
+
+    def _answers(self, name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Each plugin's own answer to ``name`` (error path only: attribution). A plugin that
+        raises when asked again is left out: the question is who gave an answer."""
+        firstresult = bool(getattr(self.hook, name).spec.opts.get("firstresult"))
+        for plugin, call in self.per_plugin(name):
+            try:
+                result = call(**kwargs)
+            except Exception:
+                continue
+            if firstresult:
+                yield plugin, result
+            else:
+                yield from ((plugin, value) for value in result)
+
+    def who(self, name: str, accept: Callable[[Any], bool], **kwargs: Any) -> list[str]:
+        """The plugins whose answer to ``name`` satisfies ``accept`` (error path only)."""
+        return [plugin for plugin, value in self._answers(name, **kwargs) if accept(value)]
+
+    def call(self, name: str, **kwargs: Any) -> Any:
+        """Call a hook a plugin declared (``featherkit_hookspecs``) by name; ``None`` when no
+        plugin declared it. Its spec's semantics apply (a list, or the first answer)."""
+        caller = getattr(self.hook, name, None)
+        if caller is None or caller.spec is None:
+            return None
+        return caller(**kwargs)
+
+    # -- execution (the per-call path: keep it lean) ---------------------------------------
+
+    def has_execution_hooks(self) -> bool:
+        if self._generation != self.manager.generation:
+            self._refresh()
+        return self._has_pre or self._has_post or self._has_finished
+
+    def pre_execute(self, task: Task, params: ExecutionParameters) -> None:
+        if self._generation != self.manager.generation:
+            self._refresh()
+        if self._has_pre:
+            self.hook.pre_execute(task=task, params=params)
+
+    def post_execute(self, task: Task, params: ExecutionParameters, outputs: Any) -> Any:
+        if self._generation != self.manager.generation:
+            self._refresh()
+        if not self._has_post:
+            return outputs
+        replaced = self.hook.post_execute(task=task, params=params, outputs=outputs)
+        if not replaced:
+            return outputs
+        if len(replaced) == 1:
+            return replaced[0]
+        names = self.who(
+            "post_execute", lambda v: v is not None, task=task, params=params, outputs=outputs
+        )
+        raise PluginError(
+            f"post_execute: plugins {' and '.join(map(repr, names))} all replaced the outputs "
+            f"of task {task.name!r}; at most one plugin may"
+        )
+
+    def execution_finished(
+        self, task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
+    ) -> None:
+        if self._generation != self.manager.generation:
+            self._refresh()
+        for plugin, call in self._finished:
+            try:
+                call(task=task, params=params, outputs=outputs, error=error)
+            except Exception as exc:
+                log.warning(
+                    "execution_finished of plugin %r failed for task %r: %s: %s",
+                    plugin, task.name, type(exc).__name__, exc,
+                )
+
+    # -- serialization ---------------------------------------------------------------------
+
+    def _answered(self, kind: str, task: Task, settings: SerializationSettings) -> list[str]:
+        return self.who(kind, lambda v: v is not None, task=task, settings=settings)
+
+    def installed_targets(
+        self, task: Task, settings: SerializationSettings, kinds: tuple[str, ...] = ()
+    ) -> dict[str, Answer]:
+        """Targets offered by installed plugins only (core's defaults are not asked). Two
+        installed plugins answering one target hook is an error naming both."""
+        answers = {}
+        for kind in kinds or TARGET_HOOKS:
+            values = self.installed(kind)(task=task, settings=settings)
+            if not values:
+                continue
+            if len(values) > 1:
+                raise PluginError(
+                    f"task {task.name!r}: plugins "
+                    f"{' and '.join(map(repr, self._answered(kind, task, settings)))} all "
+                    f"answer {kind}; a task has one target: uninstall or disable one of them "
+                    "(FEATHERKIT_DISABLE_PLUGINS)"
+                )
+            answers[kind] = self._answer(values[0], kind, task, settings)
+        return answers
+
+    def _answer(
+        self, value: Any, kind: str, task: Task, settings: SerializationSettings
+    ) -> Answer:
+        return Answer(value, lambda: ", ".join(self._answered(kind, task, settings)))
+
+    def target_answers(self, task: Task, settings: SerializationSettings) -> dict[str, Answer]:
+        """The serialization targets plugins offer for ``task``.
+
+        Installed plugins win over core's builtins: builtin answers count only when no
+        installed plugin answered any target, and then only are the builtins asked.
+        """
+        installed = self.installed_targets(task, settings)
+        if installed:
+            return installed
+        answers = {}
+        for kind in TARGET_HOOKS:
+            values = self.builtin(kind)(task=task, settings=settings)
+            if values:
+                answers[kind] = self._answer(values[0], kind, task, settings)
+                break
+        return answers
+
+    def get_container(
+        self, task: Task, settings: SerializationSettings
+    ) -> tasks_pb2.Container | None:
+        answer = self.target_answers(task, settings).get("get_container")
+        return answer.value if answer else None
+
+    def get_k8s_pod(self, task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
+        answer = self.target_answers(task, settings).get("get_k8s_pod")
+        return answer.value if answer else None
+
+    def get_sql(self, task: Task, settings: SerializationSettings) -> tasks_pb2.Sql | None:
+        answer = self.target_answers(task, settings).get("get_sql")
+        return answer.value if answer else None
+
+    def _merged(self, name: str, task: Task, settings: SerializationSettings) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for value in getattr(self.hook, name)(task=task, settings=settings):
+            if not value:
+                continue
+            if not isinstance(value, Mapping):
+                names = self._who_gave(name, task, settings, value)
+                raise PluginError(
+                    f"{name} of plugin {' and '.join(map(repr, names))} returned a "
+                    f"{type(value).__name__} for task {task.name!r}; expected a mapping"
+                )
+            for key, item in value.items():
+                if key in merged:
+                    names = self._who_set(name, task, settings, key)
+                    raise PluginError(
+                        f"{name}: key {key!r} is set by both plugin "
+                        + " and plugin ".join(map(repr, names))
+                        + f" for task {task.name!r}"
+                    )
+                merged[key] = item
+        return merged
+
+    def _who_gave(
+        self, name: str, task: Task, settings: SerializationSettings, value: Any
+    ) -> list[str]:
+        return self.who(name, lambda v: v is value, task=task, settings=settings)
+
+    def _who_set(
+        self, name: str, task: Task, settings: SerializationSettings, key: Any
+    ) -> list[str]:
+        return self.who(name, lambda v: bool(v) and key in v, task=task, settings=settings)
+
+    def get_custom(self, task: Task, settings: SerializationSettings) -> dict[str, Any]:
+        return self._merged("get_custom", task, settings)
+
+    def get_config(self, task: Task, settings: SerializationSettings) -> dict[str, str]:
+        return self._merged("get_config", task, settings)
+
+    def get_extended_resources(
+        self, task: Task, settings: SerializationSettings
+    ) -> tasks_pb2.ExtendedResources | None:
+        result: tasks_pb2.ExtendedResources | None = self.hook.get_extended_resources(
+            task=task, settings=settings
+        )
+        return result
+
+    # -- registries ------------------------------------------------------------------------
+
+    def registry(self, hook: str) -> Entries:
+        """What the plugins registered through the register hook ``hook`` (per generation).
+
+        A plugin whose hook raises is broken: named and raised in strict mode, else skipped
+        (unregistered) with one warning, and the registry is computed without it.
+        """
+        spec = REGISTRIES[hook]
+        while True:
+            try:
+                entries: Entries = self.manager.derived(
+                    ("registry", hook), lambda: spec.collect(self.per_plugin(hook))
+                )
+                return entries
+            except BrokenPlugin as broken:
+                self.manager.disable(
+                    broken.plugin,
+                    f"raised in its {broken.hook} hook: "
+                    f"{type(broken.error).__name__}: {broken.error}",
+                    broken.error,
+                )
+
+    def type_transformers(self) -> list[Any]:
+        return self.registry("register_type_transformers").ordered()
+
+    def cache_backends(self) -> Mapping[str, Callable[[str], Any]]:
+        return self.registry("register_cache_backends").values
+
+    def resolvers(self) -> Mapping[str, Any]:
+        return self.registry("register_resolvers").values
+
+    def storage(self) -> Mapping[str, Any]:
+        return self.registry("register_storage").values
+
+    def template_executors(self) -> Mapping[str, Callable[[Any], Any]]:
+        return self.registry("register_template_executors").values
+
+    def task_types(self) -> Mapping[type, type]:
+        return self.registry("register_task_types").values
+
+    def task_arguments(self) -> Mapping[str, Callable[[Any], Any] | None]:
+        return self.registry("register_task_arguments").values
+
+    def register_commands(self, cli: Any) -> None:
+        self.hook.register_commands(cli=cli)
+
+
+def hooks() -> Hooks:
+    """The facade over the process's plugin manager (on every task call: keep it cheap)."""
+    manager = _manager_module._manager or _manager_module.get_plugin_manager()
+    facade: Hooks | None = manager.facade
+    if facade is None:
+        facade = manager.facade = Hooks(manager)
+    return facade

@@ -1,1 +1,0 @@
-"""Compatibility task definitions written with featherkit (the twin of ../../flytekit/)."""

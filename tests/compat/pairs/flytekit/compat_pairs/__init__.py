@@ -1,1 +1,0 @@
-"""Compatibility task definitions written with flytekit (the twin of ../../featherkit/)."""
