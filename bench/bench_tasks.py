@@ -173,6 +173,6 @@ if SDK == "flyte":
         return await count.aio(xs=list(naps))
 
     @task
-    def map_inc(n: int) -> int:
+    def flyte_map(n: int) -> list[int]:
         """``flyte.map`` of a trivial task over n elements (its documented fan-out)."""
-        return sum(flyte.map(inc, range(n)))
+        return list(flyte.map(inc, range(n)))

@@ -218,20 +218,34 @@ def w_serialize(sdk: str, samples: int) -> dict:
 
 
 def w_wf_chain(sdk: str, samples: int) -> dict:
-    """A 50-node chain workflow run locally (one trivial task per node)."""
-    if sdk == "flyte":
-        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    """A 50-node chain workflow run locally (one trivial task per node).
+
+    Flyte 2 has no workflow graph; its form of one is a task calling tasks (one local run).
+    """
     import bench_tasks
+
+    if sdk == "flyte":
+        _flyte_init()
+        assert flyte_run(bench_tasks.chain, n=50) == 50
+        return {"samples": sample(lambda: flyte_run(bench_tasks.chain, n=50), samples, batch=2,
+                                  warmup=1)}
 
     assert bench_tasks.chain50(x=0) == 50
     return {"samples": sample(lambda: bench_tasks.chain50(x=0), samples, batch=10)}
 
 
 def w_wf_fanout(sdk: str, samples: int) -> dict:
-    """16 independent tasks sleeping 50 ms, then one gathering them: the parallel run shows."""
-    if sdk == "flyte":
-        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    """16 independent tasks sleeping 50 ms, then one gathering them: the parallel run shows.
+
+    Flyte 2: an async task gathering the 16 (``nap.aio``), then the gathering task.
+    """
     import bench_tasks
+
+    if sdk == "flyte":
+        _flyte_init()
+        assert flyte_run(bench_tasks.fan_out, n=16) == 16
+        return {"samples": sample(lambda: flyte_run(bench_tasks.fan_out, n=16), samples,
+                                  batch=1, warmup=1)}
 
     assert bench_tasks.fanout16() == 16
     return {"samples": sample(bench_tasks.fanout16, samples, batch=1, warmup=1)}
@@ -386,6 +400,23 @@ def w_file_copy_floor(sdk: str, samples: int) -> dict:
     result = {"samples": sample(lambda: shutil.copyfile(source, target), samples, batch=1,
                                 warmup=1), "bytes": FILE_BYTES}
     target.unlink()
+    return result
+
+
+def w_frame_floor(sdk: str, samples: int) -> dict:
+    """The frame's physical limit: pandas writing it as parquet and reading it back (what any
+    SDK must do to move a frame through storage), with nothing around it."""
+    import pandas as pd
+
+    frame = _frame()
+    path = Path(tempfile.mkdtemp(prefix="bench-frame-floor-")) / "frame.parquet"
+
+    def once() -> None:
+        frame.to_parquet(path)  # type: ignore[attr-defined]
+        assert len(pd.read_parquet(path)) == FRAME_ROWS
+
+    result = {"samples": sample(once, samples, batch=1, warmup=1), "rows": FRAME_ROWS}
+    path.unlink()
     return result
 
 

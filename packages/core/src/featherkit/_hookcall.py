@@ -81,3 +81,39 @@ def compile_caller(
         return None if firstresult else results
 
     return call
+
+
+def compile_each(
+    pm: pluggy.PluginManager, name: str, argnames: Sequence[str]
+) -> list[tuple[str, Callable[..., Any]]] | None:
+    """Each implementation of ``name`` on its own, as ``(plugin name, call(*args))`` in
+    ``get_hookimpls()`` order (for hooks whose implementations run one by one, each failure
+    handled apart); ``None`` where pluggy's own callers are needed (see :func:`compile_caller`).
+    """
+    caller = getattr(pm.hook, name)
+    impls = caller.get_hookimpls()
+    if (
+        caller.spec is None
+        or not _plain_multicall(pm)
+        or any(impl.hookwrapper or getattr(impl, "wrapper", False) for impl in impls)
+    ):
+        return None
+    position = {arg: index for index, arg in enumerate(argnames)}
+    found: list[tuple[str, Callable[..., Any]]] = []
+    for impl in impls:
+        order = tuple(position[a] for a in impl.argnames)
+        function = impl.function
+        if order == tuple(range(len(argnames))):
+            found.append((impl.plugin_name, function))
+        else:
+            found.append((impl.plugin_name, _reordered(function, order)))
+    return found
+
+
+def _reordered(function: Callable[..., Any], order: tuple[int, ...]) -> Callable[..., Any]:
+    return lambda *args: function(*[args[i] for i in order])
+
+
+def monitoring_token(pm: pluggy.PluginManager) -> object:
+    """What changes when call monitoring is installed or removed (compiled callers go stale)."""
+    return getattr(pm, "_inner_hookexec", None)
