@@ -52,6 +52,8 @@ class Row:
     floor: str = ""
     #: samples per process (fewer for the rows that move 100 MB per sample)
     samples: int = 7
+    #: runs flytekit in the env that also has pandas and pyarrow (the frame rows)
+    frames: bool = False
 
 
 ROWS: dict[str, Row] = {
@@ -81,9 +83,10 @@ ROWS: dict[str, Row] = {
     "frame_floor": Row("1M-row frame to parquet and back, pandas alone (the floor)", "ms",
                        kind="floor", samples=3),
     "frame_task": Row("1M-row frame through a task, local", "ms", 1.5,
-                      budget_text="<= 1.5x pandas alone", floor="frame_floor", samples=3),
+                      budget_text="<= 1.5x pandas alone", floor="frame_floor", samples=3,
+                      frames=True),
     "frame_entrypoint": Row("1M-row frame through a task, entrypoint process", "ms",
-                            kind="command", workload="frame_entrypoint_inputs"),
+                            kind="command", workload="frame_entrypoint_inputs", frames=True),
     "rss": Row("peak RSS, import + one 10k list[int] task", "MB", 2.0,
                budget_text="<= 1/2 of flytekit's", kind="value"),
 }
@@ -141,9 +144,11 @@ def measure_round(pythons: dict[str, str], scratch: Path, order: list[str]) -> d
                                 row.samples)
             values[key] = {sdk: min(data["samples"]) for sdk in SDKS}
     for sdk in order:
-        python = pythons[sdk]
         env = child_env(sdk, scratch)
         for key, row in ROWS.items():
+            python = pythons[sdk]
+            if row.frames and sdk == "flytekit":
+                python = pythons.get("flytekit-frames", python)
             if row.kind == "inprocess":
                 data = run_workload(python, sdk, row.workload or key, scratch, row.samples)
                 values[key][sdk] = data.get("unsupported") or min(data["samples"])
@@ -151,6 +156,7 @@ def measure_round(pythons: dict[str, str], scratch: Path, order: list[str]) -> d
                 values[key][sdk] = run_workload(python, sdk, key, scratch)["samples"][0]
             elif row.kind == "command":
                 values[key][sdk] = time_command(python, sdk, row.workload, scratch)
+        python = pythons[sdk]
         values["import"][sdk] = time_process([python, "-c", f"import {sdk}"], env, scratch)
         for key, row in ROWS.items():
             if row.kind == "sum":
@@ -317,6 +323,8 @@ def main() -> int:
     parser.add_argument("--featherkit", required=True, help="python of the featherkit env")
     parser.add_argument("--flytekit", required=True, help="python of the flytekit env")
     parser.add_argument("--flyte", required=True, help="python of the Flyte 2 (flyte) env")
+    parser.add_argument("--flytekit-frames", help="python of a flytekit env with pandas and "
+                        "pyarrow, for the frame rows (default: the flytekit env)")
     parser.add_argument("--core-only", required=True, help="python of a core-only env")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", default="",
@@ -333,6 +341,8 @@ def main() -> int:
             del ROWS[key]
         args.markdown = args.json = args.readme = ""
     pythons = {"featherkit": args.featherkit, "flytekit": args.flytekit, "flyte": args.flyte}
+    if args.flytekit_frames:
+        pythons["flytekit-frames"] = args.flytekit_frames
     rounds = []
     with tempfile.TemporaryDirectory(prefix="featherkit-bench-") as tmp:
         scratch = Path(tmp)
