@@ -37,15 +37,31 @@ def compile_caller(
     pm: pluggy.PluginManager, name: str, argnames: Sequence[str]
 ) -> Callable[..., Any]:
     """A function ``call(*args)`` (args in the order ``argnames``) equal to calling the hook."""
+    compiled = compile_subset(pm, name, argnames)
+    if compiled is not None:
+        return compiled
+    caller = getattr(pm.hook, name)
+    return lambda *args: caller(**dict(zip(argnames, args)))
+
+
+def compile_subset(
+    pm: pluggy.PluginManager,
+    name: str,
+    argnames: Sequence[str],
+    keep: Callable[[str], bool] | None = None,
+) -> Callable[..., Any] | None:
+    """:func:`compile_caller` over the implementations of the plugins ``keep(plugin name)``
+    accepts (all by default: then equal to ``pm.subset_hook_caller`` without the others);
+    ``None`` where pluggy's own caller is needed (a wrapper, no spec, call monitoring)."""
     caller = getattr(pm.hook, name)
     spec = caller.spec
-    impls = caller.get_hookimpls()
+    impls = [i for i in caller.get_hookimpls() if keep is None or keep(i.plugin_name)]
     if (
         spec is None
         or not _plain_multicall(pm)
         or any(impl.hookwrapper or getattr(impl, "wrapper", False) for impl in impls)
     ):
-        return lambda *args: caller(**dict(zip(argnames, args)))
+        return None
     position = {arg: index for index, arg in enumerate(argnames)}
     missing = [a for impl in impls for a in impl.argnames if a not in position]
     if missing:

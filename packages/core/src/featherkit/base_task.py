@@ -178,36 +178,24 @@ class Task:
         raise TypeError(f"{type(self).__name__} {self.name!r} does not define execute()")
 
     def get_container(self, settings: SerializationSettings) -> tasks_pb2.Container | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_container(self, settings)
+        return _Lazy.load().plugins.hooks().get_container(self, settings)
 
     def get_k8s_pod(self, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_k8s_pod(self, settings)
+        return _Lazy.load().plugins.hooks().get_k8s_pod(self, settings)
 
     def get_sql(self, settings: SerializationSettings) -> tasks_pb2.Sql | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_sql(self, settings)
+        return _Lazy.load().plugins.hooks().get_sql(self, settings)
 
     def get_custom(self, settings: SerializationSettings) -> dict[str, Any] | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_custom(self, settings) or None
+        return _Lazy.load().plugins.hooks().get_custom(self, settings) or None
 
     def get_config(self, settings: SerializationSettings) -> dict[str, str] | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_config(self, settings) or None
+        return _Lazy.load().plugins.hooks().get_config(self, settings) or None
 
     def get_extended_resources(
         self, settings: SerializationSettings
     ) -> tasks_pb2.ExtendedResources | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_extended_resources(self, settings)
+        return _Lazy.load().plugins.hooks().get_extended_resources(self, settings)
 
     # -- conversions -----------------------------------------------------------------------
 

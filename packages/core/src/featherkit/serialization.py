@@ -150,8 +150,7 @@ def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any
     target, core's builtin defaults (the python container) no longer apply to it, and only
     installed plugins are asked, to find a second target.
     """
-    from featherkit.base_task import Task
-    from featherkit.plugins import hooks
+    Task, hooks = (_SERIALIZE_NEEDS or _serialize_needs())[3:5]
 
     found: dict[str, tuple[Any, Any]] = {}
     own = [kind for kind in TARGET_HOOKS if getattr(type(task), kind) is not getattr(Task, kind)]
@@ -199,12 +198,27 @@ def _config(
     return dict(config)
 
 
+_SERIALIZE_NEEDS: tuple[Any, ...] | None = None
+
+
+def _serialize_needs() -> tuple[Any, ...]:
+    """What :func:`serialize` imports, once: a ``from package import name`` statement in the
+    function cost a microsecond per task (packages of hundreds of tasks serialize at once)."""
+    global _SERIALIZE_NEEDS
+    if _SERIALIZE_NEEDS is None:
+        from flyteidl.core import identifier_pb2, tasks_pb2
+
+        from featherkit import __version__
+        from featherkit.base_task import Task
+        from featherkit.plugins import hooks
+
+        _SERIALIZE_NEEDS = (identifier_pb2, tasks_pb2, __version__, Task, hooks)
+    return _SERIALIZE_NEEDS
+
+
 def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemplate:
     """The ``TaskTemplate`` a Flyte backend runs for ``task``."""
-    from flyteidl.core import identifier_pb2, tasks_pb2
-
-    from featherkit import __version__
-    from featherkit.base_task import Task
+    identifier_pb2, tasks_pb2, __version__, Task = (_SERIALIZE_NEEDS or _serialize_needs())[:4]
 
     if not isinstance(task, Task):
         raise SerializationError(f"cannot serialize {task!r}: it is not a featherkit task")

@@ -49,6 +49,11 @@ class Answer:
 
 
 _FINISHED_ARGS = ("task", "params", "outputs", "error")
+_SERIALIZE_ARGS = ("task", "settings")
+
+
+def _not_builtin(plugin: str) -> bool:
+    return not is_builtin(plugin)
 
 
 def _nothing(*args: Any) -> Any:
@@ -221,6 +226,36 @@ class Hooks:
 
     # -- serialization ---------------------------------------------------------------------
 
+    def _serializing(self, name: str, subset: str = "") -> Callable[..., Any]:
+        """``call(task, settings)`` for a serialization hook: compiled once per plugin
+        generation (:mod:`featherkit._hookcall`), over all plugins, the ``installed`` ones or
+        the ``builtin`` ones; pluggy's own (subset) caller when a wrapper or call monitoring
+        needs it. Serializing a package asks six of these per task."""
+        def compute() -> Callable[..., Any]:
+            from featherkit._hookcall import compile_subset
+
+            keep: Callable[[str], bool] | None = None
+            if subset == "installed":
+                keep = _not_builtin
+            elif subset == "builtin":
+                keep = is_builtin
+            fast = compile_subset(self.pm, name, _SERIALIZE_ARGS, keep)
+            if fast is not None:
+                return fast
+            if subset == "installed":
+                slow = self.installed(name)
+            elif subset == "builtin":
+                slow = self.builtin(name)
+            else:
+                slow = getattr(self.hook, name)
+            return lambda task, settings: slow(task=task, settings=settings)
+
+        token = id(getattr(self.pm, "_inner_hookexec", None))  # call monitoring on or off
+        caller: Callable[..., Any] = self.manager.derived(
+            ("serializing", name, subset, token), compute
+        )
+        return caller
+
     def _answered(self, kind: str, task: Task, settings: SerializationSettings) -> list[str]:
         return self.who(kind, lambda v: v is not None, task=task, settings=settings)
 
@@ -231,7 +266,7 @@ class Hooks:
         installed plugins answering one target hook is an error naming both."""
         answers = {}
         for kind in kinds or TARGET_HOOKS:
-            values = self.installed(kind)(task=task, settings=settings)
+            values = self._serializing(kind, "installed")(task, settings)
             if not values:
                 continue
             if len(values) > 1:
@@ -260,7 +295,7 @@ class Hooks:
             return installed
         answers = {}
         for kind in TARGET_HOOKS:
-            values = self.builtin(kind)(task=task, settings=settings)
+            values = self._serializing(kind, "builtin")(task, settings)
             if values:
                 answers[kind] = self._answer(values[0], kind, task, settings)
                 break
@@ -282,7 +317,7 @@ class Hooks:
 
     def _merged(self, name: str, task: Task, settings: SerializationSettings) -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        for value in getattr(self.hook, name)(task=task, settings=settings):
+        for value in self._serializing(name)(task, settings):
             if not value:
                 continue
             if not isinstance(value, Mapping):
@@ -321,9 +356,9 @@ class Hooks:
     def get_extended_resources(
         self, task: Task, settings: SerializationSettings
     ) -> tasks_pb2.ExtendedResources | None:
-        result: tasks_pb2.ExtendedResources | None = self.hook.get_extended_resources(
-            task=task, settings=settings
-        )
+        result: tasks_pb2.ExtendedResources | None = self._serializing(
+            "get_extended_resources"
+        )(task, settings)
         return result
 
     # -- registries ------------------------------------------------------------------------
