@@ -32,6 +32,21 @@ if TYPE_CHECKING:
     from featherkit.types import TypeEngine
 
 
+#: what ``Task._types()`` keeps per plugin generation: engine, literal types of inputs and
+#: outputs, the plugin manager and its generation, the input and output plans
+_Types = tuple[
+    "TypeEngine", dict[str, Any], dict[str, Any], Any, int, "list[list[Any]]", "list[list[Any]]"
+]
+
+
+def _plan(types: Mapping[str, Any], defaults: Mapping[str, Any]) -> list[list[Any]]:
+    """One ``[name, python type, to-literal function, reader, default]`` per variable: the
+    conversion functions the type engine compiles, kept on the task (filled on first use,
+    from the engine of the same plugin generation) so that a call does not look them up in
+    the engine's tables for every value."""
+    return [[name, tp, None, None, defaults.get(name, NO_DEFAULT)] for name, tp in types.items()]
+
+
 class _Lazy:
     """Modules the per-call path needs, imported on first use and then kept.
 
@@ -120,9 +135,7 @@ class Task:
         self._security_ctx = security_ctx
         self._docs = docs
         self._idl_interface: interface_pb2.TypedInterface | None = None
-        self._literal_types: tuple[TypeEngine, dict[str, Any], dict[str, Any], Any, int] | None = (
-            None
-        )
+        self._literal_types: _Types | None = None
 
     # -- properties ------------------------------------------------------------------------
 
@@ -199,8 +212,9 @@ class Task:
 
     # -- conversions -----------------------------------------------------------------------
 
-    def _types(self) -> tuple[TypeEngine, dict[str, Any], dict[str, Any], Any, int]:
-        """The type engine and the literal types of inputs and outputs.
+    def _types(self) -> _Types:
+        """The type engine, the literal types of inputs and outputs, and the conversion plans
+        of inputs and outputs (:func:`_plan`).
 
         Cached per plugin generation; this runs several times per call, so the check is a
         couple of attribute reads.
@@ -221,6 +235,8 @@ class Task:
             {n: engine.to_literal_type(t) for n, t in iface.outputs.items()},
             manager,
             manager.generation,
+            _plan(iface.inputs, iface.defaults),
+            _plan(iface.outputs, {}),
         )
         self._literal_types = fresh
         return fresh
@@ -228,27 +244,33 @@ class Task:
     def inputs_to_literals(self, kwargs: Mapping[str, Any]) -> literals_pb2.LiteralMap:
         """Check native inputs against the interface (filling defaults) and convert them."""
         literals_pb2 = _Lazy.load().literals_pb2
-        engine, input_types = self._types()[:2]
+        types = self._types()
+        engine, plan = types[0], types[5]
         iface = self._python_interface
-        unknown = [k for k in kwargs if k not in iface.inputs]
-        if unknown:
-            raise TaskInputError(
-                f"task {self.name!r} got unknown input(s) {', '.join(map(repr, unknown))}; "
-                f"its inputs are: {', '.join(iface.inputs) or '(none)'}"
-            )
+        inputs = iface.inputs
+        for key in kwargs:
+            if key not in inputs:
+                unknown = [k for k in kwargs if k not in inputs]
+                raise TaskInputError(
+                    f"task {self.name!r} got unknown input(s) {', '.join(map(repr, unknown))}; "
+                    f"its inputs are: {', '.join(inputs) or '(none)'}"
+                )
         literals = {}
-        for name, tp in iface.inputs.items():
+        for entry in plan:
+            name, tp, write, _, default = entry
             if name in kwargs:
                 value = kwargs[name]
             else:
-                value = iface.defaults.get(name, NO_DEFAULT)
+                value = default
                 if value is NO_DEFAULT:
                     raise TaskInputError(
                         f"task {self.name!r} is missing input {name!r} "
                         f"(expected {_type_name(tp)})"
                     )
             try:
-                literals[name] = engine.to_literal(value, tp, input_types[name])
+                if write is None:
+                    write = entry[2] = engine.to_literal_function(tp)
+                literals[name] = write(value)
             except UNENCODABLE as exc:
                 raise TaskInputError(
                     _unencodable(self.name, "input", name, tp, value, exc)
@@ -256,20 +278,24 @@ class Task:
         return literals_pb2.LiteralMap(literals=literals)
 
     def literals_to_inputs(self, literal_map: literals_pb2.LiteralMap) -> dict[str, Any]:
-        engine = self._types()[0]
-        iface = self._python_interface
+        types = self._types()
+        engine, plan = types[0], types[5]
+        literals = literal_map.literals
         native: dict[str, Any] = {}
-        for name, tp in iface.inputs.items():
-            if name not in literal_map.literals:
-                if name in iface.defaults:
-                    native[name] = iface.defaults[name]
+        for entry in plan:
+            name, tp, _, read, default = entry
+            if name not in literals:
+                if default is not NO_DEFAULT:
+                    native[name] = default
                     continue
                 raise TaskInputError(
                     f"task {self.name!r}: input {name!r} ({_type_name(tp)}) is missing from "
                     "the input literal map"
                 )
             try:
-                native[name] = engine.to_python_value(literal_map.literals[name], tp)
+                if read is None:
+                    read = entry[3] = engine.reader(tp)
+                native[name] = read(literals[name])
             except UNENCODABLE as exc:
                 raise TaskInputError(
                     f"task {self.name!r}, input {name!r}: cannot read the literal as "
@@ -280,7 +306,8 @@ class Task:
     def outputs_to_literals(self, outputs: Any) -> literals_pb2.LiteralMap:
         """Convert what ``execute`` returned into the outputs literal map."""
         literals_pb2 = _Lazy.load().literals_pb2
-        engine, _, output_types = self._types()[:3]
+        types = self._types()
+        engine, plan = types[0], types[6]
         declared = self._python_interface.outputs
         if not declared:
             if outputs is not None:
@@ -290,7 +317,7 @@ class Task:
                 )
             return literals_pb2.LiteralMap()
         if len(declared) == 1:
-            values = {next(iter(declared)): outputs}
+            values: tuple[Any, ...] = (outputs,)
         else:
             if not isinstance(outputs, tuple) or len(outputs) != len(declared):
                 raise TaskOutputError(
@@ -298,12 +325,14 @@ class Task:
                     f"({', '.join(declared)}), received {type(outputs).__name__}"
                     + (f" of length {len(outputs)}" if isinstance(outputs, tuple) else "")
                 )
-            values = dict(zip(declared, outputs))
+            values = outputs
         literals = {}
-        for name, value in values.items():
-            tp = declared[name]
+        for entry, value in zip(plan, values):
+            name, tp, write = entry[0], entry[1], entry[2]
             try:
-                literals[name] = engine.to_literal(value, tp, output_types[name])
+                if write is None:
+                    write = entry[2] = engine.to_literal_function(tp)
+                literals[name] = write(value)
             except UNENCODABLE as exc:
                 raise TaskOutputError(
                     _unencodable(self.name, "output", name, tp, value, exc)
@@ -312,12 +341,17 @@ class Task:
 
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
         """The native value(s) a caller gets: one value, a NamedTuple, or None."""
-        engine = self._types()[0]
+        types = self._types()
+        engine, plan = types[0], types[6]
         iface = self._python_interface
+        literals = literal_map.literals
         values = []
-        for name, tp in iface.outputs.items():
+        for entry in plan:
+            name, tp, _, read = entry[0], entry[1], entry[2], entry[3]
             try:
-                values.append(engine.to_python_value(literal_map.literals[name], tp))
+                if read is None:
+                    read = entry[3] = engine.reader(tp)
+                values.append(read(literals[name]))
             except (KeyError, TypeError, ValueError, OverflowError, RecursionError) as exc:
                 raise TaskOutputError(
                     f"task {self.name!r}: cannot read output {name!r} as {_type_name(tp)}: {exc}"
