@@ -39,9 +39,13 @@ _Types = tuple[
 ]
 
 
+#: result types that are never awaitable (skips ``inspect.isawaitable``'s ABC check)
+_PLAIN = frozenset({int, float, str, bytes, bool, type(None), list, dict, tuple, set})
+
+
 def _plan(types: Mapping[str, Any], defaults: Mapping[str, Any]) -> list[list[Any]]:
-    """One ``[name, python type, to-literal function, reader, default]`` per variable: the
-    conversion functions the type engine compiles, kept on the task (filled on first use,
+    """One ``[name, python type, writer, reader, default]`` per variable: the conversion
+    functions the type engine compiles, kept on the task (filled on first use,
     from the engine of the same plugin generation) so that a call does not look them up in
     the engine's tables for every value."""
     return [[name, tp, None, None, defaults.get(name, NO_DEFAULT)] for name, tp in types.items()]
@@ -255,7 +259,8 @@ class Task:
                     f"task {self.name!r} got unknown input(s) {', '.join(map(repr, unknown))}; "
                     f"its inputs are: {', '.join(inputs) or '(none)'}"
                 )
-        literals = {}
+        literal_map = literals_pb2.LiteralMap()
+        literals = literal_map.literals
         for entry in plan:
             name, tp, write, _, default = entry
             if name in kwargs:
@@ -269,13 +274,13 @@ class Task:
                     )
             try:
                 if write is None:
-                    write = entry[2] = engine.to_literal_function(tp)
-                literals[name] = write(value)
+                    write = entry[2] = engine.writer(tp)
+                write(value, literals[name])  # in place: no literal built, then copied in
             except UNENCODABLE as exc:
                 raise TaskInputError(
                     _unencodable(self.name, "input", name, tp, value, exc)
                 ) from exc
-        return literals_pb2.LiteralMap(literals=literals)
+        return literal_map
 
     def literals_to_inputs(self, literal_map: literals_pb2.LiteralMap) -> dict[str, Any]:
         types = self._types()
@@ -326,18 +331,19 @@ class Task:
                     + (f" of length {len(outputs)}" if isinstance(outputs, tuple) else "")
                 )
             values = outputs
-        literals = {}
+        literal_map = literals_pb2.LiteralMap()
+        literals = literal_map.literals
         for entry, value in zip(plan, values):
             name, tp, write = entry[0], entry[1], entry[2]
             try:
                 if write is None:
-                    write = entry[2] = engine.to_literal_function(tp)
-                literals[name] = write(value)
+                    write = entry[2] = engine.writer(tp)
+                write(value, literals[name])
             except UNENCODABLE as exc:
                 raise TaskOutputError(
                     _unencodable(self.name, "output", name, tp, value, exc)
                 ) from exc
-        return literals_pb2.LiteralMap(literals=literals)
+        return literal_map
 
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
         """The native value(s) a caller gets: one value, a NamedTuple, or None."""
@@ -409,7 +415,7 @@ class Task:
         token = context._current.set(params)
         try:
             params, outputs = self._start(params, input_literal_map)
-            if inspect.isawaitable(outputs):
+            if type(outputs) not in _PLAIN and inspect.isawaitable(outputs):
                 import asyncio  # only async tasks pay for it (it costs a cold start ~15 ms)
 
                 outputs = asyncio.run(self._await_user_code(outputs))
