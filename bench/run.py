@@ -88,7 +88,8 @@ ROWS: dict[str, Row] = {
                       budget_text="<= 1.5x pandas alone", floor="frame_floor", samples=3,
                       frames=True),
     "frame_entrypoint": Row("1M-row frame through a task, entrypoint process", "ms",
-                            kind="command", workload="frame_entrypoint_inputs", frames=True, repeat=1),
+                            kind="command", workload="frame_entrypoint_inputs", frames=True,
+                            repeat=1),
     "rss": Row("peak RSS, import + one 10k list[int] task", "MB", 2.0,
                budget_text="<= 1/2 of flytekit's", kind="value"),
 }
