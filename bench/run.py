@@ -82,7 +82,7 @@ ROWS: dict[str, Row] = {
                      budget_text="<= 1.5x the raw copy", floor="file_floor", samples=3),
     "file_entrypoint": Row("100 MB file through a task, entrypoint process", "ms",
                            kind="command", workload="file_entrypoint_inputs", repeat=1),
-    "frame_floor": Row("1M-row frame to parquet and back, pandas alone (the floor)", "ms",
+    "frame_floor": Row("1M-row frame to parquet and back twice, pandas alone (the floor)", "ms",
                        kind="floor", samples=3),
     "frame_task": Row("1M-row frame through a task, local", "ms", 1.5,
                       budget_text="<= 1.5x pandas alone", floor="frame_floor", samples=3,
