@@ -73,6 +73,8 @@ def cache_form(literal: literals_pb2.Literal) -> literals_pb2.Literal:
 _CONTAINERS = frozenset({"collection", "map"})
 _OFFLOADED = frozenset({"blob", "structured_dataset"})
 _SUBSTITUTABLE = frozenset({"collection", "map", "scalar"})
+#: the scalar kinds for which :func:`_offloaded` can be true
+_SCALAR_MAY_HASH = _OFFLOADED | {"union"}
 
 
 def _offloaded(literal: literals_pb2.Literal) -> bool:
@@ -298,8 +300,12 @@ def task_key(task: Task, inputs: literals_pb2.LiteralMap) -> tuple[_TaskPart, st
         if name not in literals:
             raise _missing(task, name)
         literal = literals[name]
+        kind = literal.WhichOneof("value")
         if literal.hash or (
-            literal.WhichOneof("value") in _SUBSTITUTABLE and _has_nested_hash(literal)
+            kind in _SUBSTITUTABLE
+            # a plain scalar (a primitive, a binary...) holds no hash: skip the walk
+            and (kind != "scalar" or literal.scalar.WhichOneof("value") in _SCALAR_MAY_HASH)
+            and _has_nested_hash(literal)
         ):
             literal = _substitute(literal)
         key.update(label)
