@@ -348,7 +348,7 @@ def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
             "--output-prefix", str(directory / "out"),
             "--raw-output-data-prefix", str(directory / "raw"),
             "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
-            "--", "task-module", "bench_tasks", "task-name", "add",
+            "--", "task-module", "entry_tasks", "task-name", "add",
         ]
     else:
         command = [
@@ -358,7 +358,7 @@ def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
             "--checkpoint-path", "{{.checkpointOutputPrefix}}",
             "--prev-checkpoint", "{{.prevCheckpointPrefix}}",
             "--resolver", "featherkit.resolvers.module",
-            "--", "task-module", "bench_tasks", "task-name", "add",
+            "--", "task-module", "entry_tasks", "task-name", "add",
         ]
     return {"command": command, "outputs": str(directory / "out" / "outputs.pb")}
 

@@ -28,7 +28,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from featherkit.cache.backend import CacheEntry, CacheError
@@ -36,6 +35,7 @@ from featherkit.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     import sqlite3
+    from pathlib import Path
 
 DB_NAME = "cache.sqlite3"
 SCHEMA_VERSION = 1
@@ -107,6 +107,8 @@ class SQLiteCache:
     """The embedded backend. ``directory`` holds ``cache.sqlite3`` and ``locks/``."""
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
+        from pathlib import Path  # here: plugin loading imports this module on every start
+
         self.directory = Path(directory).expanduser().absolute()
         self.path = self.directory / DB_NAME
         self.lock_dir = self.directory / "locks"
