@@ -172,6 +172,17 @@ if SDK == "flyte":
         naps = await asyncio.gather(*[nap.aio(i=i) for i in range(n)])
         return await count.aio(xs=list(naps))
 
+    from flyte.io import File as FlyteFile
+
+    @task
+    def copy_file(f: FlyteFile) -> FlyteFile:
+        """Stream every byte of ``f`` into a new file beside it (Flyte 2's File API)."""
+        target = f"{f.path}.{os.getpid()}.copy"
+        with f.open_sync("rb") as src, open(target, "wb") as dst:
+            while block := src.read(1 << 20):
+                dst.write(block)
+        return FlyteFile.from_local_sync(target)
+
     @task
     def flyte_map(n: int) -> list[int]:
         """``flyte.map`` of a trivial task over n elements (its documented fan-out)."""

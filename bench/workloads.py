@@ -424,12 +424,25 @@ def w_frame_floor(sdk: str, samples: int) -> dict:
 
 
 def w_file_task(sdk: str, samples: int) -> dict:
-    """A 100 MB file through a task that copies it (one copy, like the floor), locally."""
-    if sdk == "flyte":
-        return unsupported("not measured: Flyte 2's flyte.io.File has another API")
+    """A 100 MB file through a task that copies it (one copy, like the floor), locally.
+
+    Flyte 2: the same task on its ``flyte.io.File`` (``open_sync``, ``from_local_sync``), run
+    by ``flyte.run`` on a ``File`` referencing the local file.
+    """
     import bench_tasks
 
     source = str(_big_file())
+    if sdk == "flyte":
+        from flyte.io import File
+
+        _flyte_init()
+        reference = File.from_existing_remote(source)
+
+        def once_flyte() -> None:
+            out = flyte_run(bench_tasks.copy_file, f=reference)
+            os.unlink(out.path)  # type: ignore[attr-defined]
+
+        return {"samples": sample(once_flyte, samples, batch=1, warmup=1), "bytes": FILE_BYTES}
 
     def once() -> None:
         out = bench_tasks.copy_file(f=source)
@@ -441,7 +454,9 @@ def w_file_task(sdk: str, samples: int) -> dict:
 def w_frame_task(sdk: str, samples: int) -> dict:
     """A 1M-row pandas frame (int, float, str columns) into a task and back, locally."""
     if sdk == "flyte":
-        return unsupported("not measured: Flyte 2's DataFrame type has another API")
+        return unsupported(
+            "not measured: Flyte 2's flyte.io.DataFrame (its bench env has no pandas)"
+        )
     os.environ["BENCH_FRAMES"] = "1"
     import bench_tasks
 
@@ -497,11 +512,17 @@ def _entrypoint_command(sdk: str, task_name: str, directory: Path) -> list[str]:
             "--", "task-module", "bench_tasks", "task-name", task_name]
 
 
+_NO_ENTRYPOINT = (
+    "no local equivalent: its container entrypoint (`a0`) connects a controller to the control "
+    "plane before it loads the task"
+)
+
+
 def w_file_entrypoint_inputs(sdk: str, samples: int) -> dict:
     """inputs.pb with the 100 MB file uploaded under a raw prefix, and the command running
     copy_file on it as a pod (its output is uploaded to the pod's raw output prefix)."""
     if sdk == "flyte":
-        return unsupported("not measured: Flyte 2's flyte.io.File has another API")
+        return unsupported(_NO_ENTRYPOINT)
     import bench_tasks
 
     directory = Path(tempfile.mkdtemp(prefix=f"bench-file-{sdk}-"))
@@ -517,7 +538,7 @@ def w_frame_entrypoint_inputs(sdk: str, samples: int) -> dict:
     """inputs.pb with the 1M-row frame written as parquet under a raw prefix, and the
     command running frame_pass on it as a pod (reads it, writes it back)."""
     if sdk == "flyte":
-        return unsupported("not measured: Flyte 2's DataFrame type has another API")
+        return unsupported(_NO_ENTRYPOINT)
     import pandas as pd
 
     directory = Path(tempfile.mkdtemp(prefix=f"bench-frame-{sdk}-"))
