@@ -6,8 +6,9 @@ plugin package with core, everything together, the flytekit compatibility suite 
 
 Packages under ``packages/plugins/*`` and ``packages/resolvers/*`` join the matrix by
 existing: each gets a ``plugin(name)`` session with core from this checkout and that package
-only. A package that needs a system program (a Redis server, a browser) says so in its
-pyproject.toml::
+only, and then with the lowest core the package declares (``featherkit>=X``, built from the
+commit where core's version became X) when that is not this checkout's. A package that
+needs a system program (a Redis server, a browser) says so in its pyproject.toml::
 
     [tool.featherkit.system-requires]
     redis-server = "redis-server"      # program = Debian package providing it
@@ -31,6 +32,9 @@ else:  # pragma: no cover - nox runs on 3.11 in CI
     import tomli as tomllib
 
 ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "tools"))
+import lowest_core  # noqa: E402 - the lowest declared core of each plugin (tools/)
+
 CORE = ROOT / "packages" / "core"
 FLYTEKIT_VERSION = "1.16.31"
 FLYTE2_VERSION = "2.12.1"  # the Flyte 2 SDK (PyPI `flyte`), the bench's second peer
@@ -114,10 +118,33 @@ def core(session: nox.Session) -> None:
 @nox.session(python="3.11")
 @nox.parametrize("name", list(plugin_packages()))
 def plugin(session: nox.Session, name: str) -> None:
-    """One plugin or resolver package with core from this checkout, nothing else."""
+    """One plugin or resolver package with core from this checkout, nothing else; then with
+    the lowest core it declares (``featherkit>=X``), built from the commit of this repository
+    where core's version became X, when X is not this checkout's version."""
     path = plugin_packages()[name]
     ensure_system_programs(session, path)
     session.install(_spec(CORE, "test"), _spec(path, "test"))
+    _plugin_checks(session, path)
+    lowest = lowest_core.declared_lowest(_pyproject(path))
+    if lowest is None:
+        session.error(f"{path.name}: its dependencies need a featherkit>=X bound")
+    current = lowest_core.core_version((CORE / "pyproject.toml").read_text())
+    if lowest_core._same_version(lowest, current):
+        session.log(f"{path.name} declares featherkit>={lowest}: this checkout's core")
+        return
+    commit = lowest_core.commit_for_core_version(ROOT, lowest)
+    if commit is None:
+        session.error(
+            f"{path.name} declares featherkit>={lowest}, but no commit of this repository "
+            f"has core at version {lowest}"
+        )
+    old_core = lowest_core.export_core(ROOT, commit, Path(session.create_tmp()) / "lowest")
+    session.log(f"{path.name}: again with featherkit {lowest} (commit {commit[:12]})")
+    session.install("--reinstall", _spec(old_core, "test"), _spec(path, "test"))
+    _plugin_checks(session, path)
+
+
+def _plugin_checks(session: nox.Session, path: Path) -> None:
     session.run("python", "-c", f"import {_import_name(path)}")
     session.run("featherkit", "plugins")
     _pytest(session, str(path / "tests"))
@@ -145,12 +172,143 @@ def compat(session: nox.Session) -> None:
     _pytest(session, str(ROOT / "tests" / "compat"))
 
 
+#: core's layers, top to bottom (``:`` joins modules of one layer, which may import each
+#: other); a module may import only from its own layer and the layers below. Every module of
+#: ``featherkit`` must be in a layer (``exhaustive``); a ``(name)`` layer may be missing.
+CORE_LAYERS = (
+    "cli",
+    "packaging : testing : extend",
+    "discovery",
+    "loader",
+    "workflow : entrypoint",
+    "container : function_task : resolvers : serialization : template : map_resolver"
+    " : template_resolver",
+    "base_task",
+    "interface",
+    "type_registry : flyte_error",
+    "local : types",
+    "context",
+    "checkpoint",
+    "cache : images : storage",
+    "plugins : error_document",
+    "hookspecs : errors : redact : docs : docstring : metadata : resources : security"
+    " : _entry_points : install_hints",
+)
+
+#: known import cycles, each to be removed by the issue that owns the modules (lint passes
+#: with them listed; a new cycle fails)
+KNOWN_CYCLES = (
+    # issue 14 (workflows): discovery and loader; the workflow model's modules
+    "featherkit.loader -> featherkit.discovery",
+    "featherkit.workflow.promise -> featherkit.workflow.node",
+    "featherkit.workflow.promise -> featherkit.workflow.conditional",
+    "featherkit.workflow.promise -> featherkit.workflow.overrides",
+    "featherkit.workflow.overrides -> featherkit.workflow.serialize",
+    "featherkit.workflow.launch_plan -> featherkit.workflow.workflow",
+    "featherkit.workflow.runner -> featherkit.workflow.failure",
+    "featherkit.workflow.workflow -> featherkit.workflow.failure",
+    # issue 15 (control): gate nodes parse values with the CLI's parser; FlyteError's type
+    "featherkit.workflow.gate -> featherkit.cli.values",
+    "featherkit.types.error -> featherkit.flyte_error",
+    # issue 18 (parity): the checkpoint reads the current context
+    "featherkit.checkpoint -> featherkit.context",
+    # issue 16 (data): the type codec
+    "featherkit.types._common -> featherkit.types.defaults",
+)
+
+
+def _inside_one_package(edge: str) -> bool:
+    """Both ends of ``a.b.c -> a.b.d`` in one subpackage of featherkit (no layer crossed)."""
+    importer, imported = (side.strip().split(".") for side in edge.split("->"))
+    return len(importer) > 2 and len(imported) > 2 and importer[1] == imported[1]
+
+
+def _core_children(package: str) -> list[str]:
+    """The modules and subpackages directly inside a core package (for contracts)."""
+    root = CORE / "src" / Path(*package.split("."))
+    names = [p.stem for p in root.glob("*.py") if p.stem != "__init__"]
+    names += [p.name for p in root.iterdir() if (p / "__init__.py").exists()]
+    return sorted(f"{package}.{name}" for name in names)
+
+
+def import_contracts() -> str:
+    """The import-linter configuration the lint session checks (generated, so that a new
+    plugin package or core module is covered by existing):
+
+    * plugin packages are independent of each other;
+    * plugin packages import from core only ``featherkit``, ``featherkit.extend`` and
+      ``featherkit.testing``;
+    * core's modules keep their layers (:data:`CORE_LAYERS`);
+    * no import cycles among core's modules at any depth, deferred imports included (type-only
+      imports under ``TYPE_CHECKING`` are left out, as hookspecs need them).
+    """
+    plugins = [_import_name(path) for path in plugin_packages().values()]
+    internals = [
+        m for m in _core_children("featherkit")
+        if m not in ("featherkit.extend", "featherkit.testing")
+    ] + [m for m in _core_children("featherkit.testing")]
+    lines = [
+        "[importlinter]",
+        "root_packages =",
+        *[f"    {name}" for name in ["featherkit", *plugins]],
+        "include_external_packages = False",
+        "exclude_type_checking_imports = True",
+        "",
+    ]
+    if len(plugins) > 1:
+        lines += [
+            "[importlinter:contract:plugins-independent]",
+            "name = Plugin packages never import each other",
+            "type = independence",
+            "modules =",
+            *[f"    {name}" for name in plugins],
+            "",
+        ]
+    lines += [
+        "[importlinter:contract:plugin-api]",
+        "name = Plugins import only featherkit, featherkit.extend and featherkit.testing",
+        "type = forbidden",
+        "allow_indirect_imports = True",
+        "source_modules =",
+        *[f"    {name}" for name in plugins],
+        "forbidden_modules =",
+        *[f"    {name}" for name in internals],
+        "",
+        "[importlinter:contract:core-layers]",
+        "name = Core keeps its layers",
+        "type = layers",
+        "containers = featherkit",
+        "exhaustive = True",
+        "layers =",
+        *[f"    {layer}" for layer in CORE_LAYERS],
+        "ignore_imports =",
+        *[f"    {edge}" for edge in KNOWN_CYCLES if not _inside_one_package(edge)],
+        "",
+        "[importlinter:contract:core-acyclic]",
+        "name = No import cycles in core",
+        "type = acyclic_siblings",
+        "ancestors = featherkit",
+        "ignore_imports =",
+        *[f"    {edge}" for edge in KNOWN_CYCLES],
+        "",
+    ]
+    return "\n".join(lines)
+
+
 @nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
-    """ruff on everything, mypy on core."""
-    session.install("ruff", "mypy", _spec(CORE, "test"))
+    """ruff on everything; mypy (strict) on core and every plugin package's src; the import
+    contracts of :func:`import_contracts` (import-linter)."""
+    packages = plugin_packages()
+    session.install(
+        "ruff", "mypy", "import-linter>=2.2", _spec(CORE, "test"),
+        *[_spec(p, "test") for p in packages.values()],
+    )
     session.run("ruff", "check", ".")
     session.run("mypy")
+    config = Path(session.create_tmp()) / "importlinter.ini"
+    config.write_text(import_contracts())
+    session.run("lint-imports", str(config))
 
 
 @nox.session(python="3.11")

@@ -22,12 +22,12 @@ if SDK == "flyte":
     task = env.task
     cached_task = env.task(cache="auto")
 elif SDK == "flytekit":
-    from flytekit import task, workflow
+    from flytekit import dynamic, map_task, task, workflow
     from flytekit.types.file import FlyteFile as File
 
     cached_task = task(cache=True, cache_version="1")
 else:
-    from featherkit import File, task, workflow
+    from featherkit import File, dynamic, map_task, task, workflow
 
     cached_task = task(cache=True, cache_version="1")
 
@@ -151,6 +151,16 @@ if SDK != "flyte":  # Flyte 2 has no workflows (a task calling tasks is its form
     @workflow
     def fanout16() -> int:
         return count(xs=[nap(i=i) for i in range(16)])
+
+
+if SDK != "flyte":  # control flow: a map task and a dynamic workflow (Flyte 2 has neither form)
+    map_inc = map_task(inc)
+
+    @dynamic
+    def dynamic100(x: int) -> int:
+        for _ in range(100):
+            x = inc(a=x)
+        return x
 
 
 if SDK == "flyte":

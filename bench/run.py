@@ -73,6 +73,8 @@ ROWS: dict[str, Row] = {
     "wf_chain": Row("50-node chain workflow, local run", "ms", 30.0),
     "wf_fanout": Row("fan-out of 16 tasks sleeping 50 ms, local run", "ms", 4.0,
                      budget_text="wall time <= 1/4 of flytekit's"),
+    "map1000": Row("map a trivial task over 1,000 elements, local", "ms", 30.0),
+    "dynamic100": Row("dynamic workflow of 100 nodes, local", "ms"),
     "wf_serialize": Row("decorate + serialize a 200-node workflow", "ms"),
     "entrypoint": Row("entrypoint, trivial task, whole process", "ms", 10.0, kind="command",
                       workload="entrypoint_inputs"),

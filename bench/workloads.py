@@ -251,6 +251,42 @@ def w_wf_fanout(sdk: str, samples: int) -> dict:
     return {"samples": sample(bench_tasks.fanout16, samples, batch=1, warmup=1)}
 
 
+def w_map1000(sdk: str, samples: int) -> dict:
+    """map_task of a trivial task over 1,000 elements, run locally (flytekit: one by one).
+
+    Flyte 2: ``flyte.map`` of the task over the 1,000 elements inside one local run (each
+    element one action; it runs them one by one locally, and says so).
+    """
+    import bench_tasks
+
+    if sdk == "flyte":
+        _flyte_init()
+        assert flyte_run(bench_tasks.flyte_map, n=1000) == list(range(1, 1001))
+        return {"samples": sample(lambda: flyte_run(bench_tasks.flyte_map, n=1000), samples,
+                                  batch=1, warmup=0)}
+
+    xs = list(range(1000))
+    assert bench_tasks.map_inc(a=xs) == [x + 1 for x in xs]
+    return {"samples": sample(lambda: bench_tasks.map_inc(a=xs), samples, batch=3, warmup=1)}
+
+
+def w_dynamic100(sdk: str, samples: int) -> dict:
+    """A dynamic workflow building and running a 100-node chain locally.
+
+    Flyte 2: every task may call tasks; its form of this is a task calling 100 tasks.
+    """
+    import bench_tasks
+
+    if sdk == "flyte":
+        _flyte_init()
+        assert flyte_run(bench_tasks.chain, n=100) == 100
+        return {"samples": sample(lambda: flyte_run(bench_tasks.chain, n=100), samples,
+                                  batch=1, warmup=1)}
+
+    assert bench_tasks.dynamic100(x=0) == 100
+    return {"samples": sample(lambda: bench_tasks.dynamic100(x=0), samples, batch=3, warmup=1)}
+
+
 _BIG_WORKFLOW = """
 import os
 if os.environ.get('BENCH_SDK') == 'flytekit':

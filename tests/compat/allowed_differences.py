@@ -111,6 +111,10 @@ def _settings_variable(theirs: Any, ours: Any) -> bool:
 #: not need them, so "every rule occurs" cannot hold for them; their narrowness is unit-tested.
 ARBITRARY_ORDER_RULES = frozenset({"upstream-node-order"})
 
+#: Rules only control-flow entities need (dynamic tasks); test_control_compat.py checks that
+#: each of them occurs there.
+CONTROL_FLOW_RULES = frozenset({"dynamic-settings-variable", "node-pod-override-args"})
+
 
 def _package_version(theirs: Any, ours: Any) -> bool:
     return theirs is MISSING and isinstance(ours, str) and bool(ours)
@@ -152,6 +156,14 @@ ALLOWED: tuple[AllowedDifference, ...] = (
         "flytekit passes them compressed in its private _F_SS_C variable, featherkit as "
         "readable JSON in FEATHERKIT_SERIALIZATION_SETTINGS; the other variables are the same.",
         allows=_settings_variable,
+    ),
+    AllowedDifference(
+        name="node-pod-override-args",
+        path="*task_node.overrides.pod_template.pod_spec.containers[*].args",
+        why="A node's pod template override holds the task's container merged into the "
+        "template: its args run each SDK's entrypoint and resolvers, as in the task's own "
+        "container (entrypoint-and-resolver); every other argument is the same.",
+        allows=_container_args,
     ),
     AllowedDifference(
         name="upstream-node-order",

@@ -45,13 +45,10 @@ flytekit is the ``compat`` session's job, and says so in the report header.
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
 
 FLYTEKIT_MISSING = importlib.util.find_spec("flytekit") is None
 if FLYTEKIT_MISSING:

@@ -130,6 +130,19 @@ def test_task_specs_equal(both_sides: dict[str, Any], assert_same_spec: Any) -> 
         assert_same_spec(theirs[key], ours[key], what=key)
 
 
+def test_control_flow_rules_occur(both_sides: dict[str, Any]) -> None:
+    """The allowed differences only control flow needs are needed here (no dead rules; the
+    pod override one is checked by the package comparison below)."""
+    from allowed_differences import CONTROL_FLOW_RULES
+    from spec_diff import differences
+
+    theirs, ours = both_sides["flytekit"]["specs"], both_sides["featherkit"]["specs"]
+    used = {
+        d.rule.name for key in ours for d in differences(theirs[key], ours[key]) if d.rule
+    }
+    assert used >= CONTROL_FLOW_RULES - {"node-pod-override-args"}
+
+
 def test_local_runs_equal(both_sides: dict[str, Any]) -> None:
     assert both_sides["featherkit"]["runs"] == both_sides["flytekit"]["runs"]
 
@@ -227,3 +240,50 @@ def test_dynamic_pod_writes_what_flytekit_writes(
             {"template": json_format.MessageToDict(mine, preserving_proto_field_name=True)},
             what=f"futures.pb task {mine.id.name}",
         )
+
+
+def test_packages_hold_the_same_entities(
+    tmp_path: Path, compat_settings: Any, assert_same_spec: Any
+) -> None:
+    """``pyflyte package`` and ``featherkit package`` of the control-flow package: the same
+    tasks (map tasks included), workflows and launch plans, with equal specs."""
+    import re
+    import tarfile
+
+    from flyteidl.admin import launch_plan_pb2, task_pb2, workflow_pb2
+
+    messages = {1: task_pb2.TaskSpec, 2: workflow_pb2.WorkflowSpec, 3: launch_plan_pb2.LaunchPlan}
+
+    def members(path: Path) -> dict[tuple[str, int], Any]:
+        found: dict[tuple[str, int], Any] = {}
+        with tarfile.open(path, "r:gz") as tar:
+            for member in tar.getmembers():
+                match = re.fullmatch(r"\d+_(?P<name>.+)_(?P<kind>[123])\.pb", member.name)
+                assert match and member.isfile(), member.name
+                data = tar.extractfile(member)
+                assert data is not None
+                kind = int(match["kind"])
+                found[(match["name"], kind)] = messages[kind].FromString(data.read())
+        return found
+
+    bin_dir = Path(sys.executable).parent
+    theirs, ours = tmp_path / "pyflyte.tgz", tmp_path / "featherkit.tgz"
+    commands = [
+        ([str(bin_dir / "pyflyte"), "--pkgs", "compat_control", "package", "--image",
+          compat_settings.image, "--output", str(theirs), "--force"],
+         materialize("flytekit", tmp_path / "flytekit-side")),
+        ([str(bin_dir / "featherkit"), "package", "compat_control", "--image",
+          compat_settings.image, "--version", compat_settings.version, "--output", str(ours)],
+         materialize("featherkit", tmp_path)),
+    ]
+    for command, cwd in commands:
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, f"{command[0]}:\n{done.stdout}\n{done.stderr}"
+    flytekit_members, featherkit_members = members(theirs), members(ours)
+    assert set(flytekit_members) == set(featherkit_members)
+    assert any(name.endswith("-arraynode") for name, _ in featherkit_members)
+    used: set[str] = set()
+    for key, spec in featherkit_members.items():
+        found = assert_same_spec(flytekit_members[key], spec, what=f"package member {key}")
+        used |= {d.rule.name for d in found if d.rule}
+    assert "node-pod-override-args" in used

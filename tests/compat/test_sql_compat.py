@@ -15,8 +15,8 @@ are listed in :data:`ALLOWED`, each checked narrowly:
     ``{{.rawOutputDataPrefix}}``, ``{{.taskTemplatePath}}``) are the same.
 ``template.container.image`` (only when no ``container_image`` is given)
     flytekit defaults to its prebuilt ``cr.flyte.org/flyteorg/flytekit`` image; featherkit
-    to the serialization settings' image, which must hold featherkit, featherkit-sql and
-    featherkit-resolver-template.
+    to the serialization settings' image, which must hold featherkit (whose template
+    resolver runs the task) and featherkit-sql.
 ``template.interface.outputs.variables.results.type``
     flytekit's output is a ``FlyteSchema`` (a ``schema`` type, read with pandas); featherkit's
     is the declared ``list[dict]`` or ``list[SomeDataclass]`` (a collection of msgpack
@@ -251,27 +251,32 @@ def test_query_whitespace(flytekit_spec, featherkit_spec, query, flytekit_text, 
 FLYTEKIT_INSTANCE_RESOLVER = "flytekit.core.python_auto_container.default_task_resolver"
 
 
-def _duckdb_args_differ_as_documented(theirs: list[str], ours: list[str]) -> bool:
-    """An instance task: each SDK's entrypoint and module resolver, the same loader args."""
-    def option(args: list[str], name: str) -> str | None:
-        return args[args.index(name) + 1] if name in args else None
+def _duckdb_args(attribute: str) -> Callable[[list[str], list[str]], bool]:
+    """An instance task: each SDK's entrypoint and module resolver, the same loader args but
+    for the module attribute naming the task (``flyte_duck`` for flytekit's, ``attribute``
+    for ours)."""
 
-    shared = ("--inputs", "--output-prefix", "--raw-output-data-prefix", "--checkpoint-path",
-              "--prev-checkpoint")
-    return (
-        theirs[0] == "pyflyte-execute"
-        and ours[0] == "featherkit-execute"
-        and all(option(theirs, o) == option(ours, o) for o in shared)
-        and option(theirs, "--resolver") == FLYTEKIT_INSTANCE_RESOLVER
-        and option(ours, "--resolver") == "featherkit.resolvers.module"
-        # the loader args name each module attribute (flyte_duck and duck below)
-        and theirs[theirs.index("--") + 1:]
-        == [("flyte_" + a if a == "duck" else a) for a in ours[ours.index("--") + 1:]]
-    )
+    def differ_as_documented(theirs: list[str], ours: list[str]) -> bool:
+        def option(args: list[str], name: str) -> str | None:
+            return args[args.index(name) + 1] if name in args else None
+
+        shared = ("--inputs", "--output-prefix", "--raw-output-data-prefix",
+                  "--checkpoint-path", "--prev-checkpoint")
+        return (
+            theirs[0] == "pyflyte-execute"
+            and ours[0] == "featherkit-execute"
+            and all(option(theirs, o) == option(ours, o) for o in shared)
+            and option(theirs, "--resolver") == FLYTEKIT_INSTANCE_RESOLVER
+            and option(ours, "--resolver") == "featherkit.resolvers.module"
+            and theirs[theirs.index("--") + 1:]
+            == [("flyte_duck" if a == attribute else a) for a in ours[ours.index("--") + 1:]]
+        )
+
+    return differ_as_documented
 
 
 DUCKDB_ALLOWED: dict[str, Callable[[Any, Any], bool]] = {
-    "template.container.args": _duckdb_args_differ_as_documented,
+    "template.container.args": _duckdb_args("duck"),
     # flytekit's result is a StructuredDataset; featherkit-sql's is rows (list[dict])
     "template.interface.outputs.variables.result.type": lambda theirs, ours: (
         "structured_dataset_type" in theirs and "collection_type" in ours
@@ -286,6 +291,7 @@ except ImportError as exc:  # pragma: no cover - an environment problem, said cl
         "featherkit-sql[compat]"
     ) from exc
 
+from featherkit_dataframe import StructuredDataset  # noqa: E402
 from featherkit_sql import DuckDBQuery  # noqa: E402
 
 flyte_duck = FlyteDuckDBQuery(
@@ -296,6 +302,10 @@ duck = DuckDBQuery(
     name="sql_compat.duck", query=["CREATE TABLE t AS SELECT 1 AS a", "SELECT a + ? FROM t"],
     inputs=kwtypes(params=list[int]),
 )
+duck_dataset = DuckDBQuery(
+    name="sql_compat.duck", query=["CREATE TABLE t AS SELECT 1 AS a", "SELECT a + ? FROM t"],
+    inputs=kwtypes(params=list[int]), output_type=StructuredDataset,
+)
 
 
 def test_duckdb_query_same_spec_as_flytekit(flytekit_spec, featherkit_spec):
@@ -305,6 +315,15 @@ def test_duckdb_query_same_spec_as_flytekit(flytekit_spec, featherkit_spec):
     assert compare(flyte, our, extra=DUCKDB_ALLOWED) >= {
         "template.container.args", "template.interface.outputs.variables.result.type",
     }
+
+
+def test_duckdb_query_with_a_structured_dataset_result_is_flytekits_spec(flytekit_spec,
+                                                                        featherkit_spec):
+    # featherkit-dataframe's StructuredDataset, flytekit's result type: only the entrypoint
+    # differs
+    flyte, our = flytekit_spec(flyte_duck), featherkit_spec(duck_dataset)
+    assert compare(flyte, our, extra={"template.container.args": _duckdb_args("duck_dataset")})
+    assert our.template.interface == flyte.template.interface
 
 
 def test_duckdb_query_computes_what_flytekits_does():

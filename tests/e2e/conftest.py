@@ -10,10 +10,3 @@ from __future__ import annotations
 from featherkit_fsspec.pytest_fixtures import bucket, s3, s3_server
 
 __all__ = ["bucket", "s3", "s3_server"]
-
-
-def pytest_configure(config):
-    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
-    from featherkit.testing.leftovers import enable
-
-    enable(config)

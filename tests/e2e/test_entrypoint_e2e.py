@@ -1,7 +1,7 @@
 """End to end across packages: pods whose every prefix is on S3 (moto on loopback).
 
 core's entrypoint + featherkit-fsspec (storage) + featherkit-deck (deck.html) +
-featherkit-resolver-template and featherkit-sql (a task rebuilt from a template on S3). Each
+core's template resolver and featherkit-sql (a task rebuilt from a template on S3). Each
 test serializes a task, substitutes propeller's templates with S3 URIs, writes inputs.pb to
 the bucket, runs ``featherkit-execute`` in a subprocess and decodes what it left there.
 """

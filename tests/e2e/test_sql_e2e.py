@@ -1,10 +1,10 @@
 """End to end: a SQL task serialized, then run as a Flyte pod would run it.
 
 ``featherkit-execute ... --resolver featherkit.resolvers.template -- {{.taskTemplatePath}}
-sqlite3`` runs in a fresh process with no user code on its path: the template resolver
-(featherkit-resolver-template) reads the serialized template and featherkit-sql's
+sqlite3`` runs in a fresh process with no user code on its path: core's template resolver
+reads the serialized template and featherkit-sql's
 ``sqlite3``/``duckdb`` executor rebuilds the task from it. Needs core, featherkit-sql (with
-its duckdb extra), featherkit-resolver-template and featherkit-fsspec (for the database on
+its duckdb extra) and featherkit-fsspec (for the database on
 a loopback S3 server, see ``conftest.py``) installed: the ``tests`` session.
 """
 

@@ -130,7 +130,7 @@ def test_run_hits_on_the_second_call_and_obeys_the_options(workspace):
 
 def test_run_with_an_unknown_backend_is_one_clear_line(workspace, monkeypatch, fresh_plugins):
     # as if featherkit-cache-redis were not installed (it may be, in the all-packages session)
-    monkeypatch.setenv("FEATHERKIT_DISABLE_PLUGINS", "featherkit-cache-redis")
+    monkeypatch.setenv("FEATHERKIT_PLUGINS", "")
     result = featherkit(workspace, "run", workspace["file"], "scale", "--x", "1",
                         "--cache-backend", "redis://127.0.0.1:1/0")
     assert result.returncode == 2

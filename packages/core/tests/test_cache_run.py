@@ -235,7 +235,7 @@ def test_settings_from_the_environment(
 
 def test_unknown_backend_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, fresh_plugins):
     # as if featherkit-cache-redis were not installed (it may be, in the all-packages session)
-    monkeypatch.setenv("FEATHERKIT_DISABLE_PLUGINS", "featherkit-cache-redis")
+    monkeypatch.setenv("FEATHERKIT_PLUGINS", "")
     monkeypatch.setenv("FEATHERKIT_CACHE", "redis://localhost:6379/0")
     with pytest.raises(FeatherkitUserError, match="pip install featherkit-cache-redis"):
         square(n=3)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import warnings
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from featherkit import hookimpl, task
 from featherkit.cache import CacheEntry, CacheWarning, cache_key, encode_record
 from featherkit.cache.sqlite import SQLiteCache
 from featherkit.testing import registered
+from featherkit.types.files import Directory, File
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::featherkit.types.engine.PickleFallbackWarning"
@@ -214,3 +216,45 @@ def test_an_outage_during_a_serialized_call_gives_one_warning(monkeypatch: pytes
     assert len(cache_warnings) == 1, [str(w.message) for w in cache_warnings]
     assert "failed to store the result" in str(cache_warnings[0].message)
     assert RUNS == ["body"]
+
+
+# --- files and directories a task returns ------------------------------------------------------
+
+
+@task(cache=True, cache_version="1")
+def write_report(folder: str, n: int) -> File:
+    RUNS.append(f"file {n}")
+    path = Path(folder) / f"report-{n}.txt"
+    path.write_text("line\n" * n)
+    return File(str(path))
+
+
+@task(cache=True, cache_version="1")
+def write_tree(folder: str, n: int) -> Directory:
+    RUNS.append(f"tree {n}")
+    root = Path(folder) / f"tree-{n}"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("a")
+    (root / "sub" / "b.txt").write_text("b" * n)
+    return Directory(str(root))
+
+
+def test_a_returned_file_or_directory_that_was_deleted_is_served_from_the_entry(isolated: Path):
+    folder = isolated / "task-output"
+    folder.mkdir()
+    first = write_report(folder=str(folder), n=2)
+    tree = write_tree(folder=str(folder), n=3)
+    shutil.rmtree(folder)  # the task's own files are gone (a temp cleaner, a reboot)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)
+        again = write_report(folder=str(folder), n=2)
+        tree_again = write_tree(folder=str(folder), n=3)
+    assert Path(again.path).read_text() == "line\n" * 2
+    assert Path(again.path).name == Path(first.path).name
+    assert (isolated / "cache" / "blobs") in Path(again.path).parents
+    files = sorted(p.relative_to(tree_again.path).as_posix()
+                   for p in Path(tree_again.path).rglob("*") if p.is_file())
+    assert files == ["a.txt", "sub/b.txt"]
+    assert (Path(tree_again.path) / "sub" / "b.txt").read_text() == "bbb"
+    assert Path(tree.path).name == Path(tree_again.path).name
+    assert RUNS == ["file 2", "tree 3"]

@@ -28,6 +28,10 @@ class ListingMemoryStorage(MemoryStorage):
         prefix = uri.rstrip("/") + "/"
         return sorted(k for k in self.objects if k.startswith(prefix) or k == uri)
 
+    def delete(self, uri: str) -> None:
+        for key in self.list_files(uri):
+            del self.objects[key]
+
 
 @pytest.fixture(autouse=True)
 def _scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,7 +57,7 @@ def test_flytekit_names_are_the_same_classes() -> None:
     assert FlyteFile is File and FlyteDirectory is Directory
     assert File["csv"] is File[typing.TypeVar("csv")] is File[".csv"]
     assert issubclass(File["csv"], File) and File["csv"].extension() == "csv"
-    assert File[None] is File
+    assert File[None] is File and File[typing.Any] is File and Directory[typing.Any] is Directory
 
 
 @pytest.mark.parametrize(
@@ -344,3 +348,58 @@ def test_structured_dataset_without_the_plugin_says_what_to_install(
     monkeypatch.delitem(vars(featherkit), "StructuredDataset", raising=False)
     with pytest.raises(ImportError, match="pip install featherkit-dataframe"):
         from featherkit import StructuredDataset  # noqa: F401
+
+
+def test_remote_path_picks_the_upload_target_and_false_keeps_the_path(
+    tmp_path: Path, mem: ListingMemoryStorage
+) -> None:
+    source = _text(tmp_path / "in.txt", "abc")
+    engine = type_engine()
+    literal = engine.to_literal(File(source, remote_path="mem://b/chosen.txt"), File)
+    assert literal.scalar.blob.uri == "mem://b/chosen.txt"
+    assert mem.objects["mem://b/chosen.txt"] == b"abc"
+    with execution(ExecutionParameters(raw_output_prefix="mem://b/raw")):
+        kept = engine.to_literal(File(source, remote_path=False), File)
+    assert kept.scalar.blob.uri == source and list(mem.objects) == ["mem://b/chosen.txt"]
+
+
+def test_a_failing_output_removes_the_files_earlier_outputs_uploaded(tmp_path: Path) -> None:
+    good = _text(tmp_path / "good.txt", "ok")
+    missing = str(tmp_path / "missing.txt")
+    raw = tmp_path / "raw"
+
+    @task
+    def two() -> tuple[File, File]:
+        return File(good), File(missing)
+
+    params = ExecutionParameters(raw_output_prefix=str(raw))
+    with pytest.raises(TaskOutputError, match=r"missing\.txt"):
+        two.dispatch_execute(params, two.inputs_to_literals({}))
+    leftover = [str(p) for p in raw.rglob("*") if p.is_file()] if raw.exists() else []
+    assert leftover == []
+
+
+class FullStorage(ListingMemoryStorage):
+    """A store that refuses objects over 4 bytes, as a quota or a size limit would."""
+
+    def upload(self, local_path: str, uri: str) -> None:
+        if Path(local_path).stat().st_size > 4:
+            raise OSError(27, "File too large", uri)
+        super().upload(local_path, uri)
+
+
+def test_a_file_too_large_for_the_target_names_task_output_and_path(tmp_path: Path) -> None:
+    small = _text(tmp_path / "small.txt", "ok")
+    big = _text(tmp_path / "big.txt", "much too big")
+
+    @task
+    def two() -> tuple[File, File]:
+        return File(small), File(big)
+
+    store = FullStorage()
+    with registered(store):
+        params = ExecutionParameters(raw_output_prefix="mem://bucket/raw")
+        expected = r"task '.*two', output 'o1'.*big\.txt.*mem://bucket/raw/.*File too large"
+        with pytest.raises(TaskOutputError, match=expected):
+            two.dispatch_execute(params, two.inputs_to_literals({}))
+    assert store.objects == {}  # the first output's upload was removed again

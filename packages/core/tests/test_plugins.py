@@ -342,3 +342,174 @@ def test_raising_register_hook_names_the_plugin(fresh_plugins, monkeypatch, capl
         assert "" in storage  # core's local storage still there
         assert "'bad-storage'" in caplog.text and "kaputt" in caplog.text
         assert not get_plugin_manager().pm.has_plugin("bad-storage")
+
+
+# -- featherkit.testing ------------------------------------------------------------------------
+
+
+def test_testing_imports_without_pytest():
+    """The non-pytest helpers of featherkit.testing work where pytest is not installed."""
+    code = (
+        "import sys\n"
+        "sys.modules['pytest'] = None  # an import of pytest now fails\n"
+        "from featherkit.testing import MemoryStorage, registered, run_in_pod\n"
+        "with registered(MemoryStorage(), 'mem'):\n"
+        "    pass\n"
+        "try:\n"
+        "    from featherkit.testing import CacheBackendSuite\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('the suite needs pytest')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_pytest_plugin_is_installed_and_strict(pytestconfig):
+    """featherkit's pytest plugin comes with core (entry point pytest11) and turns on strict
+    plugin loading: no conftest of ours sets it any more."""
+    import os
+
+    assert pytestconfig.pluginmanager.has_plugin("featherkit")
+    assert os.environ["FEATHERKIT_STRICT_PLUGINS"] == "1"
+    root = Path(__file__).resolve().parents[3]
+    copies = [
+        str(path) for path in root.glob("**/conftest.py")
+        if ".nox" not in path.parts and ".venv" not in path.parts
+        and "FEATHERKIT_STRICT_PLUGINS" in path.read_text()
+    ]
+    assert copies == []
+
+
+def test_memory_storage_fixture(memory_storage):
+    from featherkit import storage
+
+    storage.write_bytes("mem://bucket/x", b"1")
+    assert memory_storage.objects == {"mem://bucket/x": b"1"}
+
+
+# -- isolation: a broken plugin is named, skipped (or raised in strict mode) ------------------
+
+EXITS = """
+import sys
+sys.exit(3)
+"""
+
+RAISES_BASE = """
+class Interrupt(BaseException):
+    pass
+
+raise Interrupt("not an Exception at all")
+"""
+
+
+@pytest.mark.parametrize(("source", "text"), [(EXITS, "SystemExit"), (RAISES_BASE, "Interrupt")])
+def test_plugin_ending_the_process_at_import_is_a_broken_plugin(
+    site, monkeypatch, caplog, source, text
+):
+    monkeypatch.setenv("FEATHERKIT_STRICT_PLUGINS", "0")
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    make_distribution(site, "fk-exits", "fk_exits", source)
+    with caplog.at_level(logging.WARNING, logger="featherkit.plugins"):
+        manager = get_plugin_manager()  # the process goes on
+    assert "fk_good" in manager.report.infos and "fk_exits" not in manager.report.infos
+    assert "'fk-exits'" in caplog.text and text in caplog.text
+    assert any("fk-exits" in failure for failure in manager.report.failures)
+
+
+def test_plugin_ending_the_process_at_import_raises_in_strict_mode(site, monkeypatch):
+    monkeypatch.setenv("FEATHERKIT_STRICT_PLUGINS", "1")
+    make_distribution(site, "fk-exits", "fk_exits", EXITS)
+    with pytest.raises(PluginError, match=r"'fk_exits'.*'fk-exits'.*SystemExit"):
+        get_plugin_manager()
+
+
+@pytest.mark.parametrize("variable", ["FEATHERKIT_PLUGINS", "FEATHERKIT_DISABLE_PLUGINS"])
+def test_unknown_name_in_plugin_selection_lists_the_installed(site, monkeypatch, variable):
+    """A typo must not silently unload (or keep) a plugin."""
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    monkeypatch.setenv(variable, "fk-goood")
+    with pytest.raises(PluginError, match=rf"{variable} names 'fk-goood'.*installed plugins:"
+                                          r".*fk-good \(entry point fk_good\)"):
+        get_plugin_manager()
+
+
+def test_selection_by_entry_point_name(site, monkeypatch):
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    monkeypatch.setenv("FEATHERKIT_DISABLE_PLUGINS", "fk_good")
+    assert "fk_good" not in get_plugin_manager().report.infos
+
+
+def test_misspelt_hook_is_reported_by_featherkit_plugins(site, monkeypatch):
+    make_distribution(site, "fk-typo", "fk_typo", MISSPELT)
+    result = _featherkit_plugins(site, monkeypatch)
+    assert result.returncode == 1
+    assert "FAILED" in result.stderr and "pre_exeucte" in result.stderr
+    assert "'fk-typo'" in result.stderr
+
+
+def _featherkit_plugins(site, monkeypatch, *args):
+    import os
+
+    path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
+    return subprocess.run(
+        [sys.executable, "-m", "featherkit.cli", "plugins", *args],
+        capture_output=True, text=True, env=env,
+    )
+
+
+RAISING_REGISTER = """
+from featherkit import hookimpl
+
+@hookimpl
+def register_cache_backends(register):
+    raise RuntimeError("no backend today")
+"""
+
+
+def test_featherkit_plugins_exit_status(site, monkeypatch):
+    """0 when everything loaded; 1, with each failure named, when a plugin is broken (even in
+    strict mode, which would stop at the first)."""
+    make_distribution(site, "fk-good", "fk_good", GOOD)
+    ok = _featherkit_plugins(site, monkeypatch)
+    assert ok.returncode == 0, ok.stderr
+    assert "fk_good" in ok.stdout
+    make_distribution(site, "fk-broken", "fk_broken", BROKEN)
+    make_distribution(site, "fk-raising", "fk_raising", RAISING_REGISTER)
+    bad = _featherkit_plugins(site, monkeypatch, "--json")
+    assert bad.returncode == 1
+    import json
+
+    failures = json.loads(bad.stdout)["failures"]
+    assert any("fk-broken" in f and "boom" in f for f in failures)
+    assert any("'fk_raising'" in f and "register_cache_backends" in f and "no backend today" in f
+               for f in failures)
+    monkeypatch.setenv("FEATHERKIT_PLUGINS", "fk-nosuch")
+    typo = _featherkit_plugins(site, monkeypatch)
+    assert typo.returncode == 1 and "fk-nosuch" in typo.stderr
+
+
+# -- featherkit.extend ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["featherkit.extend", "featherkit.testing", "featherkit"])
+def test_every_lazy_export_resolves_and_is_declared_for_type_checkers(module):
+    """Each name of the lazy map imports, and the TYPE_CHECKING block re-exports exactly the
+    same names (what mypy sees is what plugins get)."""
+    import ast
+    import importlib
+
+    mod = importlib.import_module(module)
+    exports = dict(mod._EXPORTS)
+    for name in exports:
+        assert getattr(mod, name) is not None, name
+    tree = ast.parse(Path(mod.__file__).read_text())
+    block = [n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") ==
+             "TYPE_CHECKING"][-1]
+    declared = {
+        alias.asname or alias.name
+        for node in block.body if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert set(exports) - declared <= {"workflow"}  # featherkit.workflow: module and decorator

@@ -19,7 +19,6 @@ from featherkit.function_task import task
 from featherkit.plugins import hooks
 from featherkit.resolvers import (
     MODULE_RESOLVER_LOCATION,
-    PICKLE_RESOLVER_LOCATION,
     TEMPLATE_RESOLVER_LOCATION,
     ModuleResolver,
     ResolverError,
@@ -315,30 +314,18 @@ def test_project_default_from_settings(tasks_module: ModuleType) -> None:
         assert resolver_for(tasks_module.add_one, by_object) is echo
 
 
-def test_template_executor_tasks_get_the_template_resolver(tasks_module: ModuleType) -> None:
-    class SqlLike(tasks_module.Doubler):
-        template_executor = "sqlite3"
-
-    made = SqlLike("sqlite", "tests.sql_like", tasks_module.doubler.python_interface)
-    installed = TEMPLATE_RESOLVER_LOCATION in hooks().resolvers()
-    if installed:
-        assert resolver_for(made).location == TEMPLATE_RESOLVER_LOCATION
-    else:
-        with pytest.raises(ResolverError, match="pip install featherkit-resolver-template"):
-            resolver_for(made)
-
-
-def test_template_resolver_missing(
+def test_template_executor_tasks_get_the_template_resolver(
     fresh_plugins: Any, monkeypatch: pytest.MonkeyPatch, tasks_module: ModuleType
 ) -> None:
+    """The template resolver is core's: a template-run task gets it with no plugin installed."""
     monkeypatch.setenv("FEATHERKIT_PLUGINS", "")  # core's builtins only
 
     class SqlLike(tasks_module.Doubler):
         template_executor = "sqlite3"
 
     made = SqlLike("sqlite", "tests.sql_like", tasks_module.doubler.python_interface)
-    with pytest.raises(ResolverError, match=r"executor 'sqlite3'.*featherkit-resolver-template"):
-        resolver_for(made)
+    assert resolver_for(made).location == TEMPLATE_RESOLVER_LOCATION
+    assert TEMPLATE_RESOLVER_LOCATION in hooks().resolvers()
 
 
 def test_unknown_location_names_the_package(
@@ -346,7 +333,7 @@ def test_unknown_location_names_the_package(
 ) -> None:
     monkeypatch.setenv("FEATHERKIT_PLUGINS", "")
     with pytest.raises(ResolverError, match="pip install featherkit-resolver-pickle"):
-        find_resolver(PICKLE_RESOLVER_LOCATION)
+        find_resolver("featherkit.resolvers.pickle")
     with pytest.raises(ResolverError, match=r"'tests\.nowhere'.*installed: featherkit\.resolvers"):
         find_resolver("tests.nowhere")
 

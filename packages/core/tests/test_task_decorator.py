@@ -2,8 +2,17 @@ import datetime
 
 import pytest
 
-from featherkit import Documentation, PythonFunctionTask, Resources, Secret, task
+from featherkit import Documentation, PythonFunctionTask, Resources, Secret, hookimpl, task
 from featherkit.resolvers import ModuleResolver
+from featherkit.testing import registered
+
+
+class _DeckMaker:
+    """Stands for a deck plugin: it accepts enable_deck."""
+
+    @hookimpl
+    def register_task_arguments(self, register):
+        register("enable_deck")
 
 
 def test_bare_decorator():
@@ -16,10 +25,26 @@ def test_bare_decorator():
     assert t.task_type == "python-task"
 
 
-def test_every_argument_reaches_the_task():
+def test_enable_deck_without_a_deck_plugin_says_what_to_install(monkeypatch, fresh_plugins):
+    monkeypatch.setenv("FEATHERKIT_PLUGINS", "")  # core's builtins only: no deck maker
+    with pytest.raises(TypeError, match=r"task '.*\.t': enable_deck=True needs a plugin "
+                                        r"that makes decks.*pip install featherkit-deck"):
+
+        @task(enable_deck=True)
+        def t() -> None:
+            pass
+
+
+def test_every_argument_reaches_the_task(monkeypatch, fresh_plugins):
+    monkeypatch.setenv("FEATHERKIT_PLUGINS", "")  # the stand-in is the only deck maker
     resolver = ModuleResolver()
     docs = Documentation(short_description="short")
+    with registered(_DeckMaker(), "deck-maker"):
+        t = _decorated_with_everything(resolver, docs)
+    _check_everything(t, docs, resolver)
 
+
+def _decorated_with_everything(resolver, docs):
     @task(
         cache=True,
         cache_serialize=True,
@@ -42,6 +67,10 @@ def test_every_argument_reaches_the_task():
     def t(a: int, b: str = "") -> int:
         return a
 
+    return t
+
+
+def _check_everything(t, docs, resolver):
     m = t.metadata
     assert (m.cache, m.cache_serialize, m.cache_version) == (True, True, "3")
     assert m.cache_ignore_input_vars == ("b",)

@@ -47,6 +47,7 @@ class MoneyTransformer(FlytekitTypeTransformer[Money]):
         )
 
     def to_python_value(self, ctx, lv, expected_python_type):
+        assert lv.scalar.primitive.string_value, "no money in the literal"
         cents, currency = lv.scalar.primitive.string_value.split()
         return expected_python_type(int(cents), currency)
 
@@ -87,6 +88,13 @@ def test_type_assertion_and_refusals_are_input_errors():
             double(m="12 EUR")  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="negative money"):
             double(m=Money(-1, "EUR"))
+
+
+def test_a_literal_the_transformer_refuses_is_an_input_error():
+    with registered(MoneyPlugin()):
+        empty = literals_pb2.LiteralMap(literals={"m": literals_pb2.Literal()})
+        with pytest.raises(ValueError, match=r"input 'm'.*no money in the literal"):
+            double.literals_to_inputs(empty)
 
 
 def test_a_wrong_return_type_is_named():

@@ -305,6 +305,19 @@ def test_plain_function_on_a_promise() -> None:
     assert "input 'a' is a promise, not a value" in message
 
 
+def test_str_and_format_of_a_promise() -> None:
+    def as_str(a: int) -> str:
+        return fmt(n=a, prefix=str(a))
+
+    assert "input 'a' is a promise, not a value" in _compile_error(as_str)
+    assert "str()" in _compile_error(as_str)
+
+    def formatted(a: int) -> str:
+        return fmt(n=a, prefix=f"{a}:")
+
+    assert "formatted into a string" in _compile_error(formatted)
+
+
 def test_wrong_constant_type() -> None:
     def wf() -> int:
         return add(a="three")

@@ -227,3 +227,26 @@ def test_serialization_is_deterministic() -> None:
     from featherkit.serialization import to_bytes
 
     assert to_bytes(workflow_spec(outer, SETTINGS)) == to_bytes(workflow_spec(outer, SETTINGS))
+
+
+def test_notifications() -> None:
+    from featherkit import Email, PagerDuty, Slack, WorkflowExecutionPhase
+
+    plan = LaunchPlan.get_or_create(
+        inner,
+        name="serialize_notified",
+        notifications=[
+            Email(phases=[WorkflowExecutionPhase.FAILED], recipients_email=["a@example.com"]),
+            Slack(phases=[WorkflowExecutionPhase.SUCCEEDED], recipients_email=["s@example.com"]),
+            PagerDuty(phases=[WorkflowExecutionPhase.TIMED_OUT], recipients_email=["p@x.com"]),
+        ],
+    )
+    notes = launch_plan(plan, SETTINGS).spec.entity_metadata.notifications
+    assert [n.WhichOneof("type") for n in notes] == ["email", "slack", "pager_duty"]
+    assert list(notes[0].phases) == [6]  # FAILED
+    assert list(notes[0].email.recipients_email) == ["a@example.com"]
+    assert list(notes[2].pager_duty.recipients_email) == ["p@x.com"]
+    with pytest.raises(ValueError, match="phases must be terminal phases"):
+        Email(phases=[WorkflowExecutionPhase.RUNNING], recipients_email=["a@example.com"])
+    with pytest.raises(ValueError, match="needs recipients_email"):
+        Slack(phases=[WorkflowExecutionPhase.FAILED], recipients_email=[])

@@ -14,7 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS: dict[str, str] = {
     "task": "featherkit.function_task",
@@ -45,6 +45,10 @@ _EXPORTS: dict[str, str] = {
     "LaunchPlan": "featherkit.workflow",
     "CronSchedule": "featherkit.workflow",
     "FixedRate": "featherkit.workflow",
+    "Email": "featherkit.workflow",
+    "Slack": "featherkit.workflow",
+    "PagerDuty": "featherkit.workflow",
+    "WorkflowExecutionPhase": "featherkit.workflow",
     "WorkflowExecutionError": "featherkit.workflow.runner",
     # control flow (docs/control-flow.md)
     "map_task": "featherkit.workflow.map_task",
@@ -112,34 +116,55 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from featherkit.base_task import PythonTask, Task, TaskResolver
-    from featherkit.context import ExecutionParameters, current_context
-    from featherkit.docs import Documentation
-    from featherkit.errors import FlyteRecoverableException, IgnoreOutputs, RecoverableError
-    from featherkit.flyte_error import FlyteError
-    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask, task
-    from featherkit.hookspecs import hookimpl
-    from featherkit.interface import Interface, kwtypes
-    from featherkit.metadata import TaskMetadata
-    from featherkit.resources import Resources
-    from featherkit.security import Secret
-    from featherkit.serialization import SerializationSettings, serialize
-    from featherkit.types import TypeEngine, TypeTransformer
-    from featherkit.types.files import Directory, File, FlyteDirectory, FlyteFile
-    from featherkit.types.hashing import HashMethod
-    from featherkit.workflow import (
-        CronSchedule,
-        FixedRate,
-        LaunchPlan,
-        Workflow,
-        WorkflowFailurePolicy,
-    )
-    from featherkit.workflow.conditional import ConditionalFailure, conditional
-    from featherkit.workflow.dynamic import DynamicTask, dynamic
-    from featherkit.workflow.gate import GateError, approve, sleep, wait_for_input
-    from featherkit.workflow.map_task import MapTask, map_task
-    from featherkit.workflow.node_creation import create_node
-    from featherkit.workflow.runner import WorkflowExecutionError
+    from featherkit.base_task import PythonTask as PythonTask
+    from featherkit.base_task import Task as Task
+    from featherkit.base_task import TaskResolver as TaskResolver
+    from featherkit.context import ExecutionParameters as ExecutionParameters
+    from featherkit.context import current_context as current_context
+    from featherkit.docs import Documentation as Documentation
+    from featherkit.errors import FlyteRecoverableException as FlyteRecoverableException
+    from featherkit.errors import IgnoreOutputs as IgnoreOutputs
+    from featherkit.errors import RecoverableError as RecoverableError
+    from featherkit.flyte_error import FlyteError as FlyteError
+    from featherkit.function_task import PythonFunctionTask as PythonFunctionTask
+    from featherkit.function_task import PythonInstanceTask as PythonInstanceTask
+    from featherkit.function_task import task as task
+    from featherkit.hookspecs import hookimpl as hookimpl
+    from featherkit.interface import Interface as Interface
+    from featherkit.interface import kwtypes as kwtypes
+    from featherkit.metadata import TaskMetadata as TaskMetadata
+    from featherkit.resources import Resources as Resources
+    from featherkit.security import Secret as Secret
+    from featherkit.serialization import SerializationSettings as SerializationSettings
+    from featherkit.serialization import serialize as serialize
+    from featherkit.types import TypeEngine as TypeEngine
+    from featherkit.types import TypeTransformer as TypeTransformer
+    from featherkit.types.files import Directory as Directory
+    from featherkit.types.files import File as File
+    from featherkit.types.files import FlyteDirectory as FlyteDirectory
+    from featherkit.types.files import FlyteFile as FlyteFile
+    from featherkit.types.hashing import HashMethod as HashMethod
+    from featherkit.workflow import CronSchedule as CronSchedule
+    from featherkit.workflow import Email as Email
+    from featherkit.workflow import FixedRate as FixedRate
+    from featherkit.workflow import LaunchPlan as LaunchPlan
+    from featherkit.workflow import PagerDuty as PagerDuty
+    from featherkit.workflow import Slack as Slack
+    from featherkit.workflow import Workflow as Workflow
+    from featherkit.workflow import WorkflowExecutionPhase as WorkflowExecutionPhase
+    from featherkit.workflow import WorkflowFailurePolicy as WorkflowFailurePolicy
+    from featherkit.workflow.conditional import ConditionalFailure as ConditionalFailure
+    from featherkit.workflow.conditional import conditional as conditional
+    from featherkit.workflow.dynamic import DynamicTask as DynamicTask
+    from featherkit.workflow.dynamic import dynamic as dynamic
+    from featherkit.workflow.gate import GateError as GateError
+    from featherkit.workflow.gate import approve as approve
+    from featherkit.workflow.gate import sleep as sleep
+    from featherkit.workflow.gate import wait_for_input as wait_for_input
+    from featherkit.workflow.map_task import MapTask as MapTask
+    from featherkit.workflow.map_task import map_task as map_task
+    from featherkit.workflow.node_creation import create_node as create_node
+    from featherkit.workflow.runner import WorkflowExecutionError as WorkflowExecutionError
     from featherkit.workflow.workflow import workflow as _workflow_decorator
 
     # the package featherkit.workflow is also the decorator at run time (it is callable)

@@ -62,6 +62,7 @@ class _Lazy:
     plugins: Any = None
     literals_pb2: Any = None
     local: Any = None
+    all_or_nothing: Any = None
 
     @classmethod
     def load(cls) -> type[_Lazy]:
@@ -69,8 +70,10 @@ class _Lazy:
             from flyteidl.core import literals_pb2
 
             from featherkit import local, plugins
+            from featherkit.storage import all_or_nothing
 
             cls.plugins, cls.literals_pb2, cls.local = plugins, literals_pb2, local
+            cls.all_or_nothing = all_or_nothing
         return cls
 
 
@@ -88,6 +91,19 @@ class TaskResolver(Protocol):
     def get_all_tasks(self) -> list[Task]: ...
 
     def task_name(self, task: Task) -> str | None: ...
+
+
+def _require_deck_plugin(task_name: str) -> None:
+    """``enable_deck=True`` promises a deck (``generates_deck`` in the spec): a plugin that
+    makes decks says so by registering the ``@task`` argument ``enable_deck``."""
+    if "enable_deck" in _Lazy.load().plugins.hooks().task_arguments():
+        return
+    from featherkit.install_hints import install_hint
+
+    raise TypeError(
+        f"task {task_name!r}: enable_deck=True needs a plugin that makes decks, and none is "
+        f"installed: pip install {install_hint('task argument', 'enable_deck')}"
+    )
 
 
 def _type_name(tp: Any) -> str:
@@ -333,16 +349,17 @@ class Task:
             values = outputs
         literal_map = literals_pb2.LiteralMap()
         literals = literal_map.literals
-        for entry, value in zip(plan, values):
-            name, tp, write = entry[0], entry[1], entry[2]
-            try:
-                if write is None:
-                    write = entry[2] = engine.writer(tp)
-                write(value, literals[name])
-            except UNENCODABLE as exc:
-                raise TaskOutputError(
-                    _unencodable(self.name, "output", name, tp, value, exc)
-                ) from exc
+        with _Lazy.all_or_nothing():  # a failing output removes the files earlier ones uploaded
+            for entry, value in zip(plan, values):
+                name, tp, write = entry[0], entry[1], entry[2]
+                try:
+                    if write is None:
+                        write = entry[2] = engine.writer(tp)
+                    write(value, literals[name])
+                except UNENCODABLE as exc:
+                    raise TaskOutputError(
+                        _unencodable(self.name, "output", name, tp, value, exc)
+                    ) from exc
         return literal_map
 
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
@@ -494,6 +511,7 @@ class PythonTask(Task):
                 )
         metadata = metadata or TaskMetadata()
         if enable_deck:
+            _require_deck_plugin(name)
             metadata.generates_deck = True
         super().__init__(
             task_type,

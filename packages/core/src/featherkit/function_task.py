@@ -9,6 +9,7 @@ from typing import Any, TypeVar, overload
 
 from featherkit.base_task import PythonTask, TaskResolver
 from featherkit.docs import Documentation
+from featherkit.install_hints import install_hint
 from featherkit.interface import Interface, interface_from_function
 from featherkit.metadata import TaskMetadata
 from featherkit.resources import Resources
@@ -18,11 +19,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PYTHON_TASK_TYPE = "python-task"
 
-#: ``@task`` arguments that plugins provide, and the distribution to install for each.
-PLUGIN_ARGUMENT_HINTS = {
-    "pod_template": "featherkit-pod",
-    "deck_fields": "featherkit-deck",
-}
 
 
 class PythonFunctionTask(PythonTask):
@@ -130,7 +126,7 @@ def _plugin_options(name: str, extra: Mapping[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {}
     for key, value in extra.items():
         if key not in accepted:
-            hint = PLUGIN_ARGUMENT_HINTS.get(key)
+            hint = install_hint("task argument", key)
             if hint:
                 raise TypeError(
                     f"task {name!r}: @task argument {key!r} comes from the {hint} plugin, "

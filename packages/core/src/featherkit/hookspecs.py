@@ -245,11 +245,14 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 
     ``validate(value)`` may raise ``TypeError``/``ValueError`` and returns the value to keep.
     The value is available as ``task.plugin_options[name]``. Without a plugin registering
-    ``name``, ``@task(name=...)`` is a ``TypeError``. Register callback.
+    ``name``, ``@task(name=...)`` is a ``TypeError``. A plugin that makes decks registers
+    ``enable_deck`` (core's own argument, which it then honours): without one,
+    ``enable_deck=True`` is a ``TypeError`` saying what to install. Register callback.
     """
 
 
 @hookspec
+@no_wrappers
 def register_node_overrides(register: Callable[..., None]) -> None:
     """Accept extra keyword arguments on a workflow node's ``with_overrides(...)``.
 
@@ -260,7 +263,7 @@ def register_node_overrides(register: Callable[..., None]) -> None:
     ``flyteidl.core.workflow_pb2.TaskNodeOverrides`` to fill (e.g. its ``pod_template``),
     ``settings`` the ``SerializationSettings``. Overrides apply to task and map task nodes.
     Register callback: a name registered twice, or one of core's own override names, is an
-    error naming the plugins. Hook wrappers are not supported.
+    error naming the plugins. No wrappers.
     """
 
 

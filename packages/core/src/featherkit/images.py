@@ -6,18 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
+from featherkit.install_hints import install_hint
 
 if TYPE_CHECKING:
     from featherkit.serialization import SerializationSettings
 
 
 def _ask(image: Any, settings: SerializationSettings | None) -> str | None:
-    from featherkit.plugins import get_plugin_manager
+    from featherkit.plugins import hooks
 
-    answer: str | None = get_plugin_manager().pm.hook.resolve_image(
-        image=image, settings=settings
-    )
-    return answer
+    return hooks().resolve_image(image, settings)
 
 
 def image_name(image: Any, settings: SerializationSettings | None, *, what: str) -> str:
@@ -31,8 +29,9 @@ def image_name(image: Any, settings: SerializationSettings | None, *, what: str)
     if answer is None:
         raise FeatherkitUserError(
             f"{what}: {type(image).__name__} is not an image this installation knows; give an "
-            "image name (a string) or install the plugin for it (featherkit-imagespec for "
-            "ImageSpec)"
+            "image name (a string) or install the plugin for it"
+            + (f" (pip install {hint})" if (hint := install_hint("image", type(image).__name__))
+               else "")
         )
     if not isinstance(answer, str) or not answer.strip():
         raise FeatherkitUserError(

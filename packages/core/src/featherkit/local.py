@@ -20,6 +20,16 @@ if TYPE_CHECKING:
     from featherkit.base_task import Task
 
 
+#: attribute set on an exception a task's own code raised in a local run: the task's name
+RAISED_BY = "_featherkit_raised_by"
+
+
+def raised_by(exc: BaseException) -> str | None:
+    """The name of the task whose own code raised ``exc`` in a local run, if one did."""
+    name = getattr(exc, RAISED_BY, None)
+    return name if isinstance(name, str) else None
+
+
 def _in_event_loop() -> bool:
     import asyncio  # asked only for async tasks
 
@@ -87,6 +97,10 @@ def _cached_or_direct(
         return None
     except UserCodeError as exc:
         _report(task, params, None, exc.original)
+        try:  # so that `featherkit run` can name the task that raised it
+            exc.original.__dict__.setdefault(RAISED_BY, task.name)
+        except (AttributeError, TypeError):  # an exception object without a __dict__
+            pass
         raise exc.original from None
     except BaseException as exc:
         _report(task, params, None, exc)
@@ -109,6 +123,10 @@ def _reporting(task: Task, params: ExecutionParameters) -> Iterator[None]:
         _report(task, params, None, None)
     except UserCodeError as exc:
         _report(task, params, None, exc.original)
+        try:  # so that `featherkit run` can name the task that raised it
+            exc.original.__dict__.setdefault(RAISED_BY, task.name)
+        except (AttributeError, TypeError):  # an exception object without a __dict__
+            pass
         raise exc.original from None
     except BaseException as exc:
         _report(task, params, None, exc)

@@ -7,8 +7,9 @@ its ``location`` string, which is what the container args carry. A resolver keep
 per-task state; one instance serves every task.
 
 Core ships the module resolver (loader args ``task-module <module> task-name <attribute>``,
-the same strings flytekit's default resolver writes). Which resolver serializes a task is
-decided by :func:`resolver_for`:
+the same strings flytekit's default resolver writes) and the template resolver
+(:mod:`featherkit.template_resolver`, loader args ``{{.taskTemplatePath}} <executor>``).
+Which resolver serializes a task is decided by :func:`resolver_for`:
 
 1. the task's own ``task_resolver`` (``@task(task_resolver=...)``), a resolver or a location;
 2. the template resolver, for tasks that carry a ``template_executor`` name (plugin task
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
 from featherkit.hookspecs import hookimpl
+from featherkit.install_hints import install_hint
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,16 +38,12 @@ if TYPE_CHECKING:
 
 MODULE_RESOLVER_LOCATION = "featherkit.resolvers.module"
 TEMPLATE_RESOLVER_LOCATION = "featherkit.resolvers.template"
-PICKLE_RESOLVER_LOCATION = "featherkit.resolvers.pickle"
+#: the opt-in pickle resolver's location (featherkit-resolver-pickle), for hints
+_PICKLE = "featherkit.resolvers.pickle"
 
 #: ``SerializationSettings.extra`` key naming the project's default resolver.
 SETTINGS_KEY = "task_resolver"
 
-#: distributions to suggest when a well-known location is not installed
-_INSTALL_HINTS = {
-    TEMPLATE_RESOLVER_LOCATION: "featherkit-resolver-template",
-    PICKLE_RESOLVER_LOCATION: "featherkit-resolver-pickle",
-}
 
 
 class ResolverError(FeatherkitUserError):
@@ -81,7 +79,7 @@ class ModuleResolver:
             raise ResolverError(
                 f"task {task.name!r} is defined inside a function, so a container cannot "
                 "import it again; move it to module level (or opt in to the pickle resolver: "
-                "pip install featherkit-resolver-pickle)"
+                f"pip install {install_hint('resolver', _PICKLE)})"
             )
         module_name = getattr(task, "instantiated_in", None)
         if module_name is None:
@@ -91,7 +89,7 @@ class ModuleResolver:
                 f"task {task.name!r} lives in __main__, which a container cannot import; "
                 "serialize the file with `featherkit serialize FILE` (it imports the file "
                 "under its module name) or opt in to the pickle resolver "
-                "(pip install featherkit-resolver-pickle)"
+                f"(pip install {install_hint('resolver', _PICKLE)})"
             )
         module = sys.modules.get(module_name)
         lhs = getattr(task, "lhs", None)
@@ -224,7 +222,7 @@ def find_resolver(location: str) -> TaskResolver:
     resolvers = hooks().resolvers()
     if location not in resolvers:
         known = ", ".join(sorted(resolvers)) or "(none)"
-        hint = _INSTALL_HINTS.get(location)
+        hint = install_hint("resolver", location)
         raise ResolverError(
             f"no resolver with location {location!r} is installed (installed: {known})"
             + (f"; pip install {hint}" if hint else "")
@@ -254,16 +252,8 @@ def resolver_for(task: Task, settings: SerializationSettings | None = None) -> T
     own = getattr(task, "task_resolver", None)
     if own is not None:
         return _as_resolver(own, f"task_resolver of task {task.name!r}")
-    executor = getattr(task, "template_executor", None)
-    if executor:
-        try:
-            return find_resolver(TEMPLATE_RESOLVER_LOCATION)
-        except ResolverError:
-            raise ResolverError(
-                f"task {task.name!r} runs from its serialized template (executor "
-                f"{executor!r}), which needs the template resolver: "
-                "pip install featherkit-resolver-template"
-            ) from None
+    if getattr(task, "template_executor", None):
+        return find_resolver(TEMPLATE_RESOLVER_LOCATION)
     if settings is not None:
         default = settings.extra.get(SETTINGS_KEY)
         if default is not None:

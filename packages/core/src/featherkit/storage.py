@@ -26,6 +26,7 @@ objects) and digests (through ``read_bytes``), and says clearly that it cannot l
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import io
 import os
@@ -35,6 +36,7 @@ from urllib.parse import unquote, urlparse
 
 from featherkit.errors import FeatherkitUserError
 from featherkit.hookspecs import hookimpl
+from featherkit.install_hints import install_hint
 from featherkit.redact import redact_location
 
 #: the scheme a backend registers to serve every scheme no other backend claims
@@ -284,7 +286,7 @@ def storage_for(uri: str) -> Storage:
         return backend
     raise FeatherkitUserError(
         f"no storage is installed for {scheme}:// URIs ({redact_location(uri)}); "
-        "pip install featherkit-fsspec (plus the fsspec driver, e.g. s3fs) for object stores"
+        f"pip install {install_hint('storage scheme', scheme)} for object stores"
     )
 
 
@@ -386,8 +388,50 @@ def content_digest(uri: str) -> str:
     return "sha256:" + hashlib.sha256(backend.read_bytes(uri)).hexdigest()
 
 
+#: what was written inside the innermost :func:`all_or_nothing` block (None: no block)
+_journal: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "featherkit_storage_journal", default=None
+)
+
+
+def track(uri: str) -> None:
+    """Note that ``uri`` (an object or a directory) was just written, so that an enclosing
+    :func:`all_or_nothing` block removes it if the block fails. :func:`upload` does this
+    itself; call it for what you write another way (a data frame written in place)."""
+    written = _journal.get()
+    if written is not None:
+        written.append(uri)
+
+
+class all_or_nothing:  # (lower case: used as ``with all_or_nothing():``)
+    """Everything uploaded (or :func:`track`-ed) inside the block is deleted again if the
+    block raises: a task whose second output fails leaves no file of its first behind.
+
+    A class rather than a generator context manager: every task call's outputs are
+    converted inside one, and this costs a third as much.
+    """
+
+    __slots__ = ("_token", "_written")
+
+    def __enter__(self) -> None:
+        self._written: list[str] = []
+        self._token = _journal.set(self._written)
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        try:
+            if kind is not None:
+                for uri in reversed(self._written):
+                    try:
+                        delete(uri)
+                    except Exception:  # the block's own error is the one to report
+                        pass
+        finally:
+            _journal.reset(self._token)
+
+
 def upload(local: str, uri: str) -> None:
     storage_for(uri).upload(local, uri)
+    track(uri)
 
 
 def download(uri: str, local: str) -> None:

@@ -10,8 +10,8 @@ module holds what such factories share, so that a plugin author needs nothing bu
 * :class:`TemplateTask`, a :class:`featherkit.Task` built from a template; subclass it and
   implement ``execute``.
 
-The template resolver (``featherkit-resolver-template``) reads the template file and calls
-the executor; tasks that want it carry a ``template_executor`` attribute naming theirs.
+Core's template resolver (:mod:`featherkit.template_resolver`) reads the template file and
+calls the executor; tasks that want it carry a ``template_executor`` attribute naming theirs.
 """
 
 from __future__ import annotations

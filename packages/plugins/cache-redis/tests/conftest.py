@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -11,8 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
 
 
 def free_port() -> int:
@@ -109,10 +106,3 @@ def own_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
-
-
-def pytest_configure(config):
-    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
-    from featherkit.testing.leftovers import enable
-
-    enable(config)

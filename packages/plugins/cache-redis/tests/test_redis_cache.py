@@ -19,9 +19,8 @@ from featherkit_cache_redis import RedisCache
 from featherkit_cache_redis.plugin import factory
 
 from featherkit import task
-from featherkit.cache import CacheWarning, current_backend
-from featherkit.plugins import hooks
-from featherkit.testing.cache import CacheBackendSuite, suite_entry, suite_key
+from featherkit.extend import CacheWarning, current_backend, hooks
+from featherkit.testing import CacheBackendSuite, suite_entry, suite_key
 
 
 class TestRedisConformance(CacheBackendSuite):
@@ -227,13 +226,14 @@ _SERVERS: list = []
 def stops_redis(n: int) -> int:
     RUNS.append(n)
     _SERVERS[0].stop()  # Redis goes away while the body runs, the lock held
+    time.sleep(0.5)  # long enough for the lock's renewal (every lock_ttl / 3) to fail too
     return 3 * n
 
 
 def test_an_outage_during_a_serialized_call_gives_one_warning(
     own_redis_server, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ):
-    monkeypatch.setenv("FEATHERKIT_CACHE", f"{own_redis_server.url}/0")
+    monkeypatch.setenv("FEATHERKIT_CACHE", f"{own_redis_server.url}/0?lock_ttl=0.3")
     monkeypatch.setattr(sys.modules[__name__], "_SERVERS", [own_redis_server])
     RUNS.clear()
     with warnings.catch_warnings(record=True) as caught:

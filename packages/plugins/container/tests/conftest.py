@@ -72,10 +72,3 @@ def podman(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-
-
-def pytest_configure(config):
-    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
-    from featherkit.testing.leftovers import enable
-
-    enable(config)

@@ -18,9 +18,8 @@ from featherkit_container.engine import (
     to_text,
 )
 
-from featherkit import Resources, kwtypes
-from featherkit.errors import FeatherkitUserError, TaskOutputError
-from featherkit.serialization import SerializationSettings, serialize
+from featherkit import Resources, SerializationSettings, kwtypes, serialize
+from featherkit.extend import FeatherkitUserError, TaskOutputError
 
 SETTINGS = SerializationSettings(image="ghcr.io/acme/default:1", version="v1", env={"E": "1"})
 

@@ -12,10 +12,14 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from featherkit import StructuredDataset, kwtypes, task
-from featherkit.context import ExecutionParameters, execution
-from featherkit.errors import TaskInputError, TaskOutputError
-from featherkit.extend import type_engine
+from featherkit import File, StructuredDataset, kwtypes, task
+from featherkit.extend import (
+    ExecutionParameters,
+    TaskInputError,
+    TaskOutputError,
+    execution,
+    type_engine,
+)
 
 os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
 
@@ -129,7 +133,7 @@ def test_a_plugin_adds_a_library_through_the_hook() -> None:
     from featherkit_dataframe import FrameHandler
 
     from featherkit.extend import hookimpl
-    from featherkit.plugins import registered
+    from featherkit.testing import registered
 
     class RowsHandler(FrameHandler):
         type_path = f"{Rows.__module__}.{Rows.__qualname__}"
@@ -168,7 +172,7 @@ def test_polars_frames_cross_with_pandas(tmp_path: Path) -> None:
 
 def test_frames_key_the_cache_by_content_or_hash_method() -> None:
     from featherkit import HashMethod
-    from featherkit.cache.key import cache_key
+    from featherkit.extend import cache_key
 
     @task(cache=True, cache_version="1")
     def rows(df: pd.DataFrame) -> int:
@@ -181,3 +185,16 @@ def test_frames_key_the_cache_by_content_or_hash_method() -> None:
     hashed = Annotated[pd.DataFrame, HashMethod(lambda df: str(len(df)))]
     literal = type_engine().to_literal(FRAME, hashed)
     assert literal.hash == "3" and literal.scalar.structured_dataset.uri
+
+
+def test_a_failing_later_output_removes_the_written_frame(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+
+    @task
+    def both() -> tuple[pd.DataFrame, File]:
+        return FRAME, File(str(tmp_path / "missing.txt"))
+
+    params = ExecutionParameters(raw_output_prefix=str(raw))
+    with pytest.raises(TaskOutputError, match=r"missing\.txt"):
+        both.dispatch_execute(params, both.inputs_to_literals({}))
+    assert not raw.exists() or [p for p in raw.rglob("*") if p.is_file()] == []

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from deck_cdp import Browser
-
-os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "build" / "test-artifacts"
 
@@ -20,7 +17,7 @@ def _deck_plugin_loaded() -> None:
     """The tests run against the plugin as installed: loaded from its entry point."""
     import featherkit_deck.plugin
 
-    from featherkit.plugins import get_plugin_manager
+    from featherkit.extend import get_plugin_manager
 
     manager = get_plugin_manager()
     assert manager.pm.is_registered(featherkit_deck.plugin), (
@@ -50,10 +47,3 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
-
-
-def pytest_configure(config):
-    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
-    from featherkit.testing.leftovers import enable
-
-    enable(config)

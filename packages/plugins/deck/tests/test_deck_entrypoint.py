@@ -12,7 +12,7 @@ from pathlib import Path
 from featherkit_deck import Deck, MarkdownRenderer
 
 from featherkit import IgnoreOutputs, task
-from featherkit.testing.pod import run_in_pod
+from featherkit.testing import run_in_pod
 
 INJECTION = "<script>alert(1)</script>"
 

@@ -18,7 +18,7 @@ import pytest
 from featherkit_deck import Deck, timeit
 
 from featherkit import IgnoreOutputs, hookimpl, task
-from featherkit.context import ExecutionParameters
+from featherkit.extend import ExecutionParameters
 from featherkit.testing import registered
 
 

@@ -20,8 +20,8 @@ from featherkit_deck import (
 )
 
 from featherkit import hookimpl, task
+from featherkit.extend import TypeTransformer
 from featherkit.testing import registered
-from featherkit.types import TypeTransformer
 
 EVIL = '<script>alert("x")</script>'
 

@@ -17,8 +17,7 @@ from click.testing import CliRunner
 from featherkit_imagespec import CLIBuilder, ImageSpec, ImageSpecError
 from featherkit_imagespec.builders import choose_builder, registered_builders
 
-from featherkit.cli import cli
-from featherkit.extend import hookimpl
+from featherkit.extend import cli, hookimpl
 from featherkit.testing import registered
 
 
@@ -195,7 +194,7 @@ def test_builders_command_lines() -> None:
 
 
 def test_builders_need_the_plugin_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    from featherkit.plugins import reset_plugin_manager
+    from featherkit.extend import reset_plugin_manager
 
     monkeypatch.setenv("FEATHERKIT_DISABLE_PLUGINS", "featherkit-imagespec")
     reset_plugin_manager()

@@ -9,9 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from featherkit_imagespec import CopyFileDetection, ImageSpec
 
-from featherkit import task
-from featherkit.cli import cli
-from featherkit.serialization import SerializationSettings, serialize
+from featherkit import SerializationSettings, serialize, task
+from featherkit.extend import cli
 
 SPEC = ImageSpec(name="app", registry="ghcr.io/acme", packages=["numpy"])
 

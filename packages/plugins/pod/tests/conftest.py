@@ -1,13 +1,9 @@
-"""Fixtures of the pod plugin's tests: strict plugin loading, serialization settings, and a
+"""Fixtures of the pod plugin's tests: serialization settings, and a
 resolver that locates tasks by name so tests may define tasks inside test functions."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
 
 IMAGE = "ghcr.io/acme/app:v1"
 
@@ -38,14 +34,7 @@ def resolver() -> NameResolver:
 
 @pytest.fixture
 def settings():
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
 
     return SerializationSettings(image=IMAGE, version="v1", project="p", domain="d",
                                  env={"FROM_SETTINGS": "1"})
-
-
-def pytest_configure(config):
-    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
-    from featherkit.testing.leftovers import enable
-
-    enable(config)

@@ -6,8 +6,7 @@ import pytest
 from featherkit_pod import Pod, PodFunctionTask, PodTemplate
 from google.protobuf import json_format
 
-from featherkit import task
-from featherkit.serialization import serialize
+from featherkit import serialize, task
 
 SPEC = {
     "containers": [

@@ -8,8 +8,7 @@ import pytest
 from featherkit_pod import PodTemplate, pod_spec_for
 from google.protobuf import json_format
 
-from featherkit import Resources, task
-from featherkit.serialization import serialize
+from featherkit import Resources, serialize, task
 
 SPEC = {
     "containers": [
@@ -27,7 +26,7 @@ def gpu_pod() -> PodTemplate:
 
 
 def test_plugin_is_loaded_from_its_entry_point():
-    from featherkit.plugins import get_plugin_manager, hooks
+    from featherkit.extend import get_plugin_manager, hooks
 
     infos = get_plugin_manager().report.infos
     assert infos["pod"].distribution == "featherkit-pod"

@@ -17,8 +17,7 @@ from google.protobuf import json_format, struct_pb2
 from pydantic import BaseModel
 
 from featherkit import task
-from featherkit.type_registry import type_engine
-from featherkit.types import PickleFallbackWarning
+from featherkit.extend import PickleFallbackWarning, type_engine
 
 
 class Level(enum.Enum):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("FEATHERKIT_STRICT_PLUGINS", "1")
 
 ORDERS = [
     (1, "ada", 12.5, "2024-01-02 10:00:00", 1),
@@ -57,10 +54,3 @@ def settings():
 
     return SerializationSettings(image="ghcr.io/acme/app:v1", version="v1", project="p",
                                  domain="d")
-
-
-def pytest_configure(config):
-    """Temporary files under pytest's paths, and a run that leaves any in /tmp fails."""
-    from featherkit.testing.leftovers import enable
-
-    enable(config)

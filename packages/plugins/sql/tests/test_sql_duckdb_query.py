@@ -15,8 +15,7 @@ from featherkit_sql import (
     SQLite3Task,
 )
 
-from featherkit import Secret, kwtypes
-from featherkit.serialization import SerializationSettings, serialize
+from featherkit import Secret, SerializationSettings, kwtypes, serialize
 
 one = DuckDBQuery(name="q.one", query="SELECT ? + 1 AS x", inputs=kwtypes(params=list[int]))
 

@@ -20,8 +20,7 @@ from featherkit_sql import (
 from flyteidl.core import tasks_pb2
 
 from featherkit import Resources, kwtypes, serialize
-from featherkit.context import ExecutionParameters
-from featherkit.plugins import hooks
+from featherkit.extend import ExecutionParameters, hooks
 
 QUERY = """
     SELECT name, total FROM orders

@@ -12,9 +12,8 @@ import pytest
 from featherkit_fsspec.testing import S3Server
 
 from featherkit import Directory, File
-from featherkit.context import ExecutionParameters, execution
-from featherkit.testing.pod import run_in_pod
-from featherkit.type_registry import type_engine
+from featherkit.extend import ExecutionParameters, execution, type_engine
+from featherkit.testing import run_in_pod
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +65,7 @@ def _write_then_fail(handle: typing.IO[bytes]) -> None:
 
 
 def test_an_aborted_stream_leaves_no_object(bucket: str, s3: object) -> None:
-    from featherkit import storage
+    from featherkit import extend as storage
 
     uri = f"s3://{bucket}/raw/aborted.bin"
     handle = storage.open_uri(uri, "wb")
@@ -76,7 +75,7 @@ def test_an_aborted_stream_leaves_no_object(bucket: str, s3: object) -> None:
 
 
 def test_content_digest_changes_with_content(bucket: str, s3: object) -> None:
-    from featherkit import storage
+    from featherkit import extend as storage
 
     uri = f"s3://{bucket}/k"
     storage.write_bytes(uri, b"one")
@@ -86,7 +85,7 @@ def test_content_digest_changes_with_content(bucket: str, s3: object) -> None:
 
 
 def test_a_pod_reads_and_writes_files_on_s3(bucket: str, s3: S3Server, tmp_path: Path) -> None:
-    from featherkit import storage
+    from featherkit import extend as storage
 
     source = f"s3://{bucket}/upstream/in.txt"
     storage.write_bytes(source, b"hello")

@@ -17,27 +17,27 @@ from featherkit_fsspec import FsspecStorage, storage_options
 from featherkit_fsspec.testing import S3Server
 from flyteidl.core import errors_pb2, execution_pb2
 
-from featherkit import storage
-from featherkit.errors import FeatherkitUserError
-from featherkit.testing.pod import run_in_pod
+from featherkit import extend
+from featherkit.extend import FeatherkitUserError
+from featherkit.testing import run_in_pod
 
 # --- registration ------------------------------------------------------------------------------
 
 
 def test_object_store_schemes_are_served_and_local_paths_stay_with_core(tmp_path: Path) -> None:
     for uri in ("s3://b/k", "gs://b/k", "abfs://c/k", "memory://x", "sftp://h/x"):
-        assert isinstance(storage.storage_for(uri), FsspecStorage), uri
-    assert not isinstance(storage.storage_for(str(tmp_path)), FsspecStorage)
-    assert not isinstance(storage.storage_for(tmp_path.as_uri()), FsspecStorage)
+        assert isinstance(extend.storage_for(uri), FsspecStorage), uri
+    assert not isinstance(extend.storage_for(str(tmp_path)), FsspecStorage)
+    assert not isinstance(extend.storage_for(tmp_path.as_uri()), FsspecStorage)
 
 
 def test_registering_does_not_import_fsspec(tmp_path: Path) -> None:
     """A pod that touches only local paths does not pay for importing fsspec."""
     code = (
         "import sys\n"
-        "from featherkit import storage\n"
-        "assert type(storage.storage_for('s3://bucket/key')).__name__ == 'FsspecStorage'\n"
-        "storage.write_bytes(sys.argv[1], b'x')\n"
+        "from featherkit import extend\n"
+        "assert type(extend.storage_for('s3://bucket/key')).__name__ == 'FsspecStorage'\n"
+        "extend.write_bytes(sys.argv[1], b'x')\n"
         "print('fsspec' in sys.modules)\n"
     )
     out = subprocess.run(
@@ -53,16 +53,16 @@ def test_registering_does_not_import_fsspec(tmp_path: Path) -> None:
 
 def test_memory_round_trip(tmp_path: Path) -> None:
     uri = "memory://featherkit-tests/a/outputs.pb"
-    assert not storage.exists(uri)
-    storage.write_bytes(uri, b"\x00payload")
-    assert storage.exists(uri)
-    assert storage.read_bytes(uri) == b"\x00payload"
-    backend = storage.storage_for(uri)
+    assert not extend.exists(uri)
+    extend.write_bytes(uri, b"\x00payload")
+    assert extend.exists(uri)
+    assert extend.read_bytes(uri) == b"\x00payload"
+    backend = extend.storage_for(uri)
     backend.download(uri, str(tmp_path / "d" / "copy"))
     assert (tmp_path / "d" / "copy").read_bytes() == b"\x00payload"
     (tmp_path / "src").write_bytes(b"uploaded")
     backend.upload(str(tmp_path / "src"), "memory://featherkit-tests/b/up")
-    assert storage.read_bytes("memory://featherkit-tests/b/up") == b"uploaded"
+    assert extend.read_bytes("memory://featherkit-tests/b/up") == b"uploaded"
 
 
 def test_filesystems_without_atomic_puts_write_a_temporary_and_move_it(tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_filesystems_without_atomic_puts_write_a_temporary_and_move_it(tmp_path:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(type(fs), "mv", spy_mv)
-        storage.write_bytes(uri, b"complete")
+        extend.write_bytes(uri, b"complete")
     assert target.read_bytes() == b"complete"
     [(src, dst)] = moves
     assert Path(src).name.startswith(".outputs.pb.")
@@ -98,13 +98,13 @@ def test_a_failed_move_leaves_neither_target_nor_temporary(tmp_path: Path) -> No
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(type(fs), "mv", broken_mv)
         with pytest.raises(OSError, match="connection dropped"):
-            storage.write_bytes("local://" + str(target), b"data")
+            extend.write_bytes("local://" + str(target), b"data")
     assert os.listdir(tmp_path) == []
 
 
 def test_an_unknown_protocol_is_a_clear_error() -> None:
     with pytest.raises(FeatherkitUserError, match=r"no storage is installed for nosuch://"):
-        storage.read_bytes("nosuch://bucket/key")
+        extend.read_bytes("nosuch://bucket/key")
 
 
 def test_a_missing_driver_names_the_package_to_install() -> None:
@@ -113,7 +113,7 @@ def test_a_missing_driver_names_the_package_to_install() -> None:
         errtxt="install featherkit-no-such-driver", clobber=True,
     )
     with pytest.raises(FeatherkitUserError, match=r"driver for fkmissing:// is not installed"):
-        storage.read_bytes("fkmissing://bucket/key")
+        extend.read_bytes("fkmissing://bucket/key")
 
 
 # --- options from the environment --------------------------------------------------------------
@@ -157,14 +157,14 @@ def test_fsspec_configuration_wins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_s3_round_trip(bucket: str, s3: S3Server, tmp_path: Path) -> None:
     uri = f"s3://{bucket}/metadata/run/outputs.pb"
-    assert not storage.exists(uri)
-    storage.write_bytes(uri, b"first")
-    storage.write_bytes(uri, b"second")
-    assert storage.exists(uri)
-    assert storage.read_bytes(uri) == b"second"
+    assert not extend.exists(uri)
+    extend.write_bytes(uri, b"first")
+    extend.write_bytes(uri, b"second")
+    assert extend.exists(uri)
+    assert extend.read_bytes(uri) == b"second"
     # what another client sees on the server
     assert s3.filesystem().cat_file(f"{bucket}/metadata/run/outputs.pb") == b"second"
-    backend = storage.storage_for(uri)
+    backend = extend.storage_for(uri)
     big = os.urandom(3 * 1024 * 1024)
     (tmp_path / "big").write_bytes(big)
     backend.upload(str(tmp_path / "big"), f"s3://{bucket}/raw/big.bin")
@@ -175,12 +175,12 @@ def test_s3_round_trip(bucket: str, s3: S3Server, tmp_path: Path) -> None:
 
 def test_s3_missing_object(bucket: str) -> None:
     with pytest.raises(FileNotFoundError):
-        storage.read_bytes(f"s3://{bucket}/no/such/key")
-    assert not storage.exists(f"s3://{bucket}/no/such/key")
+        extend.read_bytes(f"s3://{bucket}/no/such/key")
+    assert not extend.exists(f"s3://{bucket}/no/such/key")
 
 
 def test_s3_writes_go_straight_to_the_key(bucket: str, s3: S3Server) -> None:
-    storage.write_bytes(f"s3://{bucket}/p/outputs.pb", b"x")
+    extend.write_bytes(f"s3://{bucket}/p/outputs.pb", b"x")
     assert s3.filesystem().find(bucket) == [f"{bucket}/p/outputs.pb"]
     assert "s3" in featherkit_fsspec.ATOMIC_PUT_PROTOCOLS
 
@@ -255,6 +255,6 @@ def test_pod_with_an_unserved_output_prefix_exits_2_before_running_the_task(
 def test_check_refuses_an_unknown_protocol_and_accepts_memory() -> None:
     backend = FsspecStorage()
     with pytest.raises(FeatherkitUserError, match="nosuchscheme"):
-        storage.check("nosuchscheme://b/k")
+        extend.check_storage("nosuchscheme://b/k")
     backend.check("memory://featherkit-check/x")  # served: no error, nothing written
     assert not fsspec.filesystem("memory").exists("/featherkit-check/x")

@@ -13,9 +13,8 @@ import pytest
 from featherkit_resolver_pickle import PickleResolver
 from flyteidl.core import execution_pb2, literals_pb2, tasks_pb2
 
-from featherkit.function_task import task
-from featherkit.serialization import SerializationSettings, serialize
-from featherkit.testing.resolvers import run_container
+from featherkit import SerializationSettings, serialize, task
+from featherkit.testing import run_container
 
 SETTINGS = SerializationSettings(image="ghcr.io/featherkit/notebook:1", version="v1")
 

@@ -13,11 +13,15 @@ import pytest
 from featherkit_resolver_pickle import LOCATION, PREFIX_SETTING, PickleResolver, pickle_resolver
 from featherkit_resolver_pickle.resolver import MAGIC
 
-from featherkit.function_task import task
-from featherkit.resolvers import ResolverError, default_resolver, find_resolver, resolver_for
-from featherkit.serialization import SerializationSettings, serialize
-from featherkit.testing import MemoryStorage, registered
-from featherkit.testing.resolvers import MissingCase, ResolverCase, TaskResolverSuite
+from featherkit import SerializationSettings, serialize, task
+from featherkit.extend import ResolverError, default_resolver, find_resolver, resolver_for
+from featherkit.testing import (
+    MemoryStorage,
+    MissingCase,
+    ResolverCase,
+    TaskResolverSuite,
+    registered,
+)
 
 SETTINGS = SerializationSettings(image="ghcr.io/featherkit/notebook:1", version="v1")
 

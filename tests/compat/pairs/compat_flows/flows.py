@@ -12,9 +12,13 @@ from typing import NamedTuple, Optional
 
 from featherkit import (
     CronSchedule,
+    Email,
     FixedRate,
     LaunchPlan,
+    PagerDuty,
+    Slack,
     Workflow,
+    WorkflowExecutionPhase,
     WorkflowFailurePolicy,
     task,
     workflow,
@@ -116,6 +120,14 @@ fixed = LaunchPlan.get_or_create(
     fixed_inputs={"a": 3},
     default_inputs={"prefix": "v="},
     schedule=CronSchedule(schedule="0 * * * *"),
+    notifications=[
+        Email(
+            phases=[WorkflowExecutionPhase.FAILED, WorkflowExecutionPhase.TIMED_OUT],
+            recipients_email=["oncall@example.com", "team@example.com"],
+        ),
+        Slack(phases=[WorkflowExecutionPhase.SUCCEEDED], recipients_email=["chan@example.com"]),
+        PagerDuty(phases=[WorkflowExecutionPhase.ABORTED], recipients_email=["pd@example.com"]),
+    ],
 )
 
 hourly = LaunchPlan.get_or_create(

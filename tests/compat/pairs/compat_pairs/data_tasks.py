@@ -1,4 +1,4 @@
-"""Files, directories and data frames in task interfaces (featherkit side)."""
+"""Files, directories and data frames in task interfaces."""
 
 import typing
 from dataclasses import dataclass

@@ -29,6 +29,7 @@ from typing import Any
 
 from featherkit.cache.backend import CacheBackend
 from featherkit.errors import FeatherkitUserError
+from featherkit.install_hints import install_hint
 from featherkit.redact import redact_location, redact_text
 
 DEFAULT_BACKEND = "sqlite"
@@ -36,7 +37,6 @@ _OFF = frozenset({"off", "0", "false", "no", "none", "disabled"})
 _ON = frozenset({"on", "1", "true", "yes", "default"})
 
 #: what to install for a backend that is not registered (shown in the error)
-_KNOWN_PLUGINS = {"redis": "featherkit-cache-redis", "rediss": "featherkit-cache-redis"}
 
 
 @dataclass(frozen=True)
@@ -203,9 +203,8 @@ def _create(registry: Mapping[str, Callable[[str], Any]], settings: CacheSetting
     factory = registry.get(name)
     if factory is None:
         known = ", ".join(sorted(registry)) or "(none)"
-        hint = (
-            f"; pip install {_KNOWN_PLUGINS[name]}" if name in _KNOWN_PLUGINS else ""
-        )
+        distribution = install_hint("cache backend", name)
+        hint = f"; pip install {distribution}" if distribution else ""
         raise FeatherkitUserError(
             f"no cache backend named {name!r} (from {redact_location(settings.backend)!r}); "
             f"registered backends: {known}{hint}; FEATHERKIT_CACHE=off turns the cache off"

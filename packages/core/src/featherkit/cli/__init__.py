@@ -14,7 +14,12 @@ from typing import Any
 
 import click
 
-from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
+from featherkit.errors import (
+    FeatherkitUserError,
+    TaskInputError,
+    TaskOutputError,
+    UserCodeError,
+)
 from featherkit.redact import redact_text
 
 #: command name -> "module:attribute" of its click command
@@ -97,8 +102,6 @@ def main(argv: list[str] | None = None) -> Any:
     except SystemExit:
         raise
     except Exception as exc:
-        from featherkit.base_task import UserCodeError
-
         if isinstance(exc, UserCodeError):
             # a task raised: "task 'mod.name' raised ValueError: ..." (its own traceback)
             if verbose:

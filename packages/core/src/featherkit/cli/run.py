@@ -8,9 +8,8 @@ from typing import Any
 
 import click
 
-from featherkit.base_task import UserCodeError
 from featherkit.cli.values import parse_cli_value
-from featherkit.errors import FeatherkitUserError, TaskInputError, TaskOutputError
+from featherkit.errors import FeatherkitUserError, UserCodeError
 
 
 def _parse_inputs(task: Any, args: list[str]) -> dict[str, Any]:
@@ -259,16 +258,15 @@ def run(
     ):
         try:
             result = _run_entity(task, inputs, show_plan, max_parallelism)
-        except (FeatherkitUserError, TaskInputError, TaskOutputError):
-            raise  # these name the task already
         except Exception as exc:
-            from featherkit.base_task import Task
+            from featherkit.local import raised_by
 
-            if not isinstance(task, Task):
-                raise
+            name = raised_by(exc)
+            if name is None:
+                raise  # not the task's own code (featherkit's errors name the task already)
             # the one-line error names the task that raised (the traceback, with --verbose,
             # is the task's own)
-            raise UserCodeError(task.name, exc) from exc
+            raise UserCodeError(name, exc) from exc
         if show_plan:
             return
     if as_json:

@@ -5,7 +5,7 @@ which core calls every hook (:mod:`.facade`).
 Plugin authors import from :mod:`featherkit.extend`, not from here.
 """
 
-from featherkit.plugins.facade import Answer, Hooks, hooks
+from featherkit.plugins.facade import Answer, Hooks, call_hook, collect, hooks
 from featherkit.plugins.manager import (
     BUILTIN_MODULES,
     BUILTIN_PREFIX,
@@ -34,6 +34,8 @@ __all__ = [
     "PluginInfo",
     "PluginManager",
     "Registry",
+    "call_hook",
+    "collect",
     "current_manager",
     "get_plugin_manager",
     "hooks",

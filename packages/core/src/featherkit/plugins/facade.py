@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from featherkit.hookspecs import TARGET_HOOKS
 from featherkit.plugins import manager as _manager_module
 from featherkit.plugins.manager import PluginError, PluginManager, is_builtin
-from featherkit.plugins.registry import REGISTRIES, BrokenPlugin, Entries
+from featherkit.plugins.registry import REGISTRIES, BrokenPlugin, Entries, Registry
 
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
@@ -363,17 +363,18 @@ class Hooks:
 
     # -- registries ------------------------------------------------------------------------
 
-    def registry(self, hook: str) -> Entries:
-        """What the plugins registered through the register hook ``hook`` (per generation).
+    def registry(self, hook: str | Registry) -> Entries:
+        """What the plugins registered through a register hook (per plugin generation):
+        one of core's, by name, or a :class:`Registry` for a hook a plugin declares.
 
         A plugin whose hook raises is broken: named and raised in strict mode, else skipped
         (unregistered) with one warning, and the registry is computed without it.
         """
-        spec = REGISTRIES[hook]
+        spec = REGISTRIES[hook] if isinstance(hook, str) else hook
         while True:
             try:
                 entries: Entries = self.manager.derived(
-                    ("registry", hook), lambda: spec.collect(self.per_plugin(hook))
+                    ("registry", spec), lambda: spec.collect(self.per_plugin(spec.hook))
                 )
                 return entries
             except BrokenPlugin as broken:
@@ -408,6 +409,10 @@ class Hooks:
     def register_commands(self, cli: Any) -> None:
         self.hook.register_commands(cli=cli)
 
+    def resolve_image(self, image: Any, settings: SerializationSettings | None) -> str | None:
+        answer: str | None = self.hook.resolve_image(image=image, settings=settings)
+        return answer
+
 
 def hooks() -> Hooks:
     """The facade over the process's plugin manager (on every task call: keep it cheap)."""
@@ -416,3 +421,16 @@ def hooks() -> Hooks:
     if facade is None:
         facade = manager.facade = Hooks(manager)
     return facade
+
+
+def call_hook(name: str, **kwargs: Any) -> Any:
+    """Call a hook a plugin declared (``featherkit_hookspecs``) through pluggy, by name, with
+    keyword arguments; ``None`` when no installed plugin declares it."""
+    return hooks().call(name, **kwargs)
+
+
+def collect(registry: Registry) -> Entries:
+    """Run a register hook a plugin declared, with core's rules (one plugin at a time, a key
+    registered twice names both plugins, a raising plugin is named); cached per plugin
+    generation. ``collect(MY_REGISTRY).values`` is the mapping."""
+    return hooks().registry(registry)

@@ -49,6 +49,7 @@ BUILTIN_MODULES = {
     "storage-local": "featherkit.storage",
     "cache-sqlite": "featherkit.cache.sqlite",
     "map-resolver": "featherkit.map_resolver",
+    "template-resolver": "featherkit.template_resolver",
     "flyte-error": "featherkit.flyte_error",
 }
 

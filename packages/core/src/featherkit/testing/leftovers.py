@@ -48,8 +48,9 @@ from typing import Any
 
 import pytest
 
-#: entries of the system temp dir a run may create: pytest's own basetemp root
-IGNORED = ("pytest-of-*",)
+#: entries of the system temp dir a run may create: pytest's own basetemp root, and this
+#: plugin's early directory (its own, and those of other pytest runs at the same time)
+IGNORED = ("pytest-of-*", "pytest-featherkit-*")
 
 
 class _State:
@@ -59,6 +60,7 @@ class _State:
         self.early = early  # the plugin's own directory until the session starts
         self.private: Path | None = None  # <basetemp>/tmp once the session started
         self.previous_env = os.environ.get("TMPDIR")
+        self.previous_temproot = os.environ.get("PYTEST_DEBUG_TEMPROOT")
         self.previous_tempdir = tempfile.tempdir
         self.leftovers: list[str] = []
 
@@ -91,6 +93,9 @@ def start() -> None:
     before = _listing(system_tmp)
     early = Path(tempfile.mkdtemp(prefix="pytest-featherkit-", dir=system_tmp))
     _state = _State(system_tmp, before, early)
+    # pytest computes its basetemp from tempfile's directory when first asked: keep it in the
+    # system temp dir (pytest-of-<user>/pytest-<n>), not inside our early directory
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(system_tmp))
     _point_at(early)
 
 
@@ -164,9 +169,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     state, _state = _state, None
     if state is None:
         return
-    if state.previous_env is None:
-        os.environ.pop("TMPDIR", None)
-    else:
-        os.environ["TMPDIR"] = state.previous_env
+    for name, previous in (("TMPDIR", state.previous_env),
+                           ("PYTEST_DEBUG_TEMPROOT", state.previous_temproot)):
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
     tempfile.tempdir = state.previous_tempdir
     shutil.rmtree(state.early, ignore_errors=True)

@@ -171,6 +171,14 @@ class FlytekitTypeTransformer(TypeTransformer[T], abc.ABC):
         read_value: Callable[..., Any] = self.to_python_value
 
         def read(literal: literals_pb2.Literal) -> Any:
-            return read_value(_context(), literal, python_type)
+            try:
+                return read_value(_context(), literal, python_type)
+            except TypeTransformerError:
+                raise
+            except (TypeError, ValueError, AssertionError) as exc:
+                raise TypeTransformerError(
+                    f"type transformer {self.name!r} cannot read the literal as "
+                    f"{type_name(python_type)}: {exc}"
+                ) from exc
 
         return read

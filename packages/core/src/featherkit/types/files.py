@@ -40,7 +40,7 @@ def random_name() -> str:
 
 
 def _format_of(item: Any) -> str:
-    if item is None:
+    if item is None or item is Any:
         return ""
     if isinstance(item, TypeVar):
         item = item.__name__

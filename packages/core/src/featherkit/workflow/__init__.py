@@ -14,7 +14,16 @@ import sys
 import types
 from typing import Any
 
-from featherkit.workflow.launch_plan import CronSchedule, FixedRate, LaunchPlan, LaunchPlanError
+from featherkit.workflow.launch_plan import (
+    CronSchedule,
+    Email,
+    FixedRate,
+    LaunchPlan,
+    LaunchPlanError,
+    PagerDuty,
+    Slack,
+    WorkflowExecutionPhase,
+)
 from featherkit.workflow.node import Node, NodeKind, NodeMetadata, register_node_kind
 from featherkit.workflow.promise import Promise, VoidPromise, WorkflowCompileError
 from featherkit.workflow.workflow import (
@@ -28,6 +37,7 @@ from featherkit.workflow.workflow import (
 
 __all__ = [
     "CronSchedule",
+    "Email",
     "FixedRate",
     "ImperativeWorkflow",
     "LaunchPlan",
@@ -35,12 +45,15 @@ __all__ = [
     "Node",
     "NodeKind",
     "NodeMetadata",
+    "PagerDuty",
     "Promise",
     "PythonFunctionWorkflow",
+    "Slack",
     "VoidPromise",
     "Workflow",
     "WorkflowBase",
     "WorkflowCompileError",
+    "WorkflowExecutionPhase",
     "WorkflowFailurePolicy",
     "register_node_kind",
     "workflow",

@@ -28,6 +28,7 @@ also a ``ValueError`` (as flytekit's is), carrying the message.
 
 from __future__ import annotations
 
+import abc
 import operator
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -95,7 +96,7 @@ ConditionalFailureInWorkflow.workflow_error_class = ConditionalFailureInWorkflow
 # --- expressions ------------------------------------------------------------------------------
 
 
-class _Expression:
+class _Expression(abc.ABC):
     """Base of comparison and conjunction expressions: combinable with & and |, never a bool."""
 
     def __and__(self, other: Any) -> ConjunctionExpression:
@@ -111,18 +112,23 @@ class _Expression:
         return ConjunctionExpression(other, "|", self)
 
     def __bool__(self) -> bool:
+        owners = {p._owner for p in self.promises()}
+        where = f"workflow {sorted(owners)[0]!r}: " if owners else ""
         raise WorkflowCompileError(
-            f"condition {self!r} was used as a bool (and/or/not/if): {_LOGIC_HINT}"
+            f"{where}condition {self!r} was used as a bool (and/or/not/if): {_LOGIC_HINT}"
         )
 
+    @abc.abstractmethod
     def promises(self) -> Iterable[Promise]:
-        raise NotImplementedError  # pragma: no cover - both subclasses define it
+        """The promises the condition reads, in order."""
 
+    @abc.abstractmethod
     def evaluate(self, value_of: Callable[[Promise], Any]) -> bool:
-        raise NotImplementedError  # pragma: no cover
+        """The condition's value, given the value of each promise (a local run)."""
 
+    @abc.abstractmethod
     def to_idl(self) -> condition_pb2.BooleanExpression:
-        raise NotImplementedError  # pragma: no cover
+        """The condition on the wire."""
 
 
 def _operand_text(value: Any) -> str:
@@ -272,9 +278,9 @@ class Case:
         self._done = False
 
     def describe(self) -> str:
-        return f"{self.section.describe()}, {self.stmt}({self.expr!r})" if self.expr else (
-            f"{self.section.describe()}, else_()"
-        )
+        if self.expr is None:
+            return f"{self.section.describe()}, else_()"
+        return f"{self.section.describe()}, {self.stmt}({self.expr!r})"
 
     def then(self, result: Any) -> Any:
         """The call this branch runs (made inside the parentheses); ends the branch."""
@@ -638,7 +644,7 @@ class BranchNodeKind(NodeKind):
             tuple_class = node.interface.output_tuple
             assert tuple_class is not None
             return tuple_class(*(values[n] for n in names))
-        raise ConditionalFailure(  # pragma: no cover - an else_ always matches
+        raise ConditionalFailure(  # unreachable: a conditional always ends with else_
             "no branch matched", section.name, node.id
         )
 

@@ -154,7 +154,7 @@ class DynamicTask(PythonFunctionTask):
         ``DynamicJobSpec`` to write as ``futures.pb`` (or the outputs when it has no node)."""
         if params.output_prefix is None:
             return super().dispatch_execute(params, input_literal_map)
-        from featherkit.base_task import UserCodeError
+        from featherkit.errors import UserCodeError
 
         with context.execution(params):
             params = self.pre_execute(params)

@@ -82,6 +82,83 @@ class FixedRate:
         return message
 
 
+class WorkflowExecutionPhase:
+    """Phases of a workflow execution (flyteidl ``WorkflowExecution.Phase``), for notifications."""
+
+    UNDEFINED = 0
+    QUEUED = 1
+    RUNNING = 2
+    SUCCEEDING = 3
+    SUCCEEDED = 4
+    FAILING = 5
+    FAILED = 6
+    ABORTED = 7
+    TIMED_OUT = 8
+    ABORTING = 9
+
+
+_TERMINAL = {
+    WorkflowExecutionPhase.SUCCEEDED: "SUCCEEDED",
+    WorkflowExecutionPhase.FAILED: "FAILED",
+    WorkflowExecutionPhase.ABORTED: "ABORTED",
+    WorkflowExecutionPhase.TIMED_OUT: "TIMED_OUT",
+}
+
+
+@dataclass(frozen=True)
+class _Notification:
+    """Tell ``recipients_email`` when an execution of the launch plan ends in one of
+    ``phases`` (terminal ones: SUCCEEDED, FAILED, ABORTED, TIMED_OUT). Sent by the backend;
+    a local run sends nothing."""
+
+    phases: list[int]
+    recipients_email: list[str]
+
+    _channel: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        kind = type(self).__name__
+        bad = [p for p in self.phases if p not in _TERMINAL]
+        if not self.phases or bad:
+            raise ValueError(
+                f"{kind} notification phases must be terminal phases "
+                f"({', '.join(f'WorkflowExecutionPhase.{n}' for n in _TERMINAL.values())}), "
+                f"got {list(self.phases)!r}"
+            )
+        if not self.recipients_email or not all(
+            isinstance(r, str) and r for r in self.recipients_email
+        ):
+            raise ValueError(f"{kind} notification needs recipients_email (a list of strings)")
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(self.phases), tuple(self.recipients_email)))
+
+    def to_idl(self) -> Any:
+        from flyteidl.admin import common_pb2
+
+        message = common_pb2.Notification(phases=list(self.phases))
+        getattr(message, self._channel).recipients_email.extend(self.recipients_email)
+        return message
+
+
+class Email(_Notification):
+    """An email when an execution ends in one of ``phases``."""
+
+    _channel = "email"
+
+
+class Slack(_Notification):
+    """A Slack message (through the backend's email-to-Slack setup) when an execution ends."""
+
+    _channel = "slack"
+
+
+class PagerDuty(_Notification):
+    """A PagerDuty alert (through the backend's email integration) when an execution ends."""
+
+    _channel = "pager_duty"
+
+
 class LaunchPlan:
     """A named way to launch a workflow: fixed inputs, default inputs, a schedule."""
 
@@ -99,6 +176,7 @@ class LaunchPlan:
         labels: Mapping[str, str] | None = None,
         annotations: Mapping[str, str] | None = None,
         max_parallelism: int | None = None,
+        notifications: list[_Notification] | None = None,
     ) -> None:
         from featherkit.workflow.workflow import WorkflowBase
 
@@ -113,9 +191,17 @@ class LaunchPlan:
                 f"launch plan {name!r}: schedule must be a CronSchedule or a FixedRate, got "
                 f"{type(schedule).__name__}"
             )
+        notes = list(notifications or [])
+        for note in notes:
+            if not isinstance(note, _Notification):
+                raise LaunchPlanError(
+                    f"launch plan {name!r}: notifications must be Email, Slack or PagerDuty, "
+                    f"got {type(note).__name__}"
+                )
         self.name = name
         self.workflow = workflow
         self.schedule = schedule
+        self.notifications = notes
         self.labels = dict(labels or {})
         self.annotations = dict(annotations or {})
         self.max_parallelism = max_parallelism
@@ -196,6 +282,7 @@ class LaunchPlan:
             self.labels,
             self.annotations,
             self.max_parallelism,
+            tuple(self.notifications),
         )
 
     @classmethod
@@ -220,6 +307,7 @@ class LaunchPlan:
         labels: Mapping[str, str] | None = None,
         annotations: Mapping[str, str] | None = None,
         max_parallelism: int | None = None,
+        notifications: list[_Notification] | None = None,
     ) -> LaunchPlan:
         """The launch plan ``name`` (the default one without a name), made on first ask.
 
@@ -227,7 +315,7 @@ class LaunchPlan:
         """
         if name is None:
             if any(v for v in (default_inputs, fixed_inputs, schedule, labels, annotations,
-                               max_parallelism)):
+                               max_parallelism, notifications)):
                 raise LaunchPlanError(
                     f"a launch plan of {getattr(workflow, 'name', workflow)!r} with settings "
                     "needs a name"
@@ -235,7 +323,7 @@ class LaunchPlan:
             return cls.get_default_launch_plan(workflow)
         plan = cls(
             name, workflow, default_inputs, fixed_inputs, schedule, labels, annotations,
-            max_parallelism,
+            max_parallelism, notifications,
         )
         existing = cls.CACHE.get(name)
         if existing is not None:
@@ -278,4 +366,13 @@ class LaunchPlan:
         )
 
 
-__all__ = ["CronSchedule", "FixedRate", "LaunchPlan", "LaunchPlanError"]
+__all__ = [
+    "CronSchedule",
+    "Email",
+    "FixedRate",
+    "LaunchPlan",
+    "LaunchPlanError",
+    "PagerDuty",
+    "Slack",
+    "WorkflowExecutionPhase",
+]

@@ -34,6 +34,7 @@ import hashlib
 import math
 import os
 import threading
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -75,6 +76,20 @@ def _check_count(value: Any, name: str, where: str) -> int | None:
 
 _shared_pool: Any = None
 _shared_lock = threading.Lock()
+
+
+#: an element slower than this makes a local map start its helper threads
+_SLOW_ELEMENT_SECONDS = 0.002
+
+
+def _threads(helpers: int) -> Any:
+    """Threads for ``helpers`` helpers: the shared pool, or a pool of its own when the map
+    asks for more than the shared pool has (shut down after the map)."""
+    if helpers > default_concurrency():
+        from concurrent.futures import ThreadPoolExecutor
+
+        return ThreadPoolExecutor(helpers, thread_name_prefix="featherkit-map")
+    return _shared_threads()
 
 
 def _shared_threads() -> Any:
@@ -241,45 +256,59 @@ class MapTask(PythonTask):
         ]
 
     def execute(self, **kwargs: Any) -> Any:
-        """Run every element (in parallel, bounded by ``concurrency``); the list of outputs."""
+        """Run every element (in parallel, bounded by ``concurrency``); the list of outputs.
+
+        This thread runs elements until one takes long enough for threads to help (waiting
+        on I/O, sleeping, calling native code that releases the GIL); then helper threads join
+        it, up to ``concurrency`` in all. Quick elements never pay for threads, which could
+        not run Python in parallel anyway.
+        """
         elements = self._elements(kwargs)
         if self.is_async:
             return self._execute_async(elements)
-        results: list[Any] = [None] * len(elements)
+        count = len(elements)
+        results: list[Any] = [None] * count
         failures: list[tuple[int, BaseException]] = []
-        allowed = self._allowed_failures(len(elements))
+        allowed = self._allowed_failures(count)
         run = self.mapped_task.execute
-        pending = iter(range(len(elements)))
+        pending = iter(range(count))  # shared by the workers; next() on it is atomic
+
+        def one(i: int) -> None:
+            try:
+                results[i] = run(**elements[i])
+            except Exception as exc:
+                failures.append((i, exc))
 
         def work() -> None:
             for i in pending:
                 if len(failures) > allowed:
                     return
-                try:
-                    results[i] = run(**elements[i])
-                except Exception as exc:
-                    failures.append((i, exc))
+                one(i)
 
-        workers = min(self.concurrency or default_concurrency(), len(elements))
-        if workers <= 1:
-            work()
-            return self._outputs(results, failures, allowed, len(elements))
-        import contextvars
-        from concurrent.futures import ThreadPoolExecutor
-
-        shared = workers - 1 <= default_concurrency()
-        pool = _shared_threads() if shared else ThreadPoolExecutor(workers - 1)
+        workers = min(self.concurrency or default_concurrency(), count)
+        helpers: list[Any] = []
+        pool: Any = None
+        clock = time.perf_counter
         try:
-            helpers = [
-                pool.submit(contextvars.copy_context().run, work) for _ in range(workers - 1)
-            ]
-            work()  # this thread is a worker too
+            for i in pending:
+                if len(failures) > allowed:
+                    break
+                started = clock()
+                one(i)
+                if not helpers and workers > 1 and clock() - started > _SLOW_ELEMENT_SECONDS:
+                    import contextvars
+
+                    pool = _threads(workers - 1)
+                    helpers = [
+                        pool.submit(contextvars.copy_context().run, work)
+                        for _ in range(workers - 1)
+                    ]
             for helper in helpers:
                 helper.result()
         finally:
-            if not shared:
+            if pool is not None and pool is not _shared_pool:
                 pool.shutdown(wait=True)
-        return self._outputs(results, failures, allowed, len(elements))
+        return self._outputs(results, failures, allowed, count)
 
     async def _execute_async(self, elements: list[dict[str, Any]]) -> Any:
         import asyncio

@@ -49,7 +49,13 @@ class NodeMetadata:
     def to_idl(self) -> workflow_pb2.NodeMetadata:
         from flyteidl.core import workflow_pb2
 
-        meta = workflow_pb2.NodeMetadata(name=self.name)
+        meta = workflow_pb2.NodeMetadata()
+        self.fill(meta)
+        return meta
+
+    def fill(self, meta: workflow_pb2.NodeMetadata) -> None:
+        """Write these fields into the ``NodeMetadata`` message ``meta``."""
+        meta.name = self.name
         meta.retries.retries = self.retries
         if self.timeout:
             meta.timeout.FromTimedelta(self.timeout)
@@ -61,7 +67,6 @@ class NodeMetadata:
             meta.cache_version = self.cache_version
         if self.cache_serializable is not None:
             meta.cache_serializable = self.cache_serializable
-        return meta
 
 
 def short_name(name: str) -> str:
@@ -247,6 +252,10 @@ def call_outputs(node: Node, returned: Any) -> dict[str, Any]:
 
 # -- the core kinds ---------------------------------------------------------------------------
 
+#: flyteidl ``ResourceType`` values (identifier_pb2.TASK, WORKFLOW, LAUNCH_PLAN), here so that
+#: writing a node needs no import
+_TASK, _WORKFLOW, _LAUNCH_PLAN = 1, 2, 3
+
 
 class TaskNodeKind(NodeKind):
     name = "task"
@@ -262,11 +271,7 @@ class TaskNodeKind(NodeKind):
         )
 
     def fill(self, node: Node, message: workflow_pb2.Node, ctx: SerializeContext) -> None:
-        from flyteidl.core import identifier_pb2
-
-        message.task_node.reference_id.CopyFrom(
-            ctx.identifier(identifier_pb2.TASK, node.entity.name)
-        )
+        ctx.set_identifier(message.task_node.reference_id, _TASK, node.entity.name)
         message.task_node.overrides.SetInParent()
         if node.overrides is not None:
             node.overrides.fill(node, message.task_node.overrides, ctx)
@@ -297,11 +302,7 @@ class WorkflowNodeKind(NodeKind):
         )
 
     def fill(self, node: Node, message: workflow_pb2.Node, ctx: SerializeContext) -> None:
-        from flyteidl.core import identifier_pb2
-
-        message.workflow_node.sub_workflow_ref.CopyFrom(
-            ctx.identifier(identifier_pb2.WORKFLOW, node.entity.name)
-        )
+        ctx.set_identifier(message.workflow_node.sub_workflow_ref, _WORKFLOW, node.entity.name)
 
     def references(self, node: Node) -> Iterable[Any]:
         return (node.entity,)
@@ -339,11 +340,7 @@ class LaunchPlanNodeKind(NodeKind):
         return super().compile_call(state, entity, args, kwargs)
 
     def fill(self, node: Node, message: workflow_pb2.Node, ctx: SerializeContext) -> None:
-        from flyteidl.core import identifier_pb2
-
-        message.workflow_node.launchplan_ref.CopyFrom(
-            ctx.identifier(identifier_pb2.LAUNCH_PLAN, node.entity.name)
-        )
+        ctx.set_identifier(message.workflow_node.launchplan_ref, _LAUNCH_PLAN, node.entity.name)
 
     def references(self, node: Node) -> Iterable[Any]:
         return (node.entity,)

@@ -93,50 +93,40 @@ def _task_of(node: Node) -> Any:
     return node.entity
 
 
+def _override_name(name: str, *args: Any, **kwargs: Any) -> str:
+    return name
+
+
+def _plugin_override(
+    name: str,
+    apply: Callable[[Any, Any, Any, Any], None],
+    validate: Callable[[Any], Any] | None = None,
+) -> PluginOverride:
+    return PluginOverride(name, apply, validate)
+
+
+_registry: Any = None
+
+
 def node_overrides() -> Mapping[str, PluginOverride]:
-    """The overrides installed plugins registered, by name (computed once per plugin set)."""
-    from featherkit.plugins import PluginError, get_plugin_manager
+    """The overrides installed plugins registered, by name (computed once per plugin set, by
+    core's one registry mechanism: a name registered twice is an error naming both plugins)."""
+    global _registry
+    from featherkit.plugins import PluginError, Registry, hooks
 
-    manager = get_plugin_manager()
-
-    def compute() -> dict[str, PluginOverride]:
-        found: dict[str, PluginOverride] = {}
-        clashes: list[str] = []
-
-        def register(
-            name: str,
-            apply: Callable[[Any, Any, Any, Any], None],
-            validate: Callable[[Any], Any] | None = None,
-        ) -> None:
-            if name in found or name in CORE_OVERRIDES:
-                clashes.append(name)
-                return
-            found[name] = PluginOverride(name, apply, validate)
-
-        manager.pm.hook.register_node_overrides(register=register)
-        if clashes:
-            name = clashes[0]
-            # which plugins, asked again only for the message
-            who = " and ".join(repr(p) for p in _owners(manager).get(name, [])) or "a plugin"
-            if name in CORE_OVERRIDES:
-                raise PluginError(
-                    f"with_overrides argument {name!r} is core's own; {who} cannot register it"
-                )
-            raise PluginError(f"with_overrides argument {name!r} is registered by {who}")
-        return found
-
-    registry: dict[str, PluginOverride] = manager.derived("node_overrides", compute)
-    return registry
-
-
-def _owners(manager: Any) -> dict[str, list[str]]:
-    """Which plugins registered each override name (error messages only)."""
-    owners: dict[str, list[str]] = {}
-    for impl in manager.pm.hook.register_node_overrides.get_hookimpls():
-        impl.function(
-            lambda name, *a, _p=impl.plugin_name, **k: owners.setdefault(name, []).append(_p)
+    if _registry is None:
+        _registry = Registry(
+            "register_node_overrides", "with_overrides argument",
+            key=_override_name, value=_plugin_override,
         )
-    return owners
+    entries = hooks().registry(_registry)
+    for name in sorted(set(entries.values) & set(CORE_OVERRIDES)):
+        raise PluginError(
+            f"with_overrides argument {name!r} is core's own; plugin "
+            f"{entries.owners[name]!r} cannot register it"
+        )
+    registered: Mapping[str, PluginOverride] = entries.values
+    return registered
 
 
 def _metadata_target(node: Node) -> NodeMetadata:

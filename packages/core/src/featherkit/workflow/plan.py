@@ -84,6 +84,30 @@ def _task_plan(node: Node, inputs: dict[str, Any]) -> tuple[str, str, Any]:
     return RUN, f"no entry for these inputs; nearest entry differs in {differences}", None
 
 
+def _sub_workflow(node: Node) -> WorkflowBase | None:
+    kind = node.kind.name
+    if kind == "workflow":
+        return node.entity  # type: ignore[no-any-return]
+    if kind == "launch_plan":
+        return node.entity.workflow  # type: ignore[no-any-return]
+    return None
+
+
+def _all_run(workflow: WorkflowBase, prefix: str, reason: str) -> list[NodePlan]:
+    """Every node of a workflow whose inputs are not known: all will run (or be looked up
+    once they are)."""
+    nodes = workflow.graph()[0]
+    plans: list[NodePlan] = []
+    for index in _order(workflow):
+        node = nodes[index]
+        path = f"{prefix}{node.id}"
+        plans.append(NodePlan(path, node.describe(), RUN, reason))
+        sub = _sub_workflow(node)
+        if sub is not None:
+            plans.extend(_all_run(sub, f"{path}/", reason))
+    return plans
+
+
 def plan_workflow(
     workflow: WorkflowBase, inputs: Mapping[str, Any], prefix: str = ""
 ) -> tuple[list[NodePlan], Any]:
@@ -102,6 +126,9 @@ def plan_workflow(
             runs[node.id] = "after"
             reason = "its inputs come from " + ", ".join(unknown) + ", which will run first"
             plans.append(NodePlan(path, entity, RUN, reason))
+            sub = _sub_workflow(node)
+            if sub is not None:
+                plans.extend(_all_run(sub, f"{path}/", f"{node.id}'s inputs are not known yet"))
             continue
         kwargs = node_inputs(node, results)
         kind = node.kind.name

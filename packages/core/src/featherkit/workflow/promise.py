@@ -180,6 +180,9 @@ class Promise:
     def __format__(self, spec: str) -> str:
         raise self._no_value("formatted into a string")
 
+    def __str__(self) -> str:
+        raise self._no_value("turned into a string with str()")
+
     def __index__(self) -> int:
         raise self._no_value("used as an index or number")
 

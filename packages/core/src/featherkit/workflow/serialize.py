@@ -71,24 +71,46 @@ class SerializeContext:
     """What node kinds need to write a node: the settings and the identifier of an entity."""
 
     def __init__(self, settings: SerializationSettings) -> None:
+        from flyteidl.core import identifier_pb2, literals_pb2, workflow_pb2
+
         self.settings = settings
+        self._identifiers: dict[tuple[int, str], identifier_pb2.Identifier] = {}
+        self._identifier = identifier_pb2.Identifier
+        self._binding_data = literals_pb2.BindingData
+        self._node = workflow_pb2.Node
 
     def identifier(self, resource_type: int, name: str) -> identifier_pb2.Identifier:
-        from flyteidl.core import identifier_pb2
+        """The identifier of an entity registered with these settings (a fresh message)."""
+        found = self._identifiers.get((resource_type, name))
+        if found is None:
+            settings = self.settings
+            found = self._identifiers[(resource_type, name)] = self._identifier(
+                resource_type=resource_type,
+                project=settings.project,
+                domain=settings.domain,
+                name=name,
+                version=settings.version,
+            )
+        copy = self._identifier()
+        copy.CopyFrom(found)
+        return copy
 
-        settings = self.settings
-        return identifier_pb2.Identifier(
-            resource_type=resource_type,
-            project=settings.project,
-            domain=settings.domain,
-            name=name,
-            version=settings.version,
-        )
+    def set_identifier(
+        self, target: identifier_pb2.Identifier, resource_type: int, name: str
+    ) -> None:
+        """Write the identifier of an entity into ``target`` (a field of a message)."""
+        found = self._identifiers.get((resource_type, name))
+        if found is None:
+            found = self.identifier(resource_type, name)
+        target.CopyFrom(found)
 
     def binding_data(self, binding: Binding) -> literals_pb2.BindingData:
-        from flyteidl.core import literals_pb2
+        data = self._binding_data()
+        self.fill_binding_data(data, binding)
+        return data
 
-        data = literals_pb2.BindingData()
+    def fill_binding_data(self, data: literals_pb2.BindingData, binding: Binding) -> None:
+        """Write ``binding`` into the ``BindingData`` message ``data``."""
         if isinstance(binding, PromiseBinding):
             promise = binding.promise
             data.promise.node_id = promise.node_id
@@ -104,12 +126,11 @@ class SerializeContext:
         elif isinstance(binding, CollectionBinding):
             data.collection.SetInParent()
             for item_binding in binding.items:
-                data.collection.bindings.append(self.binding_data(item_binding))
+                self.fill_binding_data(data.collection.bindings.add(), item_binding)
         elif isinstance(binding, MapBinding):
             data.map.SetInParent()
             for key, item_binding in binding.items.items():
-                data.map.bindings[key].CopyFrom(self.binding_data(item_binding))
-        return data
+                self.fill_binding_data(data.map.bindings[key], item_binding)
 
     def bindings(self, bindings: dict[str, Binding]) -> list[literals_pb2.Binding]:
         from flyteidl.core import literals_pb2
@@ -119,15 +140,25 @@ class SerializeContext:
             for var in bindings
         ]
 
-    def node(self, node: Node) -> workflow_pb2.Node:
-        from flyteidl.core import workflow_pb2
+    def fill_bindings(self, target: Any, bindings: dict[str, Binding], order: Any = None) -> None:
+        """Append a ``Binding`` per entry of ``bindings`` to the repeated field ``target``."""
+        for var in order if order is not None else bindings:
+            item = target.add()
+            item.var = var
+            self.fill_binding_data(item.binding, bindings[var])
 
-        message = workflow_pb2.Node(id=node.id)
-        message.metadata.CopyFrom(node.metadata.to_idl())
-        message.inputs.extend(self.bindings({k: node.bindings[k] for k in sorted(node.bindings)}))
+    def node(self, node: Node) -> workflow_pb2.Node:
+        message = self._node()
+        self.fill_node(message, node)
+        return message
+
+    def fill_node(self, message: workflow_pb2.Node, node: Node) -> None:
+        """Write ``node`` into the ``Node`` message ``message``."""
+        message.id = node.id
+        node.metadata.fill(message.metadata)
+        self.fill_bindings(message.inputs, node.bindings, sorted(node.bindings))
         message.upstream_node_ids.extend(n.id for n in node.upstream_nodes)
         node.kind.fill(node, message, self)
-        return message
 
 
 def workflow_template(
@@ -142,8 +173,9 @@ def workflow_template(
     template.metadata.SetInParent()
     template.metadata.on_failure = workflow.failure_policy.value
     template.interface.CopyFrom(workflow.interface)
-    template.nodes.extend(ctx.node(node) for node in workflow.nodes)
-    template.outputs.extend(ctx.bindings(workflow.output_bindings))
+    for node in workflow.nodes:
+        ctx.fill_node(template.nodes.add(), node)
+    ctx.fill_bindings(template.outputs, workflow.output_bindings)
     if workflow.failure_node is not None:
         template.failure_node.CopyFrom(ctx.node(workflow.failure_node))
     template.metadata_defaults.SetInParent()
@@ -212,6 +244,7 @@ def launch_plan(plan: LaunchPlan, settings: SerializationSettings) -> launch_pla
     spec.entity_metadata.SetInParent()
     if plan.schedule is not None:
         spec.entity_metadata.schedule.CopyFrom(plan.schedule.to_idl())
+    spec.entity_metadata.notifications.extend(n.to_idl() for n in plan.notifications)
     variables = workflow.interface.inputs.variables
     defaults = {**workflow.default_literals(), **plan.default_literals}
     spec.default_inputs.SetInParent()

@@ -40,8 +40,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 
-from featherkit.cache import CacheEntry
-from featherkit.extend import redact_location
+from featherkit.extend import CacheEntry, redact_location
 from featherkit_cache_redis.plugin import DEFAULT_URL
 
 log = logging.getLogger("featherkit_cache_redis")
@@ -232,7 +231,9 @@ class RedisCache:
                     )
                     return
             except redis.RedisError as exc:
-                log.warning("featherkit cache: could not renew the lock %s: %s", name, exc)
+                # the server is gone: storing the result and releasing the lock fail too, and
+                # core gives the call its one warning for that; no second one from here
+                log.debug("featherkit cache: could not renew the lock %s: %s", name, exc)
                 return
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from featherkit.hookspecs import hookimpl
+from featherkit.extend import hookimpl
 
 if TYPE_CHECKING:
     from featherkit_cache_redis.backend import RedisCache

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from featherkit.hookspecs import hookspec
+from featherkit.extend import hookspec
 
 
 @hookspec

@@ -148,7 +148,7 @@ def write_frame(frame: Any, fmt: str, declared: list[tuple[str, Any]] | None) ->
 
     Nothing is left behind when writing fails part way.
     """
-    from featherkit.extend import delete, is_remote, join, upload
+    from featherkit.extend import delete, is_remote, join, track, upload
 
     handler = handler_for(type(frame), fmt)
     if declared:
@@ -172,6 +172,8 @@ def write_frame(frame: Any, fmt: str, declared: list[tuple[str, Any]] | None) ->
     finally:
         if remote:
             shutil.rmtree(directory, ignore_errors=True)
+    if not remote:
+        track(uri)  # uploads track themselves; a frame written in place is noted here
     return uri
 
 

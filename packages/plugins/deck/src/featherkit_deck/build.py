@@ -22,8 +22,7 @@ from featherkit_deck.timeline import DeckRun, timeline_html
 from featherkit_deck.values import ValueRenderer, error_html, escape, type_name
 
 if TYPE_CHECKING:
-    from featherkit.base_task import Task
-    from featherkit.context import ExecutionParameters
+    from featherkit.extend import ExecutionParameters, Task
 
 log = logging.getLogger("featherkit.deck")
 

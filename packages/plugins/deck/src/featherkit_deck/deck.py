@@ -19,7 +19,7 @@ class Deck:
         self.name = name
         self._parts: list[Any] = [html] if html else []
         if auto_add_to_deck:
-            from featherkit.context import current_context
+            from featherkit.extend import current_context
 
             current_context().decks.append(self)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from featherkit.hookspecs import hookspec
+from featherkit.extend import hookspec
 
 
 @hookspec(firstresult=True)

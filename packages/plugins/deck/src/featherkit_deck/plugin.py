@@ -13,15 +13,13 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from featherkit.extend import redact_location
-from featherkit.hookspecs import hookimpl
+from featherkit.extend import hookimpl, redact_location
 from featherkit_deck import hookspecs as featherkit_hookspecs
 from featherkit_deck.fields import validate_deck_fields
 from featherkit_deck.timeline import RUN_KEY, DeckRun
 
 if TYPE_CHECKING:
-    from featherkit.base_task import Task
-    from featherkit.context import ExecutionParameters
+    from featherkit.extend import ExecutionParameters, Task
 
 __all__ = ["DECK_FILE", "PATH_KEY", "featherkit_hookspecs"]
 
@@ -39,6 +37,8 @@ def _makes_deck(task: Task) -> bool:
 @hookimpl
 def register_task_arguments(register: Callable[..., None]) -> None:
     register("deck_fields", validate_deck_fields)
+    # core's own @task(enable_deck=...) needs a deck maker: this plugin is one
+    register("enable_deck")
 
 
 @hookimpl
@@ -97,11 +97,11 @@ def execution_finished(
 
 def write_deck(params: ExecutionParameters, page: str) -> str:
     """Write the page atomically: under the output prefix in a container, else the working dir."""
-    from featherkit import storage
+    from featherkit import extend
 
     if params.output_prefix:
-        where = storage.join(params.output_prefix, DECK_FILE)
+        where = extend.join(params.output_prefix, DECK_FILE)
     else:
         where = os.path.join(params.working_dir, DECK_FILE)
-    storage.write_bytes(where, page.encode("utf-8"))
+    extend.write_bytes(where, page.encode("utf-8"))
     return where

@@ -60,7 +60,7 @@ def timeit(label: str) -> Iterator[None]:
 
     Outside an execution that makes a deck it only runs the block.
     """
-    from featherkit.context import current_context
+    from featherkit.extend import current_context
 
     run = current_context().attributes.get(RUN_KEY)
     start = time.perf_counter()

@@ -57,12 +57,10 @@ def error_html(message: str) -> str:
 
 
 def _plugin_html(value: Any, python_type: Any) -> str | None:
-    from featherkit.plugins import get_plugin_manager
+    from featherkit.extend import call_hook
 
-    hook = getattr(get_plugin_manager().pm.hook, "deck_render_value", None)
-    if hook is None or not hook.get_hookimpls():
-        return None
-    result = hook(value=value, python_type=python_type)
+    # this plugin declares the hook (featherkit_hookspecs); pluggy calls it, first answer wins
+    result = call_hook("deck_render_value", value=value, python_type=python_type)
     if result is None or isinstance(result, str):
         return result
     raise TypeError(
@@ -75,8 +73,7 @@ def _transformer_html(value: Any, python_type: Any) -> str | None:
     """The declared type's own ``to_html``, when its transformer defines one."""
     if python_type is None or python_type is Any:
         return None
-    from featherkit.type_registry import type_engine
-    from featherkit.types import TypeTransformer
+    from featherkit.extend import TypeTransformer, type_engine
 
     engine = type_engine()
     transformer = engine.get_transformer(python_type)

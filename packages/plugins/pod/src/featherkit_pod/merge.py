@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2, workflow_pb2
     from google.protobuf import struct_pb2
 
-    from featherkit.base_task import PythonTask
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
+    from featherkit.extend import PythonTask
 
 
 def _resource_name(name: int) -> str:
@@ -85,7 +85,7 @@ def pod_template_of(task: object) -> PodTemplate | None:
 
 def pod_spec_for(task: PythonTask, settings: SerializationSettings) -> dict[str, Any]:
     """The merged pod spec of a task with a pod template, built from core's python container."""
-    from featherkit.container import python_container
+    from featherkit.extend import python_container
 
     template = pod_template_of(task)
     if template is None:

@@ -16,15 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from featherkit.hookspecs import hookimpl
+from featherkit.extend import hookimpl
 from featherkit_pod.merge import k8s_pod_for, pod_template_of, pod_template_override
 from featherkit_pod.template import validate_pod_template
 
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
-    from featherkit.base_task import Task
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
+    from featherkit.extend import Task
 
 #: the TaskTemplate.config key Flyte reads to find the container that runs the task
 PRIMARY_CONTAINER_NAME_FIELD = "primary_container_name"
@@ -49,7 +49,7 @@ def register_task_types(register: Callable[[type, type], None]) -> None:
 
 @hookimpl
 def get_k8s_pod(task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
-    from featherkit.base_task import PythonTask
+    from featherkit.extend import PythonTask
 
     if not isinstance(task, PythonTask) or pod_template_of(task) is None:
         return None

@@ -31,7 +31,7 @@ _CHUNK = 1 << 20
 
 
 def _is_local(uri: str) -> bool:
-    from featherkit.storage import scheme_of
+    from featherkit.extend import scheme_of
 
     return scheme_of(uri) in ("", "file")
 
@@ -39,7 +39,7 @@ def _is_local(uri: str) -> bool:
 @contextmanager
 def database_file(uri: str, *, compressed: bool, task_name: str) -> Iterator[str]:
     """A local path to the database ``uri`` names, valid inside the ``with`` block."""
-    from featherkit.storage import local_path, storage_for
+    from featherkit.extend import local_path, storage_for
 
     if _is_local(uri) and not compressed:
         path = local_path(uri)

@@ -16,9 +16,12 @@ A flytekit user's ``DuckDBQuery(name=..., query=..., inputs=kwtypes(...))`` keep
 * task type ``duckdb``; it runs in the python container like any instance task (the module
   resolver finds it by its module attribute), as flytekit's does.
 
-One difference, documented in docs/compatibility.md: flytekit's output ``result`` is a
-``StructuredDataset``; featherkit-sql's is rows, ``output_type`` (default ``list[dict]``, or
-``list[SomeDataclass]``) as for :class:`featherkit_sql.DuckDBTask`.
+The output ``result`` is ``output_type``: rows by default (``list[dict]``, or
+``list[SomeDataclass]``, as for :class:`featherkit_sql.DuckDBTask`), or a frame: a pandas
+``DataFrame``, a pyarrow ``Table``, or a ``StructuredDataset`` (featherkit-dataframe's),
+which is flytekit's output type; give ``output_type=StructuredDataset`` for the task spec
+flytekit writes. The default differs from flytekit's because featherkit-sql does not depend
+on a data frame library (docs/compatibility.md).
 """
 
 from __future__ import annotations
@@ -82,7 +85,10 @@ class DuckDBQuery(PythonInstanceTask):
                 f"task {name!r}: the MOTHERDUCK provider needs its token as a secret: "
                 "secret_requests=[Secret(group=..., key=...)]"
             )
-        self._row_shape = RowShape.for_output_type(name, output_type)
+        self._frame_kind = _frame_kind(output_type)
+        self._row_shape = (
+            None if self._frame_kind else RowShape.for_output_type(name, output_type)
+        )
         super().__init__(
             name,
             None,
@@ -142,11 +148,30 @@ class DuckDBQuery(PythonInstanceTask):
             cursor = None
             for statement in statements:
                 cursor, used = self._run(connection, statement, params, per_statement, used)
+            if self._frame_kind:
+                return self._frame(cursor)
             columns = [d[0] for d in cursor.description or ()] if cursor is not None else []
             rows = cursor.fetchall() if cursor is not None and cursor.description else []
         finally:
             connection.close()
+        assert self._row_shape is not None
         return self._row_shape.rows(columns, rows)
+
+    def _frame(self, cursor: Any) -> Any:
+        """The last statement's result as the declared frame type."""
+        if cursor is None or not cursor.description:
+            raise SQLExecutionError(
+                f"task {self.name!r}: the last statement returned no result set to make a "
+                f"{_label(self.output_type)} of; end the query with a SELECT"
+            )
+        if self._frame_kind == "pandas":
+            return cursor.df()
+        # DuckDB 2 names it to_arrow_table; 1.x fetch_arrow_table
+        to_table = getattr(cursor, "to_arrow_table", None) or cursor.fetch_arrow_table
+        table = to_table()
+        if self._frame_kind == "arrow":
+            return table
+        return self.output_type(dataframe=table)
 
     def _run(
         self, connection: Any, statement: str, params: list[Any] | None, per_statement: bool,
@@ -178,6 +203,24 @@ class DuckDBQuery(PythonInstanceTask):
                 f"task {self.name!r}: DuckDB could not run the statement: "
                 f"{type(exc).__name__}: {exc}\n  query: {statement}"
             ) from exc
+
+
+def _label(tp: Any) -> str:
+    return f"{getattr(tp, '__module__', '')}.{getattr(tp, '__qualname__', repr(tp))}"
+
+
+def _frame_kind(output_type: Any) -> str | None:
+    """``pandas``/``arrow``/``dataset`` for a frame output type, ``None`` for rows."""
+    if not isinstance(output_type, type):
+        return None
+    module = output_type.__module__.split(".")[0]
+    if (module, output_type.__name__) == ("pandas", "DataFrame"):
+        return "pandas"
+    if (module, output_type.__name__) == ("pyarrow", "Table"):
+        return "arrow"
+    if output_type.__name__ == "StructuredDataset":
+        return "dataset"
+    return None
 
 
 def _check_query(name: str, query: Any, input_types: Mapping[str, Any]) -> None:

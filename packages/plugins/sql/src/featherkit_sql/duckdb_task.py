@@ -17,7 +17,7 @@ from featherkit_sql.errors import SQLDefinitionError, SQLExecutionError
 from featherkit_sql.task import _BINDABLE, EmbeddedSQLTask
 
 if TYPE_CHECKING:
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from featherkit.errors import FeatherkitUserError
+from featherkit.extend import FeatherkitUserError
 
 
 class SQLDefinitionError(FeatherkitUserError, ValueError):

@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from featherkit.hookspecs import hookimpl
+from featherkit.extend import hookimpl
 
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
-    from featherkit.base_task import Task
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
+    from featherkit.extend import Task
 
 
 @hookimpl
@@ -52,7 +52,7 @@ def get_container(task: Task, settings: SerializationSettings) -> tasks_pb2.Cont
     from featherkit_sql.task import EmbeddedSQLTask
 
     if isinstance(task, EmbeddedSQLTask):
-        from featherkit.container import python_container
+        from featherkit.extend import python_container
 
         # the task's resolver is the template resolver reference, so the args read
         # ... --resolver featherkit.resolvers.template -- {{.taskTemplatePath}} <executor>

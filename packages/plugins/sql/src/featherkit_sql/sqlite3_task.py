@@ -15,7 +15,7 @@ from featherkit_sql.errors import SQLDefinitionError, SQLExecutionError
 from featherkit_sql.task import EmbeddedSQLTask
 
 if TYPE_CHECKING:
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
 
 
 @dataclass
@@ -46,8 +46,8 @@ class SQLite3Task(EmbeddedSQLTask):
     Task type ``sqlite`` with ``custom = {query_template, uri, compressed}``, like flytekit's
     ``SQLite3Task``, whose ``output_schema_type=`` keyword is accepted as another name for
     ``output_type``. In a container it runs through the template resolver from its serialized
-    template, so the image needs featherkit, featherkit-sql and featherkit-resolver-template,
-    but no user code: ``container_image`` (default: the serialization settings' image).
+    template, so the image needs featherkit and featherkit-sql (core has the template
+    resolver), but no user code: ``container_image`` (default: the serialization settings' image).
 
     The database is opened read-only: a query task reads data, and a downloaded copy would
     lose any change anyway. Datetime inputs are bound as SQLite datetime text in UTC

@@ -18,9 +18,7 @@ import types
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Union, get_args, get_origin
 
-from featherkit.base_task import PythonTask
-from featherkit.interface import Interface
-from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION
+from featherkit.extend import Interface, PythonTask
 from featherkit_sql.errors import SQLDefinitionError, SQLExecutionError
 from featherkit_sql.query import CODE, ParsedQuery, parse
 from featherkit_sql.rows import RowShape
@@ -28,14 +26,10 @@ from featherkit_sql.rows import RowShape
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
-    from featherkit.base_task import Task
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
 
 #: the output's name, as flytekit's SQL tasks call it
 OUTPUT_NAME = "results"
-
-#: propeller substitutes the path of the task's serialized template for this
-TASK_TEMPLATE_PATH = "{{.taskTemplatePath}}"
 
 _NoneType = type(None)
 
@@ -192,39 +186,6 @@ class SQLTask(PythonTask):
 # --- embedded engines ------------------------------------------------------------------------
 
 
-class TemplateResolverReference:
-    """Names the template resolver by its location, without importing its package.
-
-    Serialization needs only the location and the loader args
-    (``{{.taskTemplatePath}} <executor>``); loading in a container goes to the resolver that
-    featherkit-resolver-template registers under the same location.
-    """
-
-    location = TEMPLATE_RESOLVER_LOCATION
-    name = "template"
-
-    def loader_args(self, settings: SerializationSettings, task: Task) -> list[str]:
-        executor = getattr(task, "template_executor", None)
-        if not executor:
-            raise SQLDefinitionError(
-                f"task {task.name!r} has no template executor, so the template resolver "
-                "cannot run it"
-            )
-        return [TASK_TEMPLATE_PATH, executor]
-
-    def load_task(self, loader_args: list[str]) -> Task:
-        from featherkit.resolvers import find_resolver
-
-        return find_resolver(self.location).load_task(loader_args)
-
-    def get_all_tasks(self) -> list[Task]:
-        return []
-
-    def task_name(self, task: Task) -> str | None:
-        return None
-
-
-_template_resolver = TemplateResolverReference()
 
 _BINDABLE: tuple[Any, ...] = (int, float, str, bool, datetime.datetime, datetime.date)
 
@@ -263,7 +224,10 @@ class EmbeddedSQLTask(SQLTask, abc.ABC):
         )
 
     def _resolver(self) -> Any:
-        return _template_resolver
+        # core's template resolver: the container rebuilds the task from its template
+        from featherkit.extend import template_resolver
+
+        return template_resolver
 
     def _check_placeholders(
         self, name: str, parsed: ParsedQuery, input_types: Mapping[str, Any]
@@ -354,7 +318,7 @@ class EmbeddedSQLTask(SQLTask, abc.ABC):
         """
         from google.protobuf import json_format
 
-        from featherkit.template import interface_from_template
+        from featherkit.extend import interface_from_template
 
         name = template.id.name
         custom = json_format.MessageToDict(template.custom)

@@ -24,9 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import IO, Any
 from urllib.parse import urlparse
 
-from featherkit.errors import FeatherkitUserError
-from featherkit.extend import redact_location, redact_text
-from featherkit.hookspecs import hookimpl
+from featherkit.extend import FeatherkitUserError, hookimpl, redact_location, redact_text
 
 __all__ = ["ATOMIC_PUT_PROTOCOLS", "FsspecStorage", "register_storage", "storage_options"]
 
@@ -286,6 +284,6 @@ _storage = FsspecStorage()
 
 @hookimpl
 def register_storage(register: Callable[[str, Any], None]) -> None:
-    from featherkit.storage import ANY_SCHEME
+    from featherkit.extend import ANY_SCHEME
 
     register(ANY_SCHEME, _storage)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from featherkit.hookspecs import hookimpl
+from featherkit.extend import hookimpl
 from featherkit_resolver_pickle.resolver import pickle_resolver
 
 

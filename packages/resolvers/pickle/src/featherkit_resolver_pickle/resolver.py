@@ -18,13 +18,14 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from featherkit.resolvers import PICKLE_RESOLVER_LOCATION, ResolverError
+from featherkit.extend import ResolverError
 
 if TYPE_CHECKING:
-    from featherkit.base_task import Task
-    from featherkit.serialization import SerializationSettings
+    from featherkit import SerializationSettings
+    from featherkit.extend import Task
 
-LOCATION = PICKLE_RESOLVER_LOCATION
+#: what serialized container args carry after ``--resolver``
+LOCATION = "featherkit.resolvers.pickle"
 
 #: ``SerializationSettings.extra`` key for the prefix pickles go under, when the resolver
 #: was not given one.
@@ -48,7 +49,7 @@ def _python() -> str:
 
 
 def _absolute(prefix: str) -> str:
-    from featherkit.storage import scheme_of
+    from featherkit.extend import scheme_of
 
     return os.path.abspath(prefix) if scheme_of(prefix) == "" else prefix
 
@@ -65,7 +66,7 @@ def _task_pickler(buffer: io.BytesIO) -> Any:
     """A cloudpickle pickler that leaves every task's per-process caches behind."""
     import cloudpickle
 
-    from featherkit.base_task import Task
+    from featherkit.extend import Task
 
     class TaskPickler(cloudpickle.Pickler):  # type: ignore[misc]
         def reducer_override(self, obj: Any) -> Any:
@@ -111,7 +112,7 @@ def loads(data: bytes, where: str) -> Task:
     """Unpickle a file written by :func:`dumps` (its digest already checked)."""
     import pickle
 
-    from featherkit.base_task import Task
+    from featherkit.extend import Task
 
     if not data.startswith(MAGIC) or b"\n" not in data:
         raise ResolverError(f"{where} is not a featherkit task pickle (bad header)")
@@ -175,17 +176,17 @@ class PickleResolver:
         return _absolute(prefix)
 
     def loader_args(self, settings: SerializationSettings, task: Task) -> list[str]:
-        from featherkit import storage
+        from featherkit import extend
 
         prefix = self._prefix(settings, task)
         data = dumps(task)
         digest = hashlib.sha256(data).hexdigest()
-        uri = storage.join(prefix, f"{digest}.pkl")
-        storage.write_bytes(uri, data)
+        uri = extend.join(prefix, f"{digest}.pkl")
+        extend.write_bytes(uri, data)
         return [uri, digest]
 
     def load_task(self, loader_args: list[str]) -> Task:
-        from featherkit import storage
+        from featherkit import extend
 
         if len(loader_args) != 2 or not loader_args[0]:
             raise ResolverError(
@@ -199,7 +200,7 @@ class PickleResolver:
                 f"{loader_args!r})"
             )
         try:
-            data = storage.read_bytes(uri)
+            data = extend.read_bytes(uri)
         except FileNotFoundError:
             raise ResolverError(
                 f"pickled task file {uri} does not exist (was it written under a prefix the "

@@ -1,4 +1,4 @@
-"""The template resolver: the conformance suite, serialization side, and load errors."""
+"""Core's template resolver: the conformance suite, serialization side, and load errors."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from typing import Any
 
 import fk_template_testplugin as plugin
 import pytest
-from featherkit_resolver_template import LOCATION, TEMPLATE_PATH, template_resolver
 
-from featherkit import Interface, PythonTask, hookimpl
-from featherkit.function_task import task
-from featherkit.resolvers import ResolverError, find_resolver, resolver_for
-from featherkit.serialization import SerializationSettings, serialize
-from featherkit.template import TemplateTask
-from featherkit.testing import MemoryStorage, registered
-from featherkit.testing.resolvers import MissingCase, ResolverCase, TaskResolverSuite
+from featherkit import Interface, PythonTask, SerializationSettings, hookimpl, serialize, task
+from featherkit.extend import ResolverError, TemplateTask, find_resolver, resolver_for
+from featherkit.template_resolver import LOCATION, TEMPLATE_PATH, template_resolver
+from featherkit.testing import (
+    MemoryStorage,
+    MissingCase,
+    ResolverCase,
+    TaskResolverSuite,
+    registered,
+)
 
 SETTINGS = SerializationSettings(image="ghcr.io/featherkit/sql:1", version="v1")
 
@@ -164,7 +166,7 @@ def test_an_executor_that_returns_no_task(tmp_path: Path) -> None:
 
 
 def test_two_plugins_claiming_one_executor_are_named() -> None:
-    from featherkit.plugins import PluginError, hooks
+    from featherkit.extend import PluginError, hooks
 
     rival = _Factories({plugin.EXECUTOR: plugin.ArithmeticExecutor})
     with registered(rival, name="rival"), pytest.raises(PluginError, match="rival"):
@@ -226,7 +228,7 @@ def test_featherkit_plugins_lists_the_resolver() -> None:
     )
     report = json.loads(listing.stdout)
     plugins = {p["name"]: p for p in report["plugins"]}
-    mine = plugins["template-resolver"]
-    assert mine["distribution"] == "featherkit-resolver-template"
+    mine = plugins["featherkit.builtin.template-resolver"]
+    assert mine["distribution"] == "featherkit" and mine["builtin"]
     assert "register_resolvers" in mine["hooks"]
-    assert report["resolvers"][LOCATION] == "template-resolver"
+    assert report["resolvers"][LOCATION] == "featherkit.builtin.template-resolver"

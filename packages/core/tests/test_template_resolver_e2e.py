@@ -11,9 +11,8 @@ import fk_template_testplugin as plugin
 import pytest
 from flyteidl.core import execution_pb2
 
-from featherkit.serialization import SerializationSettings, serialize
-from featherkit.testing import registered
-from featherkit.testing.resolvers import fake_plugin_distribution, run_container
+from featherkit import SerializationSettings, serialize
+from featherkit.testing import fake_plugin_distribution, registered, run_container
 
 SETTINGS = SerializationSettings(image="ghcr.io/featherkit/sql:1", version="v1")
 TESTS = Path(__file__).parent

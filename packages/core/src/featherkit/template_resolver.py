@@ -1,10 +1,22 @@
-"""The template resolver: loader args ``{{.taskTemplatePath}} <executor>``."""
+"""Core's template resolver: run a task from its serialized ``TaskTemplate``.
+
+For task types whose work is fully described by the template (SQL queries, prebuilt
+containers): the container image holds the plugin, not the user's code. Loader args are
+``["{{.taskTemplatePath}}", "<executor name>"]``; Flyte propeller substitutes the path of the
+task's template, and the executor is looked up by name among those registered through the
+``register_template_executors`` hook (never imported from a path the template names).
+
+A builtin plugin of core (it depends on nothing else): a plugin task type that sets
+``template_executor`` gets it from :func:`featherkit.resolvers.resolver_for`, and a container
+finds it under :data:`LOCATION` with no extra package installed.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from featherkit.hookspecs import hookimpl
 from featherkit.resolvers import TEMPLATE_RESOLVER_LOCATION, ResolverError
 
 if TYPE_CHECKING:
@@ -140,3 +152,8 @@ def read_template(path: str) -> tasks_pb2.TaskTemplate:
 
 
 template_resolver = TemplateResolver()
+
+
+@hookimpl(trylast=True)
+def register_resolvers(register: Callable[[Any], None]) -> None:
+    register(template_resolver)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from featherkit import Interface, PythonTask, hookimpl
-from featherkit.template import TemplateTask
+from featherkit.extend import TemplateTask
 
 EXECUTOR = "tests-arith"
 
