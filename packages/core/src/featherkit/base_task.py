@@ -239,11 +239,12 @@ class Task:
         Cached per plugin generation; this runs several times per call, so the check is a
         couple of attribute reads.
         """
-        plugins = _Lazy.load().plugins
         cached = self._literal_types
-        manager = plugins.manager._manager
-        if cached is not None and cached[3] is manager and cached[4] == manager.generation:
-            return cached
+        if cached is not None:  # then _Lazy is loaded: the check is three attribute reads
+            manager = _Lazy.plugins.manager._manager
+            if cached[3] is manager and cached[4] == manager.generation:
+                return cached
+        plugins = _Lazy.load().plugins
         from featherkit.type_registry import type_engine
 
         engine = type_engine()
