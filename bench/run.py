@@ -51,7 +51,7 @@ class Row:
     #: the floor row this row's budget is measured against
     floor: str = ""
     #: samples per process (fewer for the rows that move 100 MB per sample)
-    samples: int = 7
+    samples: int = 5
     #: runs flytekit in the env that also has pandas and pyarrow (the frame rows)
     frames: bool = False
     #: runs of a whole-process row per round, the fastest kept (1 for the multi-second ones)
