@@ -192,7 +192,7 @@ CORE_LAYERS = (
     "cache : images : storage",
     "plugins : error_document",
     "hookspecs : errors : redact : docs : docstring : metadata : resources : security"
-    " : _entry_points : install_hints",
+    " : _entry_points : install_hints : _hookcall",
 )
 
 #: known import cycles, each to be removed by the issue that owns the modules (lint passes
