@@ -164,12 +164,27 @@ def _config(
     return dict(config)
 
 
+_SERIALIZE_NEEDS: tuple[Any, ...] | None = None
+
+
+def _serialize_needs() -> tuple[Any, ...]:
+    """What :func:`serialize` imports, once: a ``from package import name`` statement in the
+    function cost a microsecond per task (packages of hundreds of tasks serialize at once)."""
+    global _SERIALIZE_NEEDS
+    if _SERIALIZE_NEEDS is None:
+        from flyteidl.core import identifier_pb2, tasks_pb2
+
+        from featherkit import __version__
+        from featherkit.base_task import Task
+        from featherkit.plugins import hooks
+
+        _SERIALIZE_NEEDS = (identifier_pb2, tasks_pb2, __version__, Task, hooks)
+    return _SERIALIZE_NEEDS
+
+
 def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemplate:
     """The ``TaskTemplate`` a Flyte backend runs for ``task``."""
-    from flyteidl.core import identifier_pb2, tasks_pb2
-
-    from featherkit import __version__
-    from featherkit.base_task import Task
+    identifier_pb2, tasks_pb2, __version__, Task = (_SERIALIZE_NEEDS or _serialize_needs())[:4]
 
     if not isinstance(task, Task):
         raise SerializationError(f"cannot serialize {task!r}: it is not a featherkit task")
