@@ -20,7 +20,7 @@ if SDK == "flyte":
 
     env = flyte.TaskEnvironment(name="bench")
     task = env.task
-    cached_task = env.task(cache=flyte.Cache(behavior="override", version_override="1"))
+    cached_task = env.task(cache="auto")
 elif SDK == "flytekit":
     from flytekit import dynamic, map_task, task, workflow
     from flytekit.types.file import FlyteFile as File
@@ -78,12 +78,12 @@ if SDK != "flyte":
 
     @task
     def copy_file(f: File) -> File:
-        """Stream every byte of ``f`` into a new file beside it (the task's own work)."""
+        """Copy ``f`` into a new file beside it, as the floor row copies (the task's work)."""
+        import shutil
+
         source = os.fspath(f)
         target = f"{source}.{os.getpid()}.copy"
-        with open(source, "rb") as src, open(target, "wb") as dst:
-            while block := src.read(1 << 20):
-                dst.write(block)
+        shutil.copyfile(source, target)
         return File(target)
 
     if os.environ.get("BENCH_FRAMES") == "1":  # pandas loads only for the frame rows
@@ -161,3 +161,40 @@ if SDK != "flyte":  # control flow: a map task and a dynamic workflow (Flyte 2 h
         for _ in range(100):
             x = inc(a=x)
         return x
+
+
+if SDK == "flyte":
+
+    @task
+    def chain(n: int) -> int:
+        """n trivial tasks one after the other (Flyte 2's form of a chain workflow)."""
+        x = 0
+        for _ in range(n):
+            x = inc(a=x)
+        return x
+
+    @task
+    async def fan_out(n: int) -> int:
+        """n sleeping tasks at once (a sync task runs concurrently through ``.aio``), then
+        one gathering them: Flyte 2's form of the fan-out workflow."""
+        import asyncio
+
+        naps = await asyncio.gather(*[nap.aio(i=i) for i in range(n)])
+        return await count.aio(xs=list(naps))
+
+    from flyte.io import File as FlyteFile
+
+    @task
+    def copy_file(f: FlyteFile) -> FlyteFile:
+        """Copy ``f`` (a local file here) into a new file beside it, as the floor row copies;
+        the result goes back through Flyte 2's ``File.from_local_sync``."""
+        import shutil
+
+        target = f"{f.path}.{os.getpid()}.copy"
+        shutil.copyfile(f.path, target)
+        return FlyteFile.from_local_sync(target)
+
+    @task
+    def flyte_map(n: int) -> list[int]:
+        """``flyte.map`` of a trivial task over n elements (its documented fan-out)."""
+        return list(flyte.map(inc, range(n)))

@@ -218,30 +218,52 @@ def w_serialize(sdk: str, samples: int) -> dict:
 
 
 def w_wf_chain(sdk: str, samples: int) -> dict:
-    """A 50-node chain workflow run locally (one trivial task per node)."""
-    if sdk == "flyte":
-        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    """A 50-node chain workflow run locally (one trivial task per node).
+
+    Flyte 2 has no workflow graph; its form of one is a task calling tasks (one local run).
+    """
     import bench_tasks
+
+    if sdk == "flyte":
+        _flyte_init()
+        assert flyte_run(bench_tasks.chain, n=50) == 50
+        return {"samples": sample(lambda: flyte_run(bench_tasks.chain, n=50), samples, batch=2,
+                                  warmup=1)}
 
     assert bench_tasks.chain50(x=0) == 50
     return {"samples": sample(lambda: bench_tasks.chain50(x=0), samples, batch=10)}
 
 
 def w_wf_fanout(sdk: str, samples: int) -> dict:
-    """16 independent tasks sleeping 50 ms, then one gathering them: the parallel run shows."""
-    if sdk == "flyte":
-        return unsupported("Flyte 2 has no workflows: a task calling tasks is its form of one")
+    """16 independent tasks sleeping 50 ms, then one gathering them: the parallel run shows.
+
+    Flyte 2: an async task gathering the 16 (``nap.aio``), then the gathering task.
+    """
     import bench_tasks
+
+    if sdk == "flyte":
+        _flyte_init()
+        assert flyte_run(bench_tasks.fan_out, n=16) == 16
+        return {"samples": sample(lambda: flyte_run(bench_tasks.fan_out, n=16), samples,
+                                  batch=1, warmup=1)}
 
     assert bench_tasks.fanout16() == 16
     return {"samples": sample(bench_tasks.fanout16, samples, batch=1, warmup=1)}
 
 
 def w_map1000(sdk: str, samples: int) -> dict:
-    """map_task of a trivial task over 1,000 elements, run locally (flytekit: one by one)."""
-    if sdk == "flyte":
-        return unsupported("Flyte 2 has no map_task of this form (flyte.map runs tasks as actions)")
+    """map_task of a trivial task over 1,000 elements, run locally (flytekit: one by one).
+
+    Flyte 2: ``flyte.map`` of the task over the 1,000 elements inside one local run (each
+    element one action; it runs them one by one locally, and says so).
+    """
     import bench_tasks
+
+    if sdk == "flyte":
+        _flyte_init()
+        assert flyte_run(bench_tasks.flyte_map, n=1000) == list(range(1, 1001))
+        return {"samples": sample(lambda: flyte_run(bench_tasks.flyte_map, n=1000), samples,
+                                  batch=1, warmup=0)}
 
     xs = list(range(1000))
     assert bench_tasks.map_inc(a=xs) == [x + 1 for x in xs]
@@ -249,10 +271,17 @@ def w_map1000(sdk: str, samples: int) -> dict:
 
 
 def w_dynamic100(sdk: str, samples: int) -> dict:
-    """A dynamic workflow building and running a 100-node chain locally."""
-    if sdk == "flyte":
-        return unsupported("Flyte 2 has no dynamic workflows: a task calling tasks is its form")
+    """A dynamic workflow building and running a 100-node chain locally.
+
+    Flyte 2: every task may call tasks; its form of this is a task calling 100 tasks.
+    """
     import bench_tasks
+
+    if sdk == "flyte":
+        _flyte_init()
+        assert flyte_run(bench_tasks.chain, n=100) == 100
+        return {"samples": sample(lambda: flyte_run(bench_tasks.chain, n=100), samples,
+                                  batch=1, warmup=1)}
 
     assert bench_tasks.dynamic100(x=0) == 100
     return {"samples": sample(lambda: bench_tasks.dynamic100(x=0), samples, batch=3, warmup=1)}
@@ -334,8 +363,8 @@ def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
     """Write inputs.pb for add(a=1, b=2) and print the command line that runs it."""
     if sdk == "flyte":
         return unsupported(
-            "not measured: its container entrypoint (`a0`) reads flyteidl2 inputs and a run "
-            "directory that the control plane prepares"
+            "no local equivalent: its container entrypoint (`a0`) connects a controller to "
+            "the control plane before it loads the task"
         )
     from flyteidl.core import literals_pb2
 
@@ -355,7 +384,7 @@ def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
             "--output-prefix", str(directory / "out"),
             "--raw-output-data-prefix", str(directory / "raw"),
             "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
-            "--", "task-module", "bench_tasks", "task-name", "add",
+            "--", "task-module", "entry_tasks", "task-name", "add",
         ]
     else:
         command = [
@@ -365,7 +394,7 @@ def w_entrypoint_inputs(sdk: str, samples: int) -> dict:
             "--checkpoint-path", "{{.checkpointOutputPrefix}}",
             "--prev-checkpoint", "{{.prevCheckpointPrefix}}",
             "--resolver", "featherkit.resolvers.module",
-            "--", "task-module", "bench_tasks", "task-name", "add",
+            "--", "task-module", "entry_tasks", "task-name", "add",
         ]
     return {"command": command, "outputs": str(directory / "out" / "outputs.pb")}
 
@@ -399,24 +428,60 @@ def _frame() -> object:
 
 
 def w_file_copy_floor(sdk: str, samples: int) -> dict:
-    """The physical limit: copying the 100 MB file once with the standard library."""
+    """The physical limit: copying the 100 MB file once with the standard library (the copy
+    the task rows make too) into a new file, removed again as theirs is."""
     import shutil
 
     source = _big_file()
     target = source.with_suffix(".floor")
-    result = {"samples": sample(lambda: shutil.copyfile(source, target), samples, batch=1,
-                                warmup=1), "bytes": FILE_BYTES}
-    target.unlink()
+
+    def once() -> None:
+        shutil.copyfile(source, target)
+        target.unlink()
+
+    return {"samples": sample(once, samples, batch=1, warmup=1), "bytes": FILE_BYTES}
+
+
+def w_frame_floor(sdk: str, samples: int) -> dict:
+    """The frame's physical limit: pandas alone moving it through storage as a local call
+    must, twice (the input crosses into the task, the output back to the caller: each written
+    as parquet and read back), with nothing around it. A frame, unlike a file, has no path to
+    pass along, so neither crossing can be skipped."""
+    import pandas as pd
+
+    frame = _frame()
+    path = Path(tempfile.mkdtemp(prefix="bench-frame-floor-")) / "frame.parquet"
+
+    def once() -> None:
+        for _ in range(2):  # the input's crossing, then the output's
+            frame.to_parquet(path)  # type: ignore[attr-defined]
+            assert len(pd.read_parquet(path)) == FRAME_ROWS
+
+    result = {"samples": sample(once, samples, batch=1, warmup=1), "rows": FRAME_ROWS}
+    path.unlink()
     return result
 
 
 def w_file_task(sdk: str, samples: int) -> dict:
-    """A 100 MB file through a task that copies it (one copy, like the floor), locally."""
-    if sdk == "flyte":
-        return unsupported("not measured: Flyte 2's flyte.io.File has another API")
+    """A 100 MB file through a task that copies it (one copy, like the floor), locally.
+
+    Flyte 2: the same task on its ``flyte.io.File`` (``open_sync``, ``from_local_sync``), run
+    by ``flyte.run`` on a ``File`` referencing the local file.
+    """
     import bench_tasks
 
     source = str(_big_file())
+    if sdk == "flyte":
+        from flyte.io import File
+
+        _flyte_init()
+        reference = File.from_existing_remote(source)
+
+        def once_flyte() -> None:
+            out = flyte_run(bench_tasks.copy_file, f=reference)
+            os.unlink(out.path)  # type: ignore[attr-defined]
+
+        return {"samples": sample(once_flyte, samples, batch=1, warmup=1), "bytes": FILE_BYTES}
 
     def once() -> None:
         out = bench_tasks.copy_file(f=source)
@@ -428,7 +493,9 @@ def w_file_task(sdk: str, samples: int) -> dict:
 def w_frame_task(sdk: str, samples: int) -> dict:
     """A 1M-row pandas frame (int, float, str columns) into a task and back, locally."""
     if sdk == "flyte":
-        return unsupported("not measured: Flyte 2's DataFrame type has another API")
+        return unsupported(
+            "not measured: Flyte 2's flyte.io.DataFrame (its bench env has no pandas)"
+        )
     os.environ["BENCH_FRAMES"] = "1"
     import bench_tasks
 
@@ -484,11 +551,17 @@ def _entrypoint_command(sdk: str, task_name: str, directory: Path) -> list[str]:
             "--", "task-module", "bench_tasks", "task-name", task_name]
 
 
+_NO_ENTRYPOINT = (
+    "no local equivalent: its container entrypoint (`a0`) connects a controller to the control "
+    "plane before it loads the task"
+)
+
+
 def w_file_entrypoint_inputs(sdk: str, samples: int) -> dict:
     """inputs.pb with the 100 MB file uploaded under a raw prefix, and the command running
     copy_file on it as a pod (its output is uploaded to the pod's raw output prefix)."""
     if sdk == "flyte":
-        return unsupported("not measured: Flyte 2's flyte.io.File has another API")
+        return unsupported(_NO_ENTRYPOINT)
     import bench_tasks
 
     directory = Path(tempfile.mkdtemp(prefix=f"bench-file-{sdk}-"))
@@ -504,7 +577,7 @@ def w_frame_entrypoint_inputs(sdk: str, samples: int) -> dict:
     """inputs.pb with the 1M-row frame written as parquet under a raw prefix, and the
     command running frame_pass on it as a pod (reads it, writes it back)."""
     if sdk == "flyte":
-        return unsupported("not measured: Flyte 2's DataFrame type has another API")
+        return unsupported(_NO_ENTRYPOINT)
     import pandas as pd
 
     directory = Path(tempfile.mkdtemp(prefix=f"bench-frame-{sdk}-"))

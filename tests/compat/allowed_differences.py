@@ -93,18 +93,16 @@ def _container_args(theirs: Any, ours: Any) -> bool:
 
 
 def _settings_variable(theirs: Any, ours: Any) -> bool:
-    """The same environment but for the one variable carrying the serialization settings."""
-    if not isinstance(theirs, list) or not isinstance(ours, list):
-        return False
+    """One environment entry: flytekit's settings variable where featherkit has its own."""
     flyte_var, our_var = SETTINGS_VARIABLES
-
-    def split(entries: list[Any], name: str) -> tuple[list[Any], int]:
-        rest = [e for e in entries if not (isinstance(e, dict) and e.get("key") == name)]
-        return rest, len(entries) - len(rest)
-
-    their_rest, their_count = split(theirs, flyte_var)
-    our_rest, our_count = split(ours, our_var)
-    return their_count == 1 and our_count == 1 and their_rest == our_rest
+    return (
+        isinstance(theirs, dict)
+        and isinstance(ours, dict)
+        and theirs.get("key") == flyte_var
+        and ours.get("key") == our_var
+        and bool(theirs.get("value"))
+        and bool(ours.get("value"))
+    )
 
 
 #: Rules for values flytekit writes in an arbitrary order (from a Python set): a run may or may
@@ -151,7 +149,7 @@ ALLOWED: tuple[AllowedDifference, ...] = (
     ),
     AllowedDifference(
         name="dynamic-settings-variable",
-        path="template.container.env",
+        path="template.container.env[*]",
         why="A dynamic workflow's pod needs the serialization settings to compile its graph: "
         "flytekit passes them compressed in its private _F_SS_C variable, featherkit as "
         "readable JSON in FEATHERKIT_SERIALIZATION_SETTINGS; the other variables are the same.",

@@ -46,8 +46,10 @@ def _walk(path: str, theirs: Any, ours: Any, found: list[Difference]) -> None:
     rule = _rule(path)
     if rule is not None:
         accepted = rule.allows(theirs, ours)
-        found.append(Difference(path, theirs, ours, rule if accepted else None))
-        return
+        # a rule refusing two messages: report the fields that differ, not the whole message
+        if accepted or not (isinstance(theirs, dict) and isinstance(ours, dict)):
+            found.append(Difference(path, theirs, ours, rule if accepted else None))
+            return
     if isinstance(theirs, dict) and isinstance(ours, dict):
         for key in sorted(set(theirs) | set(ours)):
             _walk(

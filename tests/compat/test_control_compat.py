@@ -25,6 +25,7 @@ WORKFLOWS = [
     "mapped",
     "mapped_plain",
     "branch",
+    "flags",
     "nested",
     "branch_tuple",
     "guarded",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import pytest
 
@@ -246,3 +246,30 @@ def test_outputs_common_to_every_branch() -> None:
 
     assert strings(x=1, s="a") == "A"
     assert strings(x=0, s="a") == "NO"
+
+
+def test_bool_and_none_conditions() -> None:
+    @workflow
+    def flags(flag: bool, maybe: Optional[int]) -> int:
+        return (
+            conditional("flags")
+            .if_(flag.is_true() & maybe.is_none())
+            .then(double(n=1))
+            .elif_(flag.is_false() | (maybe == 3))
+            .then(negate(n=2))
+            .else_()
+            .then(double(n=5))
+        )
+
+    assert flags(flag=True, maybe=None) == 2
+    assert flags(flag=False, maybe=1) == -2
+    assert flags(flag=True, maybe=4) == 10
+    case = workflow_template(flags, SETTINGS).nodes[0].branch_node.if_else.case
+    right = case.condition.conjunction.right_expression.comparison.right_value
+    assert right.scalar.HasField("none_type")
+
+    def flag_and(flag: bool) -> int:
+        return conditional("c").if_(flag & flag).then(double(n=1)).else_().then(double(n=2))
+
+    with pytest.raises(WorkflowCompileError, match=r"flag\.is_true\(\) & \(n > 3\)"):
+        workflow(flag_and)

@@ -236,3 +236,30 @@ def test_pod_element_errors(tmp_path: Path) -> None:
     error = run.error()
     assert error is not None and error.origin == execution_pb2.ExecutionError.SYSTEM
     assert "array index 4 is outside input 'x', which has 1 element(s)" in error.message
+
+
+def test_map_task_node_in_a_workflow() -> None:
+    from featherkit import workflow
+    from featherkit.serialization import SerializationSettings
+    from featherkit.workflow.serialize import registration_order, workflow_template
+
+    @workflow
+    def wf(xs: list[int]) -> list[Optional[int]]:
+        return map_task(maybe_fail, concurrency=2, min_successes=1)(x=xs)
+
+    assert wf(xs=[0, 1, 2]) == [0, None, 2]
+    with pytest.raises(Exception, match="odd 1"):
+        wf(xs=[1, 3])
+    settings = SerializationSettings(image="img:1", version="v1", project="p", domain="d")
+    node = workflow_template(wf, settings).nodes[0]
+    array = node.array_node
+    assert array.parallelism == 2 and array.min_successes == 1
+    assert not array.HasField("min_success_ratio")
+    assert array.execution_mode == 0  # MINIMAL_STATE for a plain function task
+    assert array.is_original_sub_node_interface.value is False
+    assert list(array.bound_inputs) == []
+    assert array.node.id.endswith("-arraynode") and array.node.id == node.metadata.name
+    assert array.node.task_node.reference_id.name == array.node.id
+    assert [b.var for b in array.node.inputs] == ["x"]
+    names = [e.name for e in registration_order([wf])]
+    assert array.node.id in names and maybe_fail.name not in names

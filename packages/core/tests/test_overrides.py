@@ -202,7 +202,7 @@ def test_plugin_overrides(fresh_plugins: Any) -> None:
 
         _compile_error(wrong, "with_overrides argument 'color': color must be a string, got int")
     with registered(ClashPlugin(), "clash-plugin"), pytest.raises(
-        WorkflowCompileError, match="'retries' is core's own; 'clash-plugin' cannot register it"
+        WorkflowCompileError, match="'retries' is core's own; plugin 'clash-plugin' cannot register"
     ) as info:
 
         @workflow

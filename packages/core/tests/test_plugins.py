@@ -513,3 +513,80 @@ def test_every_lazy_export_resolves_and_is_declared_for_type_checkers(module):
         for alias in node.names
     }
     assert set(exports) - declared <= {"workflow"}  # featherkit.workflow: module and decorator
+
+
+# -- one Registry for every register hook; plugin-declared hooks through featherkit.extend -----
+
+
+def test_an_installed_plugin_replaces_a_builtin(fresh_plugins):
+    from featherkit.testing import MemoryStorage, registered
+
+    mine = MemoryStorage("")  # serves local paths: replaces core's local storage
+    with registered(mine, "my-local"):
+        entries = hooks().registry("register_storage")
+        assert entries.values[""] is mine and entries.owners[""] == "my-local"
+    assert hooks().registry("register_storage").owners[""] == "featherkit.builtin.storage-local"
+
+
+class _Specs:
+    """Hooks a plugin declares for other plugins."""
+
+    from featherkit.extend import hookspec, no_wrappers
+
+    @staticmethod
+    @hookspec(firstresult=True)
+    def fk_test_greeting(name):
+        """A greeting for ``name``; first answer."""
+
+    @staticmethod
+    @hookspec
+    @no_wrappers
+    def fk_test_register_colors(register):
+        """``register(name, rgb)``."""
+
+
+class _Declares:
+    featherkit_hookspecs = _Specs
+
+
+class _Answers:
+    def __init__(self, color):
+        self.color = color
+
+    @hookimpl(optionalhook=True)
+    def fk_test_greeting(self, name):
+        return f"hello {name}"
+
+    @hookimpl(optionalhook=True)
+    def fk_test_register_colors(self, register):
+        register(self.color, (1, 2, 3))
+
+
+def test_plugin_declared_hooks_through_extend(fresh_plugins):
+    from featherkit.extend import Registry, call_hook, collect
+    from featherkit.testing import registered
+
+    colors = Registry("fk_test_register_colors", "color", key=lambda name, rgb: name,
+                      value=lambda name, rgb: rgb)
+    assert call_hook("fk_test_greeting", name="x") is None  # nobody declared it yet
+    with registered(_Declares(), "declares"), registered(_Answers("red"), "answers"):
+        assert call_hook("fk_test_greeting", name="x") == "hello x"
+        entries = collect(colors)
+        assert entries.values == {"red": (1, 2, 3)} and entries.owners == {"red": "answers"}
+        with (
+            registered(_Answers("red"), "answers-too"),
+            pytest.raises(PluginError, match=r"color 'red' .*'answers' and plugin 'answers-too'"),
+        ):
+            collect(colors)
+
+    class Wraps:
+        @hookimpl(wrapper=True, optionalhook=True)
+        def fk_test_register_colors(self, register):
+            return (yield)
+
+    with (
+        registered(_Declares(), "declares"),
+        pytest.raises(PluginError, match=r"'wrapping'.*fk_test_register_colors"),
+        registered(Wraps(), "wrapping"),
+    ):
+        pass

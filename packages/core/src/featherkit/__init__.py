@@ -7,7 +7,12 @@ no plugin and no command-line library; each name is imported on first access.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# not ``from typing import TYPE_CHECKING``: importing typing (and re, enum, contextlib with it)
+# was nine tenths of ``import featherkit``; type checkers read this name the same way
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.2.0"
 

@@ -32,6 +32,25 @@ if TYPE_CHECKING:
     from featherkit.types import TypeEngine
 
 
+#: what ``Task._types()`` keeps per plugin generation: engine, literal types of inputs and
+#: outputs, the plugin manager and its generation, the input and output plans
+_Types = tuple[
+    "TypeEngine", dict[str, Any], dict[str, Any], Any, int, "list[list[Any]]", "list[list[Any]]"
+]
+
+
+#: result types that are never awaitable (skips ``inspect.isawaitable``'s ABC check)
+_PLAIN = frozenset({int, float, str, bytes, bool, type(None), list, dict, tuple, set})
+
+
+def _plan(types: Mapping[str, Any], defaults: Mapping[str, Any]) -> list[list[Any]]:
+    """One ``[name, python type, writer, reader, default]`` per variable: the conversion
+    functions the type engine compiles, kept on the task (filled on first use,
+    from the engine of the same plugin generation) so that a call does not look them up in
+    the engine's tables for every value."""
+    return [[name, tp, None, None, defaults.get(name, NO_DEFAULT)] for name, tp in types.items()]
+
+
 class _Lazy:
     """Modules the per-call path needs, imported on first use and then kept.
 
@@ -43,6 +62,7 @@ class _Lazy:
     plugins: Any = None
     literals_pb2: Any = None
     local: Any = None
+    all_or_nothing: Any = None
 
     @classmethod
     def load(cls) -> type[_Lazy]:
@@ -50,8 +70,10 @@ class _Lazy:
             from flyteidl.core import literals_pb2
 
             from featherkit import local, plugins
+            from featherkit.storage import all_or_nothing
 
             cls.plugins, cls.literals_pb2, cls.local = plugins, literals_pb2, local
+            cls.all_or_nothing = all_or_nothing
         return cls
 
 
@@ -133,9 +155,7 @@ class Task:
         self._security_ctx = security_ctx
         self._docs = docs
         self._idl_interface: interface_pb2.TypedInterface | None = None
-        self._literal_types: tuple[TypeEngine, dict[str, Any], dict[str, Any], Any, int] | None = (
-            None
-        )
+        self._literal_types: _Types | None = None
 
     # -- properties ------------------------------------------------------------------------
 
@@ -191,50 +211,40 @@ class Task:
         raise TypeError(f"{type(self).__name__} {self.name!r} does not define execute()")
 
     def get_container(self, settings: SerializationSettings) -> tasks_pb2.Container | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_container(self, settings)
+        return _Lazy.load().plugins.hooks().get_container(self, settings)
 
     def get_k8s_pod(self, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_k8s_pod(self, settings)
+        return _Lazy.load().plugins.hooks().get_k8s_pod(self, settings)
 
     def get_sql(self, settings: SerializationSettings) -> tasks_pb2.Sql | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_sql(self, settings)
+        return _Lazy.load().plugins.hooks().get_sql(self, settings)
 
     def get_custom(self, settings: SerializationSettings) -> dict[str, Any] | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_custom(self, settings) or None
+        return _Lazy.load().plugins.hooks().get_custom(self, settings) or None
 
     def get_config(self, settings: SerializationSettings) -> dict[str, str] | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_config(self, settings) or None
+        return _Lazy.load().plugins.hooks().get_config(self, settings) or None
 
     def get_extended_resources(
         self, settings: SerializationSettings
     ) -> tasks_pb2.ExtendedResources | None:
-        from featherkit.plugins import hooks
-
-        return hooks().get_extended_resources(self, settings)
+        return _Lazy.load().plugins.hooks().get_extended_resources(self, settings)
 
     # -- conversions -----------------------------------------------------------------------
 
-    def _types(self) -> tuple[TypeEngine, dict[str, Any], dict[str, Any], Any, int]:
-        """The type engine and the literal types of inputs and outputs.
+    def _types(self) -> _Types:
+        """The type engine, the literal types of inputs and outputs, and the conversion plans
+        of inputs and outputs (:func:`_plan`).
 
         Cached per plugin generation; this runs several times per call, so the check is a
         couple of attribute reads.
         """
-        plugins = _Lazy.load().plugins
         cached = self._literal_types
-        manager = plugins.manager._manager
-        if cached is not None and cached[3] is manager and cached[4] == manager.generation:
-            return cached
+        if cached is not None:  # then _Lazy is loaded: the check is three attribute reads
+            manager = _Lazy.plugins.manager._manager
+            if cached[3] is manager and cached[4] == manager.generation:
+                return cached
+        plugins = _Lazy.load().plugins
         from featherkit.type_registry import type_engine
 
         engine = type_engine()
@@ -246,6 +256,8 @@ class Task:
             {n: engine.to_literal_type(t) for n, t in iface.outputs.items()},
             manager,
             manager.generation,
+            _plan(iface.inputs, iface.defaults),
+            _plan(iface.outputs, {}),
         )
         self._literal_types = fresh
         return fresh
@@ -253,48 +265,59 @@ class Task:
     def inputs_to_literals(self, kwargs: Mapping[str, Any]) -> literals_pb2.LiteralMap:
         """Check native inputs against the interface (filling defaults) and convert them."""
         literals_pb2 = _Lazy.load().literals_pb2
-        engine, input_types = self._types()[:2]
+        types = self._types()
+        engine, plan = types[0], types[5]
         iface = self._python_interface
-        unknown = [k for k in kwargs if k not in iface.inputs]
-        if unknown:
-            raise TaskInputError(
-                f"task {self.name!r} got unknown input(s) {', '.join(map(repr, unknown))}; "
-                f"its inputs are: {', '.join(iface.inputs) or '(none)'}"
-            )
-        literals = {}
-        for name, tp in iface.inputs.items():
+        inputs = iface.inputs
+        for key in kwargs:
+            if key not in inputs:
+                unknown = [k for k in kwargs if k not in inputs]
+                raise TaskInputError(
+                    f"task {self.name!r} got unknown input(s) {', '.join(map(repr, unknown))}; "
+                    f"its inputs are: {', '.join(inputs) or '(none)'}"
+                )
+        literal_map = literals_pb2.LiteralMap()
+        literals = literal_map.literals
+        for entry in plan:
+            name, tp, write, _, default = entry
             if name in kwargs:
                 value = kwargs[name]
             else:
-                value = iface.defaults.get(name, NO_DEFAULT)
+                value = default
                 if value is NO_DEFAULT:
                     raise TaskInputError(
                         f"task {self.name!r} is missing input {name!r} "
                         f"(expected {_type_name(tp)})"
                     )
             try:
-                literals[name] = engine.to_literal(value, tp, input_types[name])
+                if write is None:
+                    write = entry[2] = engine.writer(tp)
+                write(value, literals[name])  # in place: no literal built, then copied in
             except UNENCODABLE as exc:
                 raise TaskInputError(
                     _unencodable(self.name, "input", name, tp, value, exc)
                 ) from exc
-        return literals_pb2.LiteralMap(literals=literals)
+        return literal_map
 
     def literals_to_inputs(self, literal_map: literals_pb2.LiteralMap) -> dict[str, Any]:
-        engine = self._types()[0]
-        iface = self._python_interface
+        types = self._types()
+        engine, plan = types[0], types[5]
+        literals = literal_map.literals
         native: dict[str, Any] = {}
-        for name, tp in iface.inputs.items():
-            if name not in literal_map.literals:
-                if name in iface.defaults:
-                    native[name] = iface.defaults[name]
+        for entry in plan:
+            name, tp, _, read, default = entry
+            if name not in literals:
+                if default is not NO_DEFAULT:
+                    native[name] = default
                     continue
                 raise TaskInputError(
                     f"task {self.name!r}: input {name!r} ({_type_name(tp)}) is missing from "
                     "the input literal map"
                 )
             try:
-                native[name] = engine.to_python_value(literal_map.literals[name], tp)
+                if read is None:
+                    read = entry[3] = engine.reader(tp)
+                native[name] = read(literals[name])
             except UNENCODABLE as exc:
                 raise TaskInputError(
                     f"task {self.name!r}, input {name!r}: cannot read the literal as "
@@ -305,7 +328,8 @@ class Task:
     def outputs_to_literals(self, outputs: Any) -> literals_pb2.LiteralMap:
         """Convert what ``execute`` returned into the outputs literal map."""
         literals_pb2 = _Lazy.load().literals_pb2
-        engine, _, output_types = self._types()[:3]
+        types = self._types()
+        engine, plan = types[0], types[6]
         declared = self._python_interface.outputs
         if not declared:
             if outputs is not None:
@@ -315,7 +339,7 @@ class Task:
                 )
             return literals_pb2.LiteralMap()
         if len(declared) == 1:
-            values = {next(iter(declared)): outputs}
+            values: tuple[Any, ...] = (outputs,)
         else:
             if not isinstance(outputs, tuple) or len(outputs) != len(declared):
                 raise TaskOutputError(
@@ -323,29 +347,35 @@ class Task:
                     f"({', '.join(declared)}), received {type(outputs).__name__}"
                     + (f" of length {len(outputs)}" if isinstance(outputs, tuple) else "")
                 )
-            values = dict(zip(declared, outputs))
-        literals = {}
-        from featherkit.storage import all_or_nothing
-
-        with all_or_nothing():  # a failing output removes the files earlier ones uploaded
-            for name, value in values.items():
-                tp = declared[name]
+            values = outputs
+        literal_map = literals_pb2.LiteralMap()
+        literals = literal_map.literals
+        with _Lazy.all_or_nothing():  # a failing output removes the files earlier ones uploaded
+            for entry, value in zip(plan, values):
+                name, tp, write = entry[0], entry[1], entry[2]
                 try:
-                    literals[name] = engine.to_literal(value, tp, output_types[name])
+                    if write is None:
+                        write = entry[2] = engine.writer(tp)
+                    write(value, literals[name])
                 except UNENCODABLE as exc:
                     raise TaskOutputError(
                         _unencodable(self.name, "output", name, tp, value, exc)
                     ) from exc
-        return literals_pb2.LiteralMap(literals=literals)
+        return literal_map
 
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
         """The native value(s) a caller gets: one value, a NamedTuple, or None."""
-        engine = self._types()[0]
+        types = self._types()
+        engine, plan = types[0], types[6]
         iface = self._python_interface
+        literals = literal_map.literals
         values = []
-        for name, tp in iface.outputs.items():
+        for entry in plan:
+            name, tp, _, read = entry[0], entry[1], entry[2], entry[3]
             try:
-                values.append(engine.to_python_value(literal_map.literals[name], tp))
+                if read is None:
+                    read = entry[3] = engine.reader(tp)
+                values.append(read(literals[name]))
             except (KeyError, TypeError, ValueError, OverflowError, RecursionError) as exc:
                 raise TaskOutputError(
                     f"task {self.name!r}: cannot read output {name!r} as {_type_name(tp)}: {exc}"
@@ -403,7 +433,7 @@ class Task:
         token = context._current.set(params)
         try:
             params, outputs = self._start(params, input_literal_map)
-            if inspect.isawaitable(outputs):
+            if type(outputs) not in _PLAIN and inspect.isawaitable(outputs):
                 import asyncio  # only async tasks pay for it (it costs a cold start ~15 ms)
 
                 outputs = asyncio.run(self._await_user_code(outputs))

@@ -67,10 +67,11 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
             f"task {task.name!r}: environment must map strings to strings; bad entries: {bad}"
         )
     # settings first, the task's own values win; insertion order as flytekit writes it
-    env = {**settings.env, **task.environment}
+    env = dict(settings.env)
     settings_env = getattr(task, "settings_env", None)
     if settings_env is not None:  # a dynamic workflow carries the settings to its pod
         env.update(settings_env(settings))
+    env.update(task.environment)
     container = tasks_pb2.Container()
     container.image = (
         settings.image

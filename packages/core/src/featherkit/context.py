@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -101,6 +100,12 @@ class Secrets:
         )
 
 
+#: the identifiers of a local execution; frozen, so every execution shares these instances
+#: (building two frozen dataclasses was most of the cost of ExecutionParameters, on every call)
+_LOCAL_EXECUTION = ExecutionIdentifier()
+_NO_TASK_ID = TaskIdentifier()
+
+
 @dataclass
 class ExecutionParameters:
     """The parameters of one execution; plugins may adjust them in ``pre_execute``.
@@ -110,7 +115,7 @@ class ExecutionParameters:
     raw outputs and checkpoints then go), else in the system's temporary directory.
     """
 
-    execution_id: ExecutionIdentifier = field(default_factory=ExecutionIdentifier)
+    execution_id: ExecutionIdentifier = _LOCAL_EXECUTION
     task_name: str = ""
     raw_output_prefix: str = ""
     output_prefix: str | None = None
@@ -120,7 +125,7 @@ class ExecutionParameters:
     #: ``time.perf_counter()`` when the inputs had been converted (timelines split on it)
     inputs_loaded_at: float | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
-    task_id: TaskIdentifier = field(default_factory=TaskIdentifier)
+    task_id: TaskIdentifier = _NO_TASK_ID
     _working_dir: str | None = None
     _secrets: Secrets | None = None
     _checkpoint: Checkpoint | None = None
@@ -128,6 +133,8 @@ class ExecutionParameters:
     @property
     def working_dir(self) -> str:
         if self._working_dir is None:
+            import tempfile  # here: it costs a container's cold start (random, shutil ...)
+
             base = os.environ.get("FEATHERKIT_LOCAL_DIR") or None
             if base is not None:
                 os.makedirs(base, exist_ok=True)

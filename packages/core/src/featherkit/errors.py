@@ -23,6 +23,10 @@ class FeatherkitUserError(Exception):
     """An error in how featherkit was used (bad definition, bad settings); not a crash."""
 
 
+class SerializationError(FeatherkitUserError):
+    """A task cannot be serialized as it is; the message says why and what to do."""
+
+
 class TaskInputError(TypeError, AssertionError, ValueError):
     """A task was called with inputs that do not fit its interface.
 

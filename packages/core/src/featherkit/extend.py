@@ -21,7 +21,8 @@ Groups (see ``docs/plugins.md`` for a tutorial):
 * types: ``TypeTransformer``, ``TypeEngine``, ``TypeTransformerError``, ``type_engine``,
   ``FlytekitTypeTransformer``;
 * serialization and containers: ``SerializationSettings``, ``serialize``,
-  ``python_container``, ``image_name``, ``discover``;
+  ``workflow_template``, ``WorkflowCompileError``, ``python_container``, ``image_name``,
+  ``discover``;
 * resolvers: ``ResolverError``, ``find_resolver``, ``resolver_for``, ``default_resolver``,
   ``template_resolver`` (core's, for task types that run from their template),
   ``TemplateResolver``, ``read_template``, ``TEMPLATE_RESOLVER_LOCATION``;
@@ -75,6 +76,8 @@ _EXPORTS: dict[str, str] = {
     "serialize": "featherkit.serialization",
     "python_container": "featherkit.container",
     "discover": "featherkit.discovery",
+    "workflow_template": "featherkit.workflow.serialize",
+    "WorkflowCompileError": "featherkit.workflow",
     "image_name": "featherkit.images",
     # resolvers
     "ResolverError": "featherkit.resolvers",
@@ -221,3 +224,5 @@ if TYPE_CHECKING:
     from featherkit.types import TypeTransformer as TypeTransformer
     from featherkit.types import TypeTransformerError as TypeTransformerError
     from featherkit.types.adapter import FlytekitTypeTransformer as FlytekitTypeTransformer
+    from featherkit.workflow import WorkflowCompileError as WorkflowCompileError
+    from featherkit.workflow.serialize import workflow_template as workflow_template

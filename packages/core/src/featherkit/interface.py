@@ -8,10 +8,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from featherkit.docstring import Docstring, parse_docstring
-
 if TYPE_CHECKING:
     from flyteidl.core import interface_pb2
+
+    from featherkit.docstring import Docstring
 
 
 class _Missing:
@@ -69,6 +69,10 @@ class Interface:
     @property
     def docstring(self) -> Docstring:
         if self._docstring is None:
+            # the parser (and its regular expressions) load on first use: decorating and
+            # running a task never need descriptions
+            from featherkit.docstring import parse_docstring
+
             self._docstring = parse_docstring(self._doc_text)
         return self._docstring
 

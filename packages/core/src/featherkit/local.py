@@ -66,27 +66,57 @@ async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
     return None if outputs is None else task.literals_to_outputs(outputs)
 
 
+_call_cached: Any = None
+
+
 def _cached_or_direct(
     task: Task,
     params: ExecutionParameters,
     compute: Callable[[], literals_pb2.LiteralMap],
     inputs: literals_pb2.LiteralMap,
 ) -> Any:
-    """The native outputs of the call (``None`` for none, or after ``IgnoreOutputs``)."""
-    outputs = None
-    with _reporting(task, params):
-        if task.metadata.cache:
-            from featherkit.cache.runner import call_cached
+    """The native outputs of the call (``None`` for none, or after ``IgnoreOutputs``).
 
+    :func:`_reporting`, inlined: this is every call's path, and a generator-based context
+    manager cost more than the rest of the glue together.
+    """
+    global _call_cached
+    cached = task.metadata.cache
+    try:
+        if cached:
+            if _call_cached is None:
+                from featherkit.cache.runner import call_cached
+
+                _call_cached = call_cached
             # the cache converts a stored entry itself: one that no longer converts is a miss
-            return call_cached(task, inputs, compute)
-        outputs = compute()
+            native = _call_cached(task, inputs, compute)
+        else:
+            outputs = compute()
+    except IgnoreOutputs:
+        _report(task, params, None, None)
+        return None
+    except UserCodeError as exc:
+        _report(task, params, None, exc.original)
+        try:  # so that `featherkit run` can name the task that raised it
+            exc.original.__dict__.setdefault(RAISED_BY, task.name)
+        except (AttributeError, TypeError):  # an exception object without a __dict__
+            pass
+        raise exc.original from None
+    except BaseException as exc:
+        _report(task, params, None, exc)
+        raise
+    _report(task, params, params.attributes.get("native_outputs"), None)
+    if cached:
+        return native
     return None if outputs is None else task.literals_to_outputs(outputs)
 
 
 @contextmanager
 def _reporting(task: Task, params: ExecutionParameters) -> Iterator[None]:
-    """Tell plugins the execution ended; swallow IgnoreOutputs (no outputs), unwrap user errors."""
+    """Tell plugins the execution ended; swallow IgnoreOutputs (no outputs), unwrap user errors.
+
+    (:func:`_cached_or_direct` does the same inline.)
+    """
     try:
         yield
     except IgnoreOutputs:
@@ -108,6 +138,5 @@ def _reporting(task: Task, params: ExecutionParameters) -> Iterator[None]:
 def _report(
     task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
 ) -> None:
-    facade = plugins.hooks()
-    if facade.has_execution_hooks():
-        facade.execution_finished(task, params, outputs, error)
+    # (a no-op without execution_finished implementations: the facade's list is empty)
+    plugins.hooks().execution_finished(task, params, outputs, error)

@@ -26,8 +26,8 @@ def _timeout(value: Any) -> datetime.timedelta | None:
 
 
 def _string_map(value: Mapping[str, str] | None, what: str) -> dict[str, str]:
-    if value is None:
-        return {}
+    if value is None or (type(value) is dict and not value):
+        return {}  # the usual case (nothing given), on every decorated task
     if not isinstance(value, Mapping):
         raise ValueError(f"{what} must be a dict of strings, got {type(value).__name__}")
     bad = sorted(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
-from featherkit.hookspecs import TARGET_HOOKS
+from featherkit.errors import SerializationError as SerializationError  # its public home
 
 if TYPE_CHECKING:
     from flyteidl.admin import task_pb2 as admin_task_pb2
@@ -97,8 +97,6 @@ class SerializationSettings:
         object.__setattr__(self, "env", _check_string_map(self.env, "SerializationSettings.env"))
 
 
-class SerializationError(FeatherkitUserError):
-    """A task cannot be serialized as it is; the message says why and what to do."""
 
 
 def _json_able(value: Any) -> bool:
@@ -141,39 +139,6 @@ def _source(task: Task, settings: SerializationSettings, hook: str, keys: list[s
     return f"{hook} of plugin " + " and plugin ".join(map(repr, names))
 
 
-def _targets(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any, Any]]:
-    """The targets offered for ``task``: kind -> (message, who offered it: a description, or
-    the plugins' :class:`~featherkit.plugins.Answer`, which names its plugin when asked).
-
-    A task class that overrides ``get_container`` (or the others) is asked directly; the
-    plugin hooks are asked once for the remaining kinds. When the task's own methods gave it a
-    target, core's builtin defaults (the python container) no longer apply to it, and only
-    installed plugins are asked, to find a second target.
-    """
-    from featherkit.base_task import Task
-    from featherkit.plugins import hooks
-
-    found: dict[str, tuple[Any, Any]] = {}
-    own = [kind for kind in TARGET_HOOKS if getattr(type(task), kind) is not getattr(Task, kind)]
-    for kind in own:
-        value = getattr(task, kind)(settings)
-        if value is not None:
-            found[kind] = (value, f"{type(task).__name__}.{kind}()")
-    rest = [kind for kind in TARGET_HOOKS if kind not in own]
-    if not rest:
-        return found
-    facade = hooks()
-    if found:
-        answers = facade.installed_targets(task, settings, tuple(rest))
-    else:
-        answers = facade.target_answers(task, settings)
-    for kind in rest:
-        answer = answers.get(kind)
-        if answer is not None and answer.value is not None:
-            found[kind] = (answer.value, answer)  # who answered: asked on the error path only
-    return found
-
-
 def _interface(task: Task) -> Any:
     try:
         return task.interface
@@ -199,12 +164,27 @@ def _config(
     return dict(config)
 
 
+_SERIALIZE_NEEDS: tuple[Any, ...] | None = None
+
+
+def _serialize_needs() -> tuple[Any, ...]:
+    """What :func:`serialize` imports, once: a ``from package import name`` statement in the
+    function cost a microsecond per task (packages of hundreds of tasks serialize at once)."""
+    global _SERIALIZE_NEEDS
+    if _SERIALIZE_NEEDS is None:
+        from flyteidl.core import identifier_pb2, tasks_pb2
+
+        from featherkit import __version__
+        from featherkit.base_task import Task
+        from featherkit.plugins import hooks
+
+        _SERIALIZE_NEEDS = (identifier_pb2, tasks_pb2, __version__, Task, hooks)
+    return _SERIALIZE_NEEDS
+
+
 def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemplate:
     """The ``TaskTemplate`` a Flyte backend runs for ``task``."""
-    from flyteidl.core import identifier_pb2, tasks_pb2
-
-    from featherkit import __version__
-    from featherkit.base_task import Task
+    identifier_pb2, tasks_pb2, __version__, Task = (_SERIALIZE_NEEDS or _serialize_needs())[:4]
 
     if not isinstance(task, Task):
         raise SerializationError(f"cannot serialize {task!r}: it is not a featherkit task")
@@ -213,18 +193,9 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
             f"task {task.name!r}: serialize() needs featherkit.SerializationSettings, "
             f"got {type(settings).__name__}"
         )
-    targets = _targets(task, settings)
-    if len(targets) > 1:
-        who = "; ".join(
-            f"{kind[4:]} from "
-            + (source if isinstance(source, str) else f"plugin {source.plugin!r}")
-            for kind, (_, source) in targets.items()
-        )
-        raise SerializationError(
-            f"task {task.name!r} has more than one target ({who}); a task runs as exactly "
-            "one of container, k8s_pod or sql: uninstall or disable one of the plugins "
-            "(FEATHERKIT_DISABLE_PLUGINS) or configure the task for one of them"
-        )
+    from featherkit.targets import the_target  # plugins load only when a task is serialized
+
+    kind, target = the_target(task, settings) or (None, None)
     template = tasks_pb2.TaskTemplate()
     identifier = template.id
     identifier.resource_type = identifier_pb2.TASK
@@ -242,12 +213,12 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
     config = task.get_config(settings)
     if config:
         template.config.update(_config(config, task, settings))
-    if "get_container" in targets:
-        template.container.CopyFrom(targets["get_container"][0])
-    elif "get_k8s_pod" in targets:
-        template.k8s_pod.CopyFrom(targets["get_k8s_pod"][0])
-    elif "get_sql" in targets:
-        template.sql.CopyFrom(targets["get_sql"][0])
+    if kind == "get_container":
+        template.container.CopyFrom(target)
+    elif kind == "get_k8s_pod":
+        template.k8s_pod.CopyFrom(target)
+    elif kind == "get_sql":
+        template.sql.CopyFrom(target)
     if task.security_context is not None:
         template.security_context.CopyFrom(task.security_context)
     extended = task.get_extended_resources(settings)

@@ -9,8 +9,7 @@ from featherkit_pod import PodTemplate
 from google.protobuf import json_format
 
 from featherkit import task, workflow
-from featherkit.workflow import WorkflowCompileError
-from featherkit.workflow.serialize import workflow_template
+from featherkit.extend import WorkflowCompileError, workflow_template
 
 
 def test_node_override_merges_the_task_container(resolver: Any, settings: Any) -> None:

@@ -105,6 +105,19 @@ def branch(x: int) -> int:
 
 
 @workflow
+def flags(flag: bool, maybe: Optional[int]) -> int:
+    return (
+        conditional("flags")
+        .if_(flag.is_true() & maybe.is_none())
+        .then(double(n=1))
+        .elif_(flag.is_false() | (maybe == 3))
+        .then(negate(n=2))
+        .else_()
+        .then(square(x=3))
+    )
+
+
+@workflow
 def nested(x: int, y: float) -> int:
     return (
         conditional("outer")
@@ -190,6 +203,10 @@ RUNS = [
     ("branch", {"x": 2}),
     ("branch", {"x": 7}),
     ("branch", {"x": 100}),
+    ("flags", {"flag": True, "maybe": None}),
+    ("flags", {"flag": False, "maybe": 1}),
+    ("flags", {"flag": True, "maybe": 3}),
+    ("flags", {"flag": True, "maybe": 4}),
     ("nested", {"x": 3, "y": 0.25}),
     ("nested", {"x": 3, "y": 0.75}),
     ("nested", {"x": -2, "y": 0.25}),

@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import threading
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +73,8 @@ def cache_form(literal: literals_pb2.Literal) -> literals_pb2.Literal:
 _CONTAINERS = frozenset({"collection", "map"})
 _OFFLOADED = frozenset({"blob", "structured_dataset"})
 _SUBSTITUTABLE = frozenset({"collection", "map", "scalar"})
+#: the scalar kinds for which :func:`_offloaded` can be true
+_SCALAR_MAY_HASH = _OFFLOADED | {"union"}
 
 
 def _offloaded(literal: literals_pb2.Literal) -> bool:
@@ -209,20 +209,29 @@ class _TaskPart:
     prefix: bytes
     #: (input name, its frame label) for every input that enters the key, in name order
     labels: tuple[tuple[str, bytes], ...]
+    #: how messages name the task ("task 'module.name'")
+    what: str
 
 
-_task_parts: weakref.WeakKeyDictionary[Task, _TaskPart] = weakref.WeakKeyDictionary()
-_task_parts_lock = threading.Lock()
+#: the task instance attribute holding its part (an attribute read is the cheapest lookup)
+_PART = "_featherkit_cache_part"
 
 
 def task_part(task: Task) -> _TaskPart:
-    """The task's share of its keys (cached; recomputed if name, version or interface change)."""
+    """The task's share of its keys (kept on the task; recomputed if name, version or interface
+    change)."""
     metadata = task.metadata
     interface = task.interface
-    source = (task.name, metadata.cache_version, metadata.cache_ignore_input_vars, id(interface))
-    part = _task_parts.get(task)
-    if part is not None and part.source == source:
+    part: _TaskPart | None = task.__dict__.get(_PART)
+    if (
+        part is not None
+        and part.source[3] == id(interface)
+        and part.source[0] == task.name
+        and part.source[1] == metadata.cache_version
+        and part.source[2] == metadata.cache_ignore_input_vars
+    ):
         return part
+    source = (task.name, metadata.cache_version, metadata.cache_ignore_input_vars, id(interface))
     all_inputs = tuple(sorted(interface.inputs.variables))
     ignored = frozenset(metadata.cache_ignore_input_vars)
     unknown = sorted(ignored - set(all_inputs))
@@ -250,9 +259,9 @@ def task_part(task: Task) -> _TaskPart:
         ),
         # each input's digest has a fixed length (32 bytes), so the label's frame is enough
         labels=tuple((n, _frame(b"input", n.encode())) for n in inputs),
+        what=f"task {task.name!r}",
     )
-    with _task_parts_lock:
-        _task_parts[task] = part
+    task.__dict__[_PART] = part
     return part
 
 
@@ -291,8 +300,12 @@ def task_key(task: Task, inputs: literals_pb2.LiteralMap) -> tuple[_TaskPart, st
         if name not in literals:
             raise _missing(task, name)
         literal = literals[name]
+        kind = literal.WhichOneof("value")
         if literal.hash or (
-            literal.WhichOneof("value") in _SUBSTITUTABLE and _has_nested_hash(literal)
+            kind in _SUBSTITUTABLE
+            # a plain scalar (a primitive, a binary...) holds no hash: skip the walk
+            and (kind != "scalar" or literal.scalar.WhichOneof("value") in _SCALAR_MAY_HASH)
+            and _has_nested_hash(literal)
         ):
             literal = _substitute(literal)
         key.update(label)

@@ -102,6 +102,20 @@ def cached_call(
         found = _lookup(call, decode)
         if found is not None:
             return found[0]
+    return _after_miss(call, compute, encode, decode, entry, serialize, overwrite)
+
+
+def _after_miss(
+    call: _Call,
+    compute: Callable[[], T],
+    encode: Callable[[T], bytes],
+    decode: Callable[[bytes], T],
+    entry: Callable[[bytes], CacheEntry],
+    serialize: bool,
+    overwrite: bool,
+) -> T:
+    """The rest of :func:`cached_call` once the first lookup found nothing usable."""
+    backend, key, what = call.backend, call.key, call.what
     if serialize and not call.broken:
         try:
             lock = backend.lock(key)
@@ -192,6 +206,27 @@ class _Served:
         self.native = native
 
 
+def _decode_served(
+    payload: bytes,
+    names: tuple[str, ...],
+    backend: CacheBackend,
+    convert: Callable[[literals_pb2.LiteralMap], Any] | None,
+) -> _Served:
+    """A stored payload as a call gets it (raising if it cannot be served: then a miss)."""
+    literal_bytes, attached = attachments.split(payload)
+    outputs = _literal_map().FromString(literal_bytes)
+    literals = outputs.literals
+    for name in names:
+        if name not in literals:
+            raise ValueError(f"stored outputs lack output {name!r}")
+    if attached:  # (the blob directory is worked out only for an entry that has files)
+        attachments.restore(outputs, attached, attachments.blob_root(backend))
+    # an intact entry is servable only if it still converts (the output type's
+    # reading may have changed, a pickled class may be gone): else it is a miss
+    native = convert(outputs) if convert is not None else None
+    return _Served(outputs, native)
+
+
 class _TaskCodec:
     """How a task's outputs are stored, and what makes a stored entry servable.
 
@@ -221,17 +256,7 @@ class _TaskCodec:
         self.convert = convert
 
     def decode(self, payload: bytes) -> _Served:
-        literal_bytes, attached = attachments.split(payload)
-        outputs = _literal_map().FromString(literal_bytes)
-        literals = outputs.literals
-        for name in self.part.outputs:
-            if name not in literals:
-                raise ValueError(f"stored outputs lack output {name!r}")
-        attachments.restore(outputs, attached, attachments.blob_root(self.backend))
-        # an intact entry is servable only if it still converts (the output type's
-        # reading may have changed, a pickled class may be gone): else it is a miss
-        native = self.convert(outputs) if self.convert is not None else None
-        return _Served(outputs, native)
+        return _decode_served(payload, self.part.outputs, self.backend, self.convert)
 
     @staticmethod
     def encode(served: _Served) -> bytes:
@@ -307,6 +332,14 @@ def _served_call(
         return None
     backend = backend_for(settings)
     part, key = task_key(task, inputs)
+    # cached_call, with the lookup first: a hit builds no codec and no closures but one
+    call = _Call(backend, key, part.what)
+    if not settings.overwrite:
+        names = part.outputs
+        found = _lookup(call, lambda payload: _decode_served(payload, names, backend, convert))
+        if found is not None:
+            _record(task, "hit", key)
+            return found[0]
     codec = _TaskCodec(task, inputs, part, key, backend, convert)
     ran: list[bool] = []
 
@@ -315,16 +348,14 @@ def _served_call(
         outputs = compute()
         return _Served(outputs, convert(outputs) if convert is not None else None)
 
-    served = cached_call(
-        backend,
-        key,
+    served = _after_miss(
+        call,
         fresh,
-        encode=codec.encode,
-        decode=codec.decode,
-        entry=codec.entry,
-        serialize=task.metadata.cache_serialize,
-        overwrite=settings.overwrite,
-        what=f"task {part.name!r}",
+        codec.encode,
+        codec.decode,
+        codec.entry,
+        task.metadata.cache_serialize,
+        settings.overwrite,
     )
     _record(task, ("overwrite" if settings.overwrite else "miss") if ran else "hit", key)
     return served

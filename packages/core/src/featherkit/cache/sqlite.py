@@ -28,7 +28,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from featherkit.cache.backend import CacheEntry, CacheError
@@ -36,6 +35,7 @@ from featherkit.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     import sqlite3
+    from pathlib import Path
 
 DB_NAME = "cache.sqlite3"
 SCHEMA_VERSION = 1
@@ -66,6 +66,18 @@ _LIST = "SELECT key, task, version, created, size, components FROM entries"
 #: connections a forked child inherited; kept open (unused) for the life of the process
 _INHERITED: list[Any] = []
 
+#: this process's id, kept current across fork (cheaper than os.getpid() on every read)
+_PID = os.getpid()
+
+
+def _after_fork() -> None:
+    global _PID
+    _PID = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
 
 class SQLiteCacheCorrupt(CacheError):
     """The database file is not a usable SQLite database (truncated, overwritten, damaged)."""
@@ -95,6 +107,8 @@ class SQLiteCache:
     """The embedded backend. ``directory`` holds ``cache.sqlite3`` and ``locks/``."""
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
+        from pathlib import Path  # here: plugin loading imports this module on every start
+
         self.directory = Path(directory).expanduser().absolute()
         self.path = self.directory / DB_NAME
         self.lock_dir = self.directory / "locks"
@@ -113,14 +127,14 @@ class SQLiteCache:
         local = self._local
         conn: sqlite3.Connection | None = getattr(local, "conn", None)
         if conn is not None:
-            if local.pid == os.getpid():
+            if local.pid == _PID:
                 return conn
             # inherited through fork: never use it, and never close it either (closing its
             # file descriptors would drop this process's POSIX locks on the database)
             _INHERITED.append(conn)
         conn = self._connect()
         local.conn = conn
-        local.pid = os.getpid()
+        local.pid = _PID
         return conn
 
     def _connect(self) -> sqlite3.Connection:

@@ -1,7 +1,10 @@
 """The typed facade: one method per hook, each calling pluggy with that hook's semantics.
 
 Every call goes through pluggy (``pm.hook.<name>(...)``, or a subset hook caller): hook
-wrappers, pluggy's ordering and ``add_hookcall_monitoring`` all work. Which plugin gave a
+wrappers, pluggy's ordering and ``add_hookcall_monitoring`` all work. The execution hooks,
+called on every task call, use callers compiled once per plugin generation with pluggy's
+order and result semantics (:mod:`featherkit._hookcall`), and pluggy's own callers whenever a
+wrapper or call monitoring is present. Which plugin gave a
 result is worked out only on the error path (a conflict, a bad value), by asking each plugin
 on its own; the happy path pays nothing for it.
 """
@@ -45,6 +48,23 @@ class Answer:
         return self._plugin
 
 
+_FINISHED_ARGS = ("task", "params", "outputs", "error")
+_SERIALIZE_ARGS = ("task", "settings")
+
+
+def _not_builtin(plugin: str) -> bool:
+    return not is_builtin(plugin)
+
+
+def _nothing(*args: Any) -> Any:
+    return None
+
+
+def _keywords(call: Callable[..., Any], names: tuple[str, ...]) -> Callable[..., Any]:
+    """``call(**kwargs)`` taking the same values positionally, in the order ``names``."""
+    return lambda *args: call(**dict(zip(names, args)))
+
+
 class Hooks:
     """One typed method per hook, with that hook's call semantics."""
 
@@ -54,20 +74,44 @@ class Hooks:
         self.hook = manager.pm.hook
         self._generation = -1
         self._has_pre = self._has_post = self._has_finished = False
+        self._pre: Callable[..., Any] = _nothing
+        self._post: Callable[..., Any] = _nothing
         self._finished: list[tuple[str, Callable[..., Any]]] = []
+        self._monitoring: object = None
 
     # -- pluggy callers, cached per plugin generation --------------------------------------
 
     def _refresh(self) -> None:
-        hook = self.hook
+        """The execution hooks' callers, compiled once per plugin generation: the same order
+        and results as pluggy's call without its per-call machinery (:mod:`featherkit._hookcall`;
+        a wrapper or call monitoring keeps pluggy's own callers)."""
+        from featherkit._hookcall import compile_caller, compile_each, monitoring_token
+
+        hook, pm = self.hook, self.pm
         self._has_pre = bool(hook.pre_execute.get_hookimpls())
         self._has_post = bool(hook.post_execute.get_hookimpls())
         self._has_finished = bool(hook.execution_finished.get_hookimpls())
-        finished = self.per_plugin("execution_finished") if self._has_finished else []
-        if len(finished) == 1:  # one plugin: the hook itself is its caller (no subset to filter)
-            finished = [(finished[0][0], hook.execution_finished)]
+        self._pre = compile_caller(pm, "pre_execute", ("task", "params"))
+        self._post = compile_caller(pm, "post_execute", ("task", "params", "outputs"))
+        finished: list[tuple[str, Callable[..., Any]]] = []
+        if self._has_finished:
+            each = compile_each(pm, "execution_finished", _FINISHED_ARGS)
+            if each is None:  # pluggy's own subset callers, called with keywords
+                finished = [
+                    (plugin, _keywords(call, _FINISHED_ARGS))
+                    for plugin, call in self.per_plugin("execution_finished")
+                ]
+            else:
+                finished = sorted(each, key=lambda item: not is_builtin(item[0]))
         self._finished = finished
+        self._monitoring = monitoring_token(pm)
         self._generation = self.manager.generation
+
+    def _stale(self) -> bool:
+        return (
+            self._generation != self.manager.generation
+            or self._monitoring is not getattr(self.pm, "_inner_hookexec", None)
+        )
 
     def _builtin_plugins(self, builtin: bool) -> list[object]:
         return [
@@ -127,10 +171,10 @@ class Hooks:
         """The plugins whose answer to ``name`` satisfies ``accept`` (error path only)."""
         return [plugin for plugin, value in self._answers(name, **kwargs) if accept(value)]
 
-    def call(self, name: str, **kwargs: Any) -> Any:
+    def call(self, hook: str, /, **kwargs: Any) -> Any:
         """Call a hook a plugin declared (``featherkit_hookspecs``) by name; ``None`` when no
         plugin declared it. Its spec's semantics apply (a list, or the first answer)."""
-        caller = getattr(self.hook, name, None)
+        caller = getattr(self.hook, hook, None)
         if caller is None or caller.spec is None:
             return None
         return caller(**kwargs)
@@ -138,22 +182,22 @@ class Hooks:
     # -- execution (the per-call path: keep it lean) ---------------------------------------
 
     def has_execution_hooks(self) -> bool:
-        if self._generation != self.manager.generation:
+        if self._stale():
             self._refresh()
         return self._has_pre or self._has_post or self._has_finished
 
     def pre_execute(self, task: Task, params: ExecutionParameters) -> None:
-        if self._generation != self.manager.generation:
+        if self._stale():
             self._refresh()
         if self._has_pre:
-            self.hook.pre_execute(task=task, params=params)
+            self._pre(task, params)
 
     def post_execute(self, task: Task, params: ExecutionParameters, outputs: Any) -> Any:
-        if self._generation != self.manager.generation:
+        if self._stale():
             self._refresh()
         if not self._has_post:
             return outputs
-        replaced = self.hook.post_execute(task=task, params=params, outputs=outputs)
+        replaced = self._post(task, params, outputs)
         if not replaced:
             return outputs
         if len(replaced) == 1:
@@ -169,11 +213,11 @@ class Hooks:
     def execution_finished(
         self, task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
     ) -> None:
-        if self._generation != self.manager.generation:
+        if self._stale():
             self._refresh()
         for plugin, call in self._finished:
             try:
-                call(task=task, params=params, outputs=outputs, error=error)
+                call(task, params, outputs, error)
             except Exception as exc:
                 log.warning(
                     "execution_finished of plugin %r failed for task %r: %s: %s",
@@ -181,6 +225,36 @@ class Hooks:
                 )
 
     # -- serialization ---------------------------------------------------------------------
+
+    def _serializing(self, name: str, subset: str = "") -> Callable[..., Any]:
+        """``call(task, settings)`` for a serialization hook: compiled once per plugin
+        generation (:mod:`featherkit._hookcall`), over all plugins, the ``installed`` ones or
+        the ``builtin`` ones; pluggy's own (subset) caller when a wrapper or call monitoring
+        needs it. Serializing a package asks six of these per task."""
+        def compute() -> Callable[..., Any]:
+            from featherkit._hookcall import compile_subset
+
+            keep: Callable[[str], bool] | None = None
+            if subset == "installed":
+                keep = _not_builtin
+            elif subset == "builtin":
+                keep = is_builtin
+            fast = compile_subset(self.pm, name, _SERIALIZE_ARGS, keep)
+            if fast is not None:
+                return fast
+            if subset == "installed":
+                slow = self.installed(name)
+            elif subset == "builtin":
+                slow = self.builtin(name)
+            else:
+                slow = getattr(self.hook, name)
+            return lambda task, settings: slow(task=task, settings=settings)
+
+        token = id(getattr(self.pm, "_inner_hookexec", None))  # call monitoring on or off
+        caller: Callable[..., Any] = self.manager.derived(
+            ("serializing", name, subset, token), compute
+        )
+        return caller
 
     def _answered(self, kind: str, task: Task, settings: SerializationSettings) -> list[str]:
         return self.who(kind, lambda v: v is not None, task=task, settings=settings)
@@ -192,7 +266,7 @@ class Hooks:
         installed plugins answering one target hook is an error naming both."""
         answers = {}
         for kind in kinds or TARGET_HOOKS:
-            values = self.installed(kind)(task=task, settings=settings)
+            values = self._serializing(kind, "installed")(task, settings)
             if not values:
                 continue
             if len(values) > 1:
@@ -221,7 +295,7 @@ class Hooks:
             return installed
         answers = {}
         for kind in TARGET_HOOKS:
-            values = self.builtin(kind)(task=task, settings=settings)
+            values = self._serializing(kind, "builtin")(task, settings)
             if values:
                 answers[kind] = self._answer(values[0], kind, task, settings)
                 break
@@ -243,7 +317,7 @@ class Hooks:
 
     def _merged(self, name: str, task: Task, settings: SerializationSettings) -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        for value in getattr(self.hook, name)(task=task, settings=settings):
+        for value in self._serializing(name)(task, settings):
             if not value:
                 continue
             if not isinstance(value, Mapping):
@@ -282,9 +356,9 @@ class Hooks:
     def get_extended_resources(
         self, task: Task, settings: SerializationSettings
     ) -> tasks_pb2.ExtendedResources | None:
-        result: tasks_pb2.ExtendedResources | None = self.hook.get_extended_resources(
-            task=task, settings=settings
-        )
+        result: tasks_pb2.ExtendedResources | None = self._serializing(
+            "get_extended_resources"
+        )(task, settings)
         return result
 
     # -- registries ------------------------------------------------------------------------
@@ -349,10 +423,10 @@ def hooks() -> Hooks:
     return facade
 
 
-def call_hook(name: str, **kwargs: Any) -> Any:
+def call_hook(hook: str, /, **kwargs: Any) -> Any:
     """Call a hook a plugin declared (``featherkit_hookspecs``) through pluggy, by name, with
     keyword arguments; ``None`` when no installed plugin declares it."""
-    return hooks().call(name, **kwargs)
+    return hooks().call(hook, **kwargs)
 
 
 def collect(registry: Registry) -> Entries:

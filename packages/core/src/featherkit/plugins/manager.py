@@ -20,18 +20,20 @@ same way entry points are, so this module imports none of the modules that imple
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import logging
 import os
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from featherkit import hookspecs
+
+if TYPE_CHECKING:
+    import importlib.metadata
 
 log = logging.getLogger("featherkit.plugins")
 
@@ -125,7 +127,11 @@ class PluginManager:
             plugin = importlib.import_module(module)
             self._register(plugin, BUILTIN_PREFIX + name, "featherkit", _core_version(), "")
         if entry_points is None:
-            entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+            # read from the distributions' metadata files directly: importing
+            # importlib.metadata (email, zipfile, csv, ...) was a fifth of a container's start
+            from featherkit._entry_points import entry_points as find
+
+            entry_points = find(ENTRY_POINT_GROUP)
         found = sorted(entry_points, key=lambda e: (_dist_name(e), e.name))
         wanted = _env_list("FEATHERKIT_PLUGINS")
         blocked = _env_list("FEATHERKIT_DISABLE_PLUGINS") or []
@@ -190,7 +196,7 @@ class PluginManager:
         if self.pm.has_plugin(name):
             raise PluginError(f"featherkit: two plugins are named {name!r} ({dist} {value})")
         extra_specs = getattr(plugin, "featherkit_hookspecs", None)
-        if extra_specs is not None:
+        if extra_specs is not None and not self._declared(extra_specs):
             self.pm.add_hookspecs(extra_specs)
         self.pm.register(plugin, name=name)
         try:
@@ -203,6 +209,15 @@ class PluginManager:
             name, dist, version, value or "(builtin)", hooks, is_builtin(name)
         )
         self.generation += 1
+
+    def _declared(self, specs: object) -> bool:
+        """Whether every hookspec in ``specs`` is declared already (its plugin was registered
+        before: pluggy keeps specs when a plugin is unregistered)."""
+        marker = f"{hookspecs.PROJECT_NAME}_spec"
+        names = [n for n in dir(specs) if getattr(getattr(specs, n, None), marker, None)]
+        return bool(names) and all(
+            getattr(getattr(self.pm.hook, n, None), "spec", None) is not None for n in names
+        )
 
     def _refuse_wrappers(self, plugin: object, name: str, dist: str) -> None:
         """A hook wrapper on a hook whose spec allows none is refused now, naming the plugin,

@@ -27,7 +27,6 @@ from __future__ import annotations
 import io
 import os
 import typing
-import uuid
 from collections.abc import Iterator
 from typing import IO, Any, Generic, TypeVar
 
@@ -35,6 +34,8 @@ T = TypeVar("T")
 
 def random_name() -> str:
     """32 hex digits, as flytekit names its random upload prefixes."""
+    import uuid  # here: the type engine imports this module at every cold start
+
     return uuid.uuid4().hex
 
 

@@ -122,8 +122,8 @@ def node_overrides() -> Mapping[str, PluginOverride]:
     entries = hooks().registry(_registry)
     for name in sorted(set(entries.values) & set(CORE_OVERRIDES)):
         raise PluginError(
-            f"with_overrides argument {name!r} is core's own; plugin "
-            f"{entries.owners[name]!r} cannot register it"
+            f"with_overrides argument {name!r} is core's own; {entries.owners[name]!r} "
+            "cannot register it"
         )
     registered: Mapping[str, PluginOverride] = entries.values
     return registered

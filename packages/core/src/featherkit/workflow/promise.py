@@ -214,10 +214,24 @@ class Promise:
     def __ge__(self, other: object) -> Any:
         return _compare(self, ">=", other)
 
+    def is_(self, value: bool) -> Any:
+        """The condition ``promise == value`` (flytekit's spelling for bools)."""
+        return _compare(self, "==", value)
+
+    def is_true(self) -> Any:
+        return self.is_(True)
+
+    def is_false(self) -> Any:
+        return self.is_(False)
+
+    def is_none(self) -> Any:
+        """The condition ``promise == None``."""
+        return _compare(self, "==", None)
+
     def __and__(self, other: Any) -> Any:
         raise self._error(
             "cannot be combined with &: & and | combine comparisons; compare the promise "
-            "first, e.g. (flag == True) & (n > 3)"
+            "first, e.g. flag.is_true() & (n > 3)"
         )
 
     __rand__ = __and__

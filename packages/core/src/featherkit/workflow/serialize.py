@@ -257,6 +257,9 @@ def launch_plan(plan: LaunchPlan, settings: SerializationSettings) -> launch_pla
             parameter.var.description = name
         if name in defaults:
             parameter.default.CopyFrom(defaults[name])
+        elif _is_optional(workflow.python_interface.inputs[name]):
+            # flytekit: an Optional input without a default defaults to None (a bare none)
+            parameter.default.scalar.none_type.SetInParent()
         else:
             parameter.required = True
         spec.default_inputs.parameters[name].CopyFrom(parameter)
@@ -273,6 +276,16 @@ def launch_plan(plan: LaunchPlan, settings: SerializationSettings) -> launch_pla
     message.closure.expected_inputs.SetInParent()
     message.closure.expected_outputs.SetInParent()
     return message
+
+
+def _is_optional(tp: Any) -> bool:
+    import types
+    import typing
+
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is getattr(types, "UnionType", None):
+        return type(None) in typing.get_args(tp)
+    return False
 
 
 def references(entity: Any) -> list[Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, get_args, get_origin
 
@@ -65,6 +64,8 @@ def handler_for(frame_type: Any, fmt: str) -> FrameHandler:
 
 
 def _scratch() -> str:
+    import uuid  # here, not at plugin load (it imports platform): every task's cold start
+
     directory = os.path.join(current_context().working_dir, "frames", uuid.uuid4().hex)
     os.makedirs(directory, exist_ok=True)
     return directory
@@ -152,6 +153,8 @@ def write_frame(frame: Any, fmt: str, declared: list[tuple[str, Any]] | None) ->
     handler = handler_for(type(frame), fmt)
     if declared:
         _check_columns(handler.column_names(frame), [n for n, _ in declared], "the frame")
+    import uuid
+
     uri = join(current_context().raw_output_dir, uuid.uuid4().hex)
     remote = is_remote(uri)
     directory = _scratch() if remote else uri

@@ -41,7 +41,7 @@ _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 #: per-task caches that are rebuilt on first use and must not travel (the type engine in
 #: particular belongs to the process that built it); dropped from every task pickled, the
 #: shipped one and any other task its function refers to
-_CACHES = ("_literal_types",)
+_CACHES = ("_literal_types", "_featherkit_cache_part")
 
 
 def _python() -> str:
