@@ -149,6 +149,21 @@ def test_optional_input_takes_a_constant_none_and_a_promise() -> None:
     assert wf(a=5) == 5
 
 
+@task
+def optional_only(x: Optional[int]) -> int:
+    return -1 if x is None else x
+
+
+def test_an_omitted_optional_input_is_bound_to_none() -> None:
+    @workflow
+    def wf() -> int:
+        return optional_only()
+
+    binding = wf.nodes[0].bindings["x"]
+    assert isinstance(binding, ConstantBinding) and binding.value is None
+    assert wf() == -1
+
+
 def test_runs_before_and_rshift_add_upstream_without_data() -> None:
     @workflow
     def wf() -> None:

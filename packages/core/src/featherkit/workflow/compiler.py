@@ -21,6 +21,7 @@ from featherkit.workflow.promise import (
     Promise,
     VoidPromise,
     WorkflowCompileError,
+    is_optional,
     outputs_tuple,
     type_name,
 )
@@ -106,6 +107,8 @@ class CompileState:
                 value = given[name]
             elif name in iface.defaults:
                 value = iface.defaults[name]
+            elif is_optional(tp):
+                value = None  # flytekit binds an omitted Optional input to None
             else:
                 raise WorkflowCompileError(
                     f"{label}: missing input {name!r} (expected {type_name(tp)})"

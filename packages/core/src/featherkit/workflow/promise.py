@@ -392,6 +392,11 @@ def outputs_tuple(cls: type) -> type:
     return made
 
 
+def is_optional(tp: Any) -> bool:
+    """``Optional[T]`` (or a union with ``None``)."""
+    return type(None) in _union_kinds(tp)
+
+
 def _strip_optional(tp: Any) -> Any:
     if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -646,6 +651,7 @@ __all__ = [
     "PromiseBinding",
     "VoidPromise",
     "WorkflowCompileError",
+    "is_optional",
     "node_of",
     "outputs_tuple",
     "promises_in",
