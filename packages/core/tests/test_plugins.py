@@ -590,3 +590,45 @@ def test_plugin_declared_hooks_through_extend(fresh_plugins):
         registered(Wraps(), "wrapping"),
     ):
         pass
+
+
+def test_execution_hooks_keep_pluggy_order_and_wrappers(fresh_plugins):
+    """The per-call hooks: implementations run in pluggy's order (tryfirst first, last
+    registered before earlier ones), and a wrapper wraps them (pluggy then does the call)."""
+    from featherkit import task
+    from featherkit.testing import registered
+
+    calls = []
+
+    class Pre:
+        def __init__(self, label):
+            self.label = label
+
+        @hookimpl
+        def pre_execute(self, task, params):
+            calls.append(self.label)
+
+    class First:
+        @hookimpl(tryfirst=True)
+        def pre_execute(self, task, params):
+            calls.append("first")
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def pre_execute(self, task, params):
+            calls.append("wrapper-in")
+            result = yield
+            calls.append("wrapper-out")
+            return result
+
+    @task
+    def t() -> None:
+        pass
+
+    with registered(First(), "first"), registered(Pre("a"), "a"), registered(Pre("b"), "b"):
+        t()
+        assert calls == ["first", "b", "a"]
+        calls.clear()
+        with registered(Wrapper(), "wrapper"):
+            t()
+        assert calls == ["wrapper-in", "first", "b", "a", "wrapper-out"]
