@@ -199,7 +199,6 @@ CORE_LAYERS = (
 #: with them listed; a new cycle fails)
 KNOWN_CYCLES = (
     # issue 14 (workflows): discovery and loader; the workflow model's modules
-    "featherkit.loader -> featherkit.discovery",
     "featherkit.workflow.promise -> featherkit.workflow.node",
     "featherkit.workflow.promise -> featherkit.workflow.conditional",
     "featherkit.workflow.promise -> featherkit.workflow.overrides",
