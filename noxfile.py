@@ -209,8 +209,6 @@ KNOWN_CYCLES = (
     # issue 15 (control): gate nodes parse values with the CLI's parser; FlyteError's type
     "featherkit.workflow.gate -> featherkit.cli.values",
     "featherkit.types.error -> featherkit.flyte_error",
-    # issue 18 (parity): the checkpoint reads the current context
-    "featherkit.checkpoint -> featherkit.context",
     # issue 16 (data): the type codec
     "featherkit.types._common -> featherkit.types.defaults",
 )
