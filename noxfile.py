@@ -198,7 +198,7 @@ CORE_LAYERS = (
 #: known import cycles, each to be removed by the issue that owns the modules (lint passes
 #: with them listed; a new cycle fails)
 KNOWN_CYCLES = (
-    # issue 14 (workflows): discovery and loader; the workflow model's modules
+    # issue 14 (workflows): the workflow model's modules
     "featherkit.workflow.promise -> featherkit.workflow.node",
     "featherkit.workflow.promise -> featherkit.workflow.conditional",
     "featherkit.workflow.promise -> featherkit.workflow.overrides",
@@ -206,9 +206,8 @@ KNOWN_CYCLES = (
     "featherkit.workflow.launch_plan -> featherkit.workflow.workflow",
     "featherkit.workflow.runner -> featherkit.workflow.failure",
     "featherkit.workflow.workflow -> featherkit.workflow.failure",
-    # issue 15 (control): gate nodes parse values with the CLI's parser; FlyteError's type
+    # issue 15 (control): gate nodes parse values with the CLI's parser
     "featherkit.workflow.gate -> featherkit.cli.values",
-    "featherkit.types.error -> featherkit.flyte_error",
     # issue 16 (data): the type codec
     "featherkit.types._common -> featherkit.types.defaults",
 )
