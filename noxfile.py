@@ -185,7 +185,7 @@ CORE_LAYERS = (
     " : template_resolver : targets",
     "base_task",
     "interface",
-    "type_registry : flyte_error",
+    "type_registry : flyte_error : values",
     "local : types",
     "context",
     "checkpoint",
@@ -206,8 +206,6 @@ KNOWN_CYCLES = (
     "featherkit.workflow.launch_plan -> featherkit.workflow.workflow",
     "featherkit.workflow.runner -> featherkit.workflow.failure",
     "featherkit.workflow.workflow -> featherkit.workflow.failure",
-    # issue 15 (control): gate nodes parse values with the CLI's parser
-    "featherkit.workflow.gate -> featherkit.cli.values",
     # issue 16 (data): the type codec
     "featherkit.types._common -> featherkit.types.defaults",
 )
