@@ -206,8 +206,6 @@ KNOWN_CYCLES = (
     "featherkit.workflow.launch_plan -> featherkit.workflow.workflow",
     "featherkit.workflow.runner -> featherkit.workflow.failure",
     "featherkit.workflow.workflow -> featherkit.workflow.failure",
-    # issue 16 (data): the type codec
-    "featherkit.types._common -> featherkit.types.defaults",
 )
 
 
