@@ -199,10 +199,7 @@ CORE_LAYERS = (
 #: with them listed; a new cycle fails)
 KNOWN_CYCLES = (
     # issue 14 (workflows): the workflow model's modules
-    "featherkit.workflow.promise -> featherkit.workflow.node",
     "featherkit.workflow.promise -> featherkit.workflow.conditional",
-    "featherkit.workflow.promise -> featherkit.workflow.overrides",
-    "featherkit.workflow.overrides -> featherkit.workflow.serialize",
     "featherkit.workflow.launch_plan -> featherkit.workflow.workflow",
     "featherkit.workflow.runner -> featherkit.workflow.failure",
     "featherkit.workflow.workflow -> featherkit.workflow.failure",

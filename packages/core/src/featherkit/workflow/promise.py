@@ -13,6 +13,7 @@ workflow, the node and the output.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -29,6 +30,24 @@ if TYPE_CHECKING:
 
 class WorkflowCompileError(FeatherkitUserError):
     """A workflow body did something a Flyte cluster could not run; raised at decoration."""
+
+
+class NodeHandle(abc.ABC):
+    """What promises need of the node they come from: ordering and overrides.
+
+    :class:`featherkit.workflow.node.Node` is the implementation; it sits above this module (a
+    node holds bindings of promises), so promises reach their node through this base only.
+    """
+
+    __slots__ = ()
+
+    @abc.abstractmethod
+    def add_upstream(self, other: Node) -> None:
+        """Wait for ``other`` (``other >> self``), without a data edge."""
+
+    @abc.abstractmethod
+    def with_overrides(self, *args: Any, **kwargs: Any) -> Node:
+        """Override this node's settings (see :mod:`featherkit.workflow.overrides`)."""
 
 
 #: The start node: a promise of a workflow input has this node id.
@@ -241,13 +260,11 @@ class Promise:
     def with_overrides(self, *args: Any, **kwargs: Any) -> Promise:
         """Override the settings of the node this promise comes from (see
         :mod:`featherkit.workflow.overrides`); returns this promise, so calls chain."""
-        from featherkit.workflow.overrides import apply_overrides
-
         if self._node is None:
             raise self._error(
                 "is a workflow input: only the result of a call has a node to override"
             )
-        apply_overrides(self._node, args, kwargs)
+        self._node.with_overrides(*args, **kwargs)
         return self
 
     def _arith(self, op: str) -> Callable[[Any], Any]:
@@ -305,9 +322,7 @@ class VoidPromise:
 
     def with_overrides(self, *args: Any, **kwargs: Any) -> VoidPromise:
         """Override the settings of this call's node; returns this promise."""
-        from featherkit.workflow.overrides import apply_overrides
-
-        apply_overrides(self._node, args, kwargs)
+        self._node.with_overrides(*args, **kwargs)
         return self
 
     def __repr__(self) -> str:
@@ -322,10 +337,8 @@ def _compare(promise: Promise, op: str, other: Any) -> Any:
 
 def node_of(value: Any) -> Node | None:
     """The node behind a promise, a void promise, a node or a tuple of a node's promises."""
-    from featherkit.workflow.node import Node
-
-    if isinstance(value, Node):
-        return value
+    if isinstance(value, NodeHandle):
+        return typing.cast("Node", value)
     if isinstance(value, (Promise, VoidPromise)):
         return value.node
     if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
@@ -368,11 +381,9 @@ class NodeOutputs(tuple):  # type: ignore[type-arg]
 
     def with_overrides(self, *args: Any, **kwargs: Any) -> Any:
         """Override the settings of this call's node; returns these promises."""
-        from featherkit.workflow.overrides import apply_overrides
-
         node = node_of(self)
         if node is not None:
-            apply_overrides(node, args, kwargs)
+            node.with_overrides(*args, **kwargs)
         return self
 
     def __rshift__(self, other: Any) -> Any:
