@@ -199,7 +199,6 @@ CORE_LAYERS = (
 #: with them listed; a new cycle fails)
 KNOWN_CYCLES = (
     # issue 14 (workflows): the workflow model's modules
-    "featherkit.workflow.launch_plan -> featherkit.workflow.workflow",
     "featherkit.workflow.runner -> featherkit.workflow.failure",
     "featherkit.workflow.workflow -> featherkit.workflow.failure",
 )
