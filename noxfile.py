@@ -44,7 +44,12 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "core", "plugin", "tests", "compat"]
 
-TEST_ENV = {"FEATHERKIT_STRICT_PLUGINS": "1", "PYTHONHASHSEED": "random"}
+# our own runs fail when a test leaves anything in the system temp dir (a user's do not)
+TEST_ENV = {
+    "FEATHERKIT_STRICT_PLUGINS": "1",
+    "PYTHONHASHSEED": "random",
+    "FEATHERKIT_LEFTOVERS": os.environ.get("FEATHERKIT_LEFTOVERS", "fail"),
+}
 
 
 def _pyproject(path: Path) -> dict:
