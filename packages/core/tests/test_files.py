@@ -337,17 +337,27 @@ def test_cli_run_and_explain_name_the_changed_file(
     assert changed.count(data) == 2 and changed.count("sha256:") == 2
 
 
-def test_structured_dataset_without_the_plugin_says_what_to_install(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("name", "module", "distribution"),
+    [
+        ("StructuredDataset", "featherkit_dataframe", "featherkit-dataframe"),
+        ("ImageSpec", "featherkit_imagespec", "featherkit-imagespec"),
+        ("ContainerTask", "featherkit_container", "featherkit-container"),
+        ("PodTemplate", "featherkit_pod", "featherkit-pod"),
+        ("Deck", "featherkit_deck", "featherkit-deck"),
+    ],
+)
+def test_a_flytekit_name_from_a_missing_plugin_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, name: str, module: str, distribution: str
 ) -> None:
     import sys
 
     import featherkit
 
-    monkeypatch.setitem(sys.modules, "featherkit_dataframe", None)
-    monkeypatch.delitem(vars(featherkit), "StructuredDataset", raising=False)
-    with pytest.raises(ImportError, match="pip install featherkit-dataframe"):
-        from featherkit import StructuredDataset  # noqa: F401
+    monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.delitem(vars(featherkit), name, raising=False)
+    with pytest.raises(ImportError, match=f"pip install {distribution}"):
+        getattr(featherkit, name)
 
 
 def test_remote_path_picks_the_upload_target_and_false_keeps_the_path(

@@ -22,7 +22,7 @@ def test_maybe_leaks():
 
 
 def _inner_run(
-    tmp_path: Path, leak: bool, mode: str = ""
+    tmp_path: Path, leak: bool, mode: str = "fail"
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     system_tmp = tmp_path / "system-tmp"
     system_tmp.mkdir(exist_ok=True)
@@ -54,6 +54,12 @@ def test_a_file_left_in_the_system_temp_dir_fails_the_run(tmp_path: Path):
     assert "2 passed" in result.stdout
     assert f"files left in {system_tmp.resolve()}" in result.stdout
     assert "leaked.txt" in result.stdout
+
+
+def test_without_asking_a_leftover_does_not_fail_a_users_run(tmp_path: Path):
+    result, _ = _inner_run(tmp_path, leak=True, mode="")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "files left in" not in result.stdout
 
 
 def test_warn_mode_reports_without_failing(tmp_path: Path):

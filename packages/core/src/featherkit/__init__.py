@@ -75,6 +75,10 @@ _EXPORTS: dict[str, str] = {
 #: flytekit names that live in a plugin package: (import module, distribution to install)
 _PLUGIN_EXPORTS: dict[str, tuple[str, str]] = {
     "StructuredDataset": ("featherkit_dataframe", "featherkit-dataframe"),
+    "ImageSpec": ("featherkit_imagespec", "featherkit-imagespec"),
+    "ContainerTask": ("featherkit_container", "featherkit-container"),
+    "PodTemplate": ("featherkit_pod", "featherkit-pod"),
+    "Deck": ("featherkit_deck", "featherkit-deck"),
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

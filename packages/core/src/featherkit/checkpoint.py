@@ -18,20 +18,45 @@ from __future__ import annotations
 
 import os
 import pathlib
+from collections.abc import Callable
 from typing import IO
 
 #: the object a checkpoint's bytes are stored in, under the checkpoint prefix (flytekit's name)
 CHECKPOINT_OBJECT = "_dst_cp"
 
 
-class Checkpoint:
-    """This attempt's checkpoint location and the previous attempt's, if any."""
+#: where :meth:`Checkpoint.restore` puts ``prev_cp`` for a checkpoint built without a working
+#: directory: :mod:`featherkit.context` sets it to the current execution's working directory
+#: (the context sits above this module, so it hands the lookup down instead of being imported)
+_default_working_dir: Callable[[], str] | None = None
 
-    def __init__(self, checkpoint_dest: str, checkpoint_src: str | None = None) -> None:
+
+def set_default_working_dir(source: Callable[[], str]) -> None:
+    """Set the working-directory lookup for checkpoints built without one (the context's)."""
+    global _default_working_dir
+    _default_working_dir = source
+
+
+class Checkpoint:
+    """This attempt's checkpoint location and the previous attempt's, if any.
+
+    ``working_dir`` gives the directory :meth:`restore` downloads into when called without a
+    path (``<working_dir>/prev_cp``); the execution context passes its own, and a checkpoint
+    built without one uses the current execution's.
+    """
+
+    def __init__(
+        self,
+        checkpoint_dest: str,
+        checkpoint_src: str | None = None,
+        *,
+        working_dir: Callable[[], str] | None = None,
+    ) -> None:
         if not isinstance(checkpoint_dest, str) or not checkpoint_dest:
             raise ValueError(f"a checkpoint needs a destination prefix, got {checkpoint_dest!r}")
         self._dest = checkpoint_dest
         self._src = checkpoint_src or None
+        self._working_dir = working_dir
         self._restored: pathlib.Path | None = None
 
     @property
@@ -123,9 +148,13 @@ class Checkpoint:
         from featherkit import storage
 
         if path is None:
-            from featherkit.context import current_context
-
-            target = pathlib.Path(current_context().working_dir) / "prev_cp"
+            working_dir = self._working_dir or _default_working_dir
+            if working_dir is None:
+                raise ValueError(
+                    "Checkpoint.restore() without a path needs the execution's working "
+                    "directory (import featherkit, or pass a directory to restore into)"
+                )
+            target = pathlib.Path(working_dir()) / "prev_cp"
             target.mkdir(parents=True, exist_ok=True)
         else:
             target = pathlib.Path(path)

@@ -12,10 +12,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from featherkit.checkpoint import Checkpoint
+from featherkit.checkpoint import Checkpoint, set_default_working_dir
 
 
 @dataclass(frozen=True)
@@ -158,10 +157,10 @@ class ExecutionParameters:
         (no checkpoint path): ``<working_dir>/__cp``, with no previous checkpoint.
         """
         if self._checkpoint is None:
-            from featherkit.checkpoint import Checkpoint
-
             dest = self.checkpoint_path or os.path.join(self.working_dir, "__cp")
-            self._checkpoint = Checkpoint(dest, self.prev_checkpoint)
+            self._checkpoint = Checkpoint(
+                dest, self.prev_checkpoint, working_dir=lambda: self.working_dir
+            )
         return self._checkpoint
 
     @property
@@ -211,3 +210,6 @@ def execution(params: ExecutionParameters) -> Iterator[ExecutionParameters]:
         yield params
     finally:
         _current.reset(token)
+
+
+set_default_working_dir(lambda: current_context().working_dir)

@@ -33,6 +33,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
+from featherkit.loader import workflows_in_module
 
 if TYPE_CHECKING:
     from featherkit.base_task import Task
@@ -181,29 +182,6 @@ def discover(targets: Sequence[str | os.PathLike[str]]) -> list[FoundTask]:
                 )
             by_name[found.task.name] = found
     return [by_name[name] for name in sorted(by_name)]
-
-
-def workflows_in_module(module: ModuleType) -> list[Any]:
-    """Workflows defined in ``module`` and launch plans bound there, by attribute name.
-
-    Looked for only when the workflow package is loaded (a module that defines a workflow has
-    imported it), so task-only projects never import it.
-    """
-    loaded = sys.modules.get("featherkit.workflow")
-    if loaded is None:
-        return []
-    from featherkit.workflow import LaunchPlan, WorkflowBase
-
-    found: list[Any] = []
-    seen: set[int] = set()
-    for _attribute, value in sorted(vars(module).items()):
-        if id(value) in seen:
-            continue
-        mine = isinstance(value, WorkflowBase) and value.instantiated_in == module.__name__
-        if mine or isinstance(value, LaunchPlan):
-            seen.add(id(value))
-            found.append(value)
-    return found
 
 
 def discover_entities(targets: Sequence[str | os.PathLike[str]]) -> list[Any]:

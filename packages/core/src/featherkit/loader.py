@@ -75,6 +75,29 @@ def tasks_in(module: ModuleType) -> dict[str, Task]:
     return found
 
 
+def workflows_in_module(module: ModuleType) -> list[Any]:
+    """Workflows defined in ``module`` and launch plans bound there, by attribute name.
+
+    Looked for only when the workflow package is loaded (a module that defines a workflow has
+    imported it), so task-only projects never import it.
+    """
+    loaded = sys.modules.get("featherkit.workflow")
+    if loaded is None:
+        return []
+    from featherkit.workflow import LaunchPlan, WorkflowBase
+
+    found: list[Any] = []
+    seen: set[int] = set()
+    for _attribute, value in sorted(vars(module).items()):
+        if id(value) in seen:
+            continue
+        mine = isinstance(value, WorkflowBase) and value.instantiated_in == module.__name__
+        if mine or isinstance(value, LaunchPlan):
+            seen.add(id(value))
+            found.append(value)
+    return found
+
+
 def find_task(file: str | os.PathLike[str], name: str) -> Task:
     module = load_file(file)
     tasks = tasks_in(module)
@@ -105,8 +128,6 @@ def _refuse_non_task(
 
 def find_entity(file: str | os.PathLike[str], name: str) -> Any:
     """The task, workflow or launch plan called ``name`` (attribute or full name) in ``file``."""
-    from featherkit.discovery import workflows_in_module
-
     module = load_file(file)
     found: dict[str, Any] = dict(tasks_in(module))
     for entity in workflows_in_module(module):

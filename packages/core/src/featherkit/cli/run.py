@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from featherkit.cli.values import parse_cli_value
 from featherkit.errors import FeatherkitUserError, UserCodeError
+from featherkit.values import parse_cli_value
 
 
 def _kind(entity: Any) -> str:

@@ -105,24 +105,6 @@ def _core_version() -> str:
     return __version__
 
 
-class _Pluggy(pluggy.PluginManager):
-    """pluggy's manager, counting the hook-call monitors installed on it (pluggy's public
-    ``add_hookcall_monitoring``, which ``enable_tracing`` uses too), so that the facade knows
-    when every call must go through pluggy's own call machinery for a monitor to see it."""
-
-    monitors = 0
-
-    def add_hookcall_monitoring(self, before: Any, after: Any) -> Callable[[], None]:
-        undo = super().add_hookcall_monitoring(before, after)
-        self.monitors += 1
-
-        def remove() -> None:
-            undo()
-            self.monitors -= 1
-
-        return remove
-
-
 class PluginManager:
     """Owns the pluggy manager and the registries derived from it.
 
@@ -131,7 +113,7 @@ class PluginManager:
     """
 
     def __init__(self) -> None:
-        self.pm = _Pluggy(hookspecs.PROJECT_NAME)
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.generation = 0
         self.report = _LoadReport()

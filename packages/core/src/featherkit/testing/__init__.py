@@ -10,7 +10,9 @@ submodules.
 * ``CacheBackendSuite``, ``suite_key``, ``suite_entry``: the cache backend conformance suite;
 * ``TaskResolverSuite``, ``ResolverCase``, ``MissingCase``, ``run_container``,
   ``fake_plugin_distribution``: the task resolver conformance suite and its tools;
-* ``run_in_pod``, ``PodRun``: run a task through ``featherkit-execute`` as a Flyte pod would.
+* ``run_in_pod``, ``PodRun``: run a task through ``featherkit-execute`` as a Flyte pod would;
+* ``sandboxed_podman``, ``BASE_IMAGE``: a real podman confined to one directory, with a
+  busybox image (for plugins that build images or run containers).
 
 Installed with core, :mod:`featherkit.testing.plugin` is a pytest plugin (entry point group
 ``pytest11``): it turns on strict plugin loading (``FEATHERKIT_STRICT_PLUGINS=1``) for every
@@ -35,6 +37,8 @@ _EXPORTS: dict[str, str] = {
     "fake_plugin_distribution": "featherkit.testing.resolvers",
     "run_in_pod": "featherkit.testing.pod",
     "PodRun": "featherkit.testing.pod",
+    "sandboxed_podman": "featherkit.testing.podman",
+    "BASE_IMAGE": "featherkit.testing.podman",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -60,6 +64,8 @@ if TYPE_CHECKING:
     from featherkit.testing.cache import suite_key as suite_key
     from featherkit.testing.pod import PodRun as PodRun
     from featherkit.testing.pod import run_in_pod as run_in_pod
+    from featherkit.testing.podman import BASE_IMAGE as BASE_IMAGE
+    from featherkit.testing.podman import sandboxed_podman as sandboxed_podman
     from featherkit.testing.resolvers import MissingCase as MissingCase
     from featherkit.testing.resolvers import ResolverCase as ResolverCase
     from featherkit.testing.resolvers import TaskResolverSuite as TaskResolverSuite

@@ -32,9 +32,10 @@ or with ``-p featherkit.testing.leftovers`` (or as an installed pytest plugin), 
 before any conftest is imported. Until the session starts (conftests importing libraries
 that make temporary directories at import, as flytekit does), temporary files go to a
 directory of the plugin's own, removed when pytest exits; from the session's start on, to
-``<basetemp>/tmp``. ``FEATHERKIT_LEFTOVERS=warn`` reports leftovers
-without failing (a machine where unrelated processes share ``/tmp``), ``=off`` disables the
-check (the redirection stays).
+``<basetemp>/tmp``. The check runs only when
+``FEATHERKIT_LEFTOVERS`` asks for it: ``fail`` (featherkit's own nox sessions set it) fails the
+run, ``warn`` only reports (a machine where unrelated processes share ``/tmp``); unset or
+``off``, as in a user's project, there is no check (the redirection stays).
 """
 
 from __future__ import annotations
@@ -69,7 +70,9 @@ _state: _State | None = None
 
 
 def _mode() -> str:
-    return os.environ.get("FEATHERKIT_LEFTOVERS", "fail").strip().lower() or "fail"
+    """``fail``, ``warn`` or ``off`` (the default: a user's own test run, where other
+    processes may share ``/tmp``, is never failed by this check unless it asks for it)."""
+    return os.environ.get("FEATHERKIT_LEFTOVERS", "off").strip().lower() or "off"
 
 
 def _listing(directory: Path) -> set[str]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
 
 from flyteidl.core import literals_pb2, types_pb2
 
-from featherkit.types.base import Reader, ToLiteral, TypeTransformer, Writer
+from featherkit.types.base import Reader, ToLiteral, TypeTransformer, Writer, standalone_engine
 from featherkit.types.errors import TypeTransformerError, literal_mismatch
 
 if TYPE_CHECKING:
@@ -91,9 +91,7 @@ class BuiltinTransformer(TypeTransformer[T]):
     def engine(self) -> TypeEngine:
         """The engine for calls that do not pass one (the flytekit-shaped methods)."""
         if self._engine is None:
-            from featherkit.types.defaults import default_engine
-
-            return default_engine()
+            return standalone_engine()
         return self._engine
 
     def get_literal_type(self, python_type: Any) -> types_pb2.LiteralType:

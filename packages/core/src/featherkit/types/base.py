@@ -170,6 +170,27 @@ class TypeTransformer(abc.ABC, Generic[T]):
         return f"<{type(self).__qualname__} {self.name!r}>"
 
 
+#: the engine of transformer methods called outside any engine (flytekit-shaped calls such as
+#: ``IntTransformer().to_literal(...)``): :mod:`featherkit.types.defaults`, which the package
+#: imports, provides it, as the builtin transformers it holds sit above this module
+_standalone_engine: Callable[[], TypeEngine] | None = None
+
+
+def set_standalone_engine(source: Callable[[], TypeEngine]) -> None:
+    """Set where :func:`standalone_engine` gets its engine (done by ``types.defaults``)."""
+    global _standalone_engine
+    _standalone_engine = source
+
+
+def standalone_engine() -> TypeEngine:
+    """The engine with only the builtins, for transformers not registered in one."""
+    if _standalone_engine is None:
+        raise RuntimeError(
+            "no standalone type engine: featherkit.types.defaults was not imported"
+        )
+    return _standalone_engine()
+
+
 def qualified_name(obj: object) -> str:
     """``module.Qualname`` of an object's class, used to name transformers in errors."""
     cls = type(obj)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from featherkit.types.base import set_standalone_engine
+
 if TYPE_CHECKING:
     from featherkit.types.base import TypeTransformer
     from featherkit.types.engine import TypeEngine
@@ -73,3 +75,6 @@ def default_engine() -> TypeEngine:
 
                 _default_engine = TypeEngine(builtin_transformers())
     return _default_engine
+
+
+set_standalone_engine(default_engine)

@@ -28,51 +28,35 @@ also a ``ValueError`` (as flytekit's is), carrying the message.
 
 from __future__ import annotations
 
-import abc
-import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from featherkit import context
 from featherkit.interface import Interface
 from featherkit.workflow.node import Node, NodeKind, NodeMetadata, call_outputs, register_node_kind
 from featherkit.workflow.promise import (
+    _LOGIC_HINT,
     Binding,
-    NodeOutputs,
+    ComparisonExpression,
+    ConjunctionExpression,
     Promise,
     PromiseBinding,
-    VoidPromise,
     WorkflowCompileError,
+    _describe,
+    _Expression,
     node_of,
+    operand_var,
     promises_in,
     resolve,
 )
 from featherkit.workflow.runner import WorkflowExecutionError
 
 if TYPE_CHECKING:
-    from flyteidl.core import condition_pb2, workflow_pb2
+    from flyteidl.core import workflow_pb2
 
     from featherkit.workflow.compiler import CompileState
     from featherkit.workflow.runner import Run
     from featherkit.workflow.serialize import SerializeContext
-
-_COMPARATORS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-#: operator -> the name of ``ComparisonExpression.Operator`` on the wire
-_WIRE_COMPARATORS = {"==": "EQ", "!=": "NEQ", "<": "LT", "<=": "LTE", ">": "GT", ">=": "GTE"}
-
-_LOGIC_HINT = (
-    "combine conditions with & and | (each comparison in parentheses), e.g. "
-    "(x > 1) & (x < 10); Python's and/or/not/is and a promise used as a bool cannot be "
-    "recorded in a workflow"
-)
-
 
 class ConditionalFailure(ValueError):
     """``else_().fail(message)`` was reached in a local run (a ``ValueError``, as flytekit's)."""
@@ -91,174 +75,6 @@ class ConditionalFailureInWorkflow(WorkflowExecutionError, ValueError):
 
 ConditionalFailure.workflow_error_class = ConditionalFailureInWorkflow  # type: ignore[attr-defined]
 ConditionalFailureInWorkflow.workflow_error_class = ConditionalFailureInWorkflow  # type: ignore[attr-defined]
-
-
-# --- expressions ------------------------------------------------------------------------------
-
-
-class _Expression(abc.ABC):
-    """Base of comparison and conjunction expressions: combinable with & and |, never a bool."""
-
-    def __and__(self, other: Any) -> ConjunctionExpression:
-        return ConjunctionExpression(self, "&", other)
-
-    def __or__(self, other: Any) -> ConjunctionExpression:
-        return ConjunctionExpression(self, "|", other)
-
-    def __rand__(self, other: Any) -> ConjunctionExpression:
-        return ConjunctionExpression(other, "&", self)
-
-    def __ror__(self, other: Any) -> ConjunctionExpression:
-        return ConjunctionExpression(other, "|", self)
-
-    def __bool__(self) -> bool:
-        owners = {p._owner for p in self.promises()}
-        where = f"workflow {sorted(owners)[0]!r}: " if owners else ""
-        raise WorkflowCompileError(
-            f"{where}condition {self!r} was used as a bool (and/or/not/if): {_LOGIC_HINT}"
-        )
-
-    @abc.abstractmethod
-    def promises(self) -> Iterable[Promise]:
-        """The promises the condition reads, in order."""
-
-    @abc.abstractmethod
-    def evaluate(self, value_of: Callable[[Promise], Any]) -> bool:
-        """The condition's value, given the value of each promise (a local run)."""
-
-    @abc.abstractmethod
-    def to_idl(self) -> condition_pb2.BooleanExpression:
-        """The condition on the wire."""
-
-
-def _operand_text(value: Any) -> str:
-    if isinstance(value, Promise):
-        return operand_var(value)
-    return repr(value)
-
-
-def operand_var(promise: Promise) -> str:
-    """flytekit's operand name: ``"<node id>.<output>"`` (``".x"`` for a workflow input)."""
-    return f"{promise.node_id}.{promise.var}"
-
-
-class ComparisonExpression(_Expression):
-    """``lhs <op> rhs`` where at least one side is a promise."""
-
-    def __init__(self, lhs: Any, op: str, rhs: Any) -> None:
-        for side in (lhs, rhs):
-            if isinstance(side, _Expression):
-                raise WorkflowCompileError(
-                    f"a condition cannot be compared with {op}: {_LOGIC_HINT}"
-                )
-            if isinstance(side, (VoidPromise, NodeOutputs)):
-                raise WorkflowCompileError(
-                    f"cannot compare {side!r} with {op}: compare one output (a promise)"
-                )
-        self.lhs = lhs
-        self.op = op
-        self.rhs = rhs
-
-    def __repr__(self) -> str:
-        return f"({_operand_text(self.lhs)} {self.op} {_operand_text(self.rhs)})"
-
-    def promises(self) -> Iterable[Promise]:
-        return [side for side in (self.lhs, self.rhs) if isinstance(side, Promise)]
-
-    def evaluate(self, value_of: Callable[[Promise], Any]) -> bool:
-        left = value_of(self.lhs) if isinstance(self.lhs, Promise) else self.lhs
-        right = value_of(self.rhs) if isinstance(self.rhs, Promise) else self.rhs
-        return bool(_COMPARATORS[self.op](left, right))
-
-    def to_idl(self) -> condition_pb2.BooleanExpression:
-        from flyteidl.core import condition_pb2
-
-        expression = condition_pb2.BooleanExpression()
-        comparison = expression.comparison
-        comparison.operator = condition_pb2.ComparisonExpression.Operator.Value(
-            _WIRE_COMPARATORS[self.op]
-        )
-        _operand(self.lhs, comparison.left_value)
-        _operand(self.rhs, comparison.right_value)
-        return expression
-
-
-def _operand(value: Any, message: condition_pb2.Operand) -> None:
-    if isinstance(value, Promise):
-        message.var = operand_var(value)
-        return
-    from featherkit.type_registry import type_engine
-
-    engine = type_engine()
-    try:
-        literal = engine.to_literal(value, type(value), engine.to_literal_type(type(value)))
-    except Exception as exc:
-        raise WorkflowCompileError(
-            f"condition constant {value!r} ({type(value).__name__}) is not a Flyte primitive: "
-            f"{exc}"
-        ) from exc
-    scalar = literal.scalar
-    if literal.WhichOneof("value") != "scalar" or scalar.WhichOneof("value") not in (
-        "primitive",
-        "none_type",
-    ):
-        raise WorkflowCompileError(
-            f"condition constant {value!r} ({type(value).__name__}) is not a Flyte primitive "
-            "(int, float, str, bool, datetime, timedelta or None)"
-        )
-    if scalar.WhichOneof("value") == "none_type":
-        message.scalar.CopyFrom(scalar)
-    else:
-        message.primitive.CopyFrom(scalar.primitive)
-
-
-class ConjunctionExpression(_Expression):
-    """``lhs & rhs`` or ``lhs | rhs`` of two conditions."""
-
-    def __init__(self, lhs: Any, op: str, rhs: Any) -> None:
-        for side in (lhs, rhs):
-            if not isinstance(side, _Expression):
-                raise WorkflowCompileError(
-                    f"{op} combines conditions (comparisons of promises), got "
-                    f"{_describe(side)}: {_LOGIC_HINT}"
-                )
-        self.lhs = lhs
-        self.op = op
-        self.rhs = rhs
-
-    def __repr__(self) -> str:
-        return f"({self.lhs!r} {self.op} {self.rhs!r})"
-
-    def promises(self) -> Iterable[Promise]:
-        return [*self.lhs.promises(), *self.rhs.promises()]
-
-    def evaluate(self, value_of: Callable[[Promise], Any]) -> bool:
-        left: bool = self.lhs.evaluate(value_of)
-        if self.op == "&":
-            return left and bool(self.rhs.evaluate(value_of))
-        return left or bool(self.rhs.evaluate(value_of))
-
-    def to_idl(self) -> condition_pb2.BooleanExpression:
-        from flyteidl.core import condition_pb2
-
-        expression = condition_pb2.BooleanExpression()
-        conjunction = expression.conjunction
-        conjunction.operator = (
-            condition_pb2.ConjunctionExpression.AND
-            if self.op == "&"
-            else condition_pb2.ConjunctionExpression.OR
-        )
-        conjunction.left_expression.CopyFrom(self.lhs.to_idl())
-        conjunction.right_expression.CopyFrom(self.rhs.to_idl())
-        return expression
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, Promise):
-        return value.describe()
-    if isinstance(value, bool):
-        return f"the bool {value} (an and/or/not/is already evaluated by Python)"
-    return f"{type(value).__name__} {value!r}"
 
 
 # --- the section: what conditional(...) returns ------------------------------------------------

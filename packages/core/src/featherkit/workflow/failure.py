@@ -49,10 +49,12 @@ def _is_optional(tp: Any) -> bool:
 def check_handler(workflow: WorkflowBase, handler: Any) -> None:
     """The handler's inputs must be the workflow's plus optional ones (flytekit's rule)."""
     from featherkit.base_task import Task
-    from featherkit.workflow.workflow import WorkflowBase
 
     where = f"workflow {workflow.name!r}, on_failure"
-    if not isinstance(handler, (Task, WorkflowBase)):
+    # a workflow is the entity whose node kind is "workflow" (WorkflowBase and subclasses):
+    # the workflow module sits above this one, so it is known by its node-kind key
+    is_workflow = getattr(type(handler), "_node_kind", None) == "workflow"
+    if not (isinstance(handler, Task) or is_workflow):
         raise WorkflowCompileError(
             f"{where}: the failure handler must be a task or a workflow, got "
             f"{type(handler).__name__} {handler!r}"
@@ -118,15 +120,19 @@ async def run_failure_node(
     results: Mapping[str, Mapping[str, Any]],
     failure: WorkflowExecutionError,
     run: Run,
+    error_class: type[WorkflowExecutionError],
 ) -> None:
-    """Run the failure handler locally with the workflow's inputs and the error."""
+    """Run the failure handler locally with the workflow's inputs and the error.
+
+    A failing handler raises ``error_class`` (the runner's :class:`WorkflowExecutionError`,
+    passed in as the runner sits above this module), chained to the workflow's error.
+    """
     import asyncio
     import contextvars
     import functools
 
     from featherkit.flyte_error import FlyteError
     from featherkit.workflow.node import node_inputs
-    from featherkit.workflow.runner import WorkflowExecutionError
 
     node = workflow.failure_node
     assert node is not None
@@ -145,7 +151,7 @@ async def run_failure_node(
             call = functools.partial(kind.run_sync, node, kwargs, run)
             await loop.run_in_executor(run.pool(), contextvars.copy_context().run, call)
     except Exception as exc:
-        raise WorkflowExecutionError(workflow.name, node, exc) from failure
+        raise error_class(workflow.name, node, exc) from failure
 
 
 __all__ = ["check_handler", "compile_failure_node", "run_failure_node"]

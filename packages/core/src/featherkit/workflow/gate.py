@@ -118,7 +118,7 @@ def _ask(gate: Gate, stream: TextIO, prompt: str, what: str) -> str:
 
 
 def _ask_value(gate: Gate, stream: TextIO) -> Any:
-    from featherkit.cli.values import parse_cli_value
+    from featherkit.values import parse_cli_value
 
     tp = gate.expected_type
     type_label = getattr(tp, "__name__", repr(tp))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from featherkit.workflow.promise import (
     Binding,
+    NodeHandle,
     Promise,
     WorkflowCompileError,
     promises_in,
@@ -74,7 +75,7 @@ def short_name(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-class Node:
+class Node(NodeHandle):
     """One call recorded while a workflow was compiled."""
 
     def __init__(

@@ -21,6 +21,7 @@ the task's own settings.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -154,9 +155,36 @@ def _check(value: Any, kind: type | tuple[type, ...], what: str, label: str) -> 
     return value
 
 
+def dnsify(value: str) -> str:
+    """A DNS-1123 label of ``value`` (lower case, digits, '-', at most 63 characters).
+
+    Long values keep their tail behind a 10-character hash of the whole, so distinct long
+    names stay distinct. Used once, when a node id is made (flytekit applies it a second time
+    to an already dnsified id, which can change it).
+    """
+    limit, hash_length = 63, 10
+    if len(value) >= limit:
+        digest = hashlib.sha224(value.encode("utf-8")).hexdigest()[:hash_length]
+        value = f"{digest}-{value[-(limit - hash_length - 1):]}"
+    out: list[str] = []
+    for ch in value:
+        if ch in "_-.":
+            if out and len(out) < limit - 1:
+                out.append("-")
+        elif not ch.isalnum() or not ch.isascii():
+            continue
+        elif ch.islower() or ch.isdigit():
+            out.append(ch)
+        else:
+            if out and out[-1] != "-" and len(out) < limit - 1:
+                out.append("-")
+            out.append(ch.lower())
+    text = "".join(out)
+    return text[:-1] if text.endswith("-") else text
+
+
 def _rename(node: Node, new_name: str, label: str) -> None:
     from featherkit import context
-    from featherkit.workflow.serialize import dnsify
 
     node_id = dnsify(new_name)
     if not node_id:

@@ -8,27 +8,49 @@ or a list / dict mixing both (``BindingDataCollection`` / ``BindingDataMap`` on 
 
 Anything a cluster could not do with a value that does not exist yet (``if promise:``,
 ``len(promise)``, formatting it, iterating it) raises :class:`WorkflowCompileError` naming the
-workflow, the node and the output.
+workflow, the node and the output. Comparing a promise (``n > 3``) makes a
+:class:`ComparisonExpression`, combined with ``&`` and ``|`` into a
+:class:`ConjunctionExpression`: the conditions :mod:`featherkit.workflow.conditional` records.
 """
 
 from __future__ import annotations
 
+import abc
 import dataclasses
+import operator
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from featherkit.errors import FeatherkitUserError
 
 if TYPE_CHECKING:
-    from flyteidl.core import literals_pb2, types_pb2
+    from flyteidl.core import condition_pb2, literals_pb2, types_pb2
 
     from featherkit.workflow.node import Node
 
 
 class WorkflowCompileError(FeatherkitUserError):
     """A workflow body did something a Flyte cluster could not run; raised at decoration."""
+
+
+class NodeHandle(abc.ABC):
+    """What promises need of the node they come from: ordering and overrides.
+
+    :class:`featherkit.workflow.node.Node` is the implementation; it sits above this module (a
+    node holds bindings of promises), so promises reach their node through this base only.
+    """
+
+    __slots__ = ()
+
+    @abc.abstractmethod
+    def add_upstream(self, other: Node) -> None:
+        """Wait for ``other`` (``other >> self``), without a data edge."""
+
+    @abc.abstractmethod
+    def with_overrides(self, *args: Any, **kwargs: Any) -> Node:
+        """Override this node's settings (see :mod:`featherkit.workflow.overrides`)."""
 
 
 #: The start node: a promise of a workflow input has this node id.
@@ -241,13 +263,11 @@ class Promise:
     def with_overrides(self, *args: Any, **kwargs: Any) -> Promise:
         """Override the settings of the node this promise comes from (see
         :mod:`featherkit.workflow.overrides`); returns this promise, so calls chain."""
-        from featherkit.workflow.overrides import apply_overrides
-
         if self._node is None:
             raise self._error(
                 "is a workflow input: only the result of a call has a node to override"
             )
-        apply_overrides(self._node, args, kwargs)
+        self._node.with_overrides(*args, **kwargs)
         return self
 
     def _arith(self, op: str) -> Callable[[Any], Any]:
@@ -305,9 +325,7 @@ class VoidPromise:
 
     def with_overrides(self, *args: Any, **kwargs: Any) -> VoidPromise:
         """Override the settings of this call's node; returns this promise."""
-        from featherkit.workflow.overrides import apply_overrides
-
-        apply_overrides(self._node, args, kwargs)
+        self._node.with_overrides(*args, **kwargs)
         return self
 
     def __repr__(self) -> str:
@@ -315,17 +333,13 @@ class VoidPromise:
 
 
 def _compare(promise: Promise, op: str, other: Any) -> Any:
-    from featherkit.workflow.conditional import ComparisonExpression
-
     return ComparisonExpression(promise, op, other)
 
 
 def node_of(value: Any) -> Node | None:
     """The node behind a promise, a void promise, a node or a tuple of a node's promises."""
-    from featherkit.workflow.node import Node
-
-    if isinstance(value, Node):
-        return value
+    if isinstance(value, NodeHandle):
+        return typing.cast("Node", value)
     if isinstance(value, (Promise, VoidPromise)):
         return value.node
     if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
@@ -368,11 +382,9 @@ class NodeOutputs(tuple):  # type: ignore[type-arg]
 
     def with_overrides(self, *args: Any, **kwargs: Any) -> Any:
         """Override the settings of this call's node; returns these promises."""
-        from featherkit.workflow.overrides import apply_overrides
-
         node = node_of(self)
         if node is not None:
-            apply_overrides(node, args, kwargs)
+            node.with_overrides(*args, **kwargs)
         return self
 
     def __rshift__(self, other: Any) -> Any:
@@ -639,11 +651,199 @@ def _has_promise(value: Any) -> bool:
     return False
 
 
+# --- expressions: what comparing promises makes (the conditions of a conditional) ---------------
+
+
+class _Expression(abc.ABC):
+    """Base of comparison and conjunction expressions: combinable with & and |, never a bool."""
+
+    def __and__(self, other: Any) -> ConjunctionExpression:
+        return ConjunctionExpression(self, "&", other)
+
+    def __or__(self, other: Any) -> ConjunctionExpression:
+        return ConjunctionExpression(self, "|", other)
+
+    def __rand__(self, other: Any) -> ConjunctionExpression:
+        return ConjunctionExpression(other, "&", self)
+
+    def __ror__(self, other: Any) -> ConjunctionExpression:
+        return ConjunctionExpression(other, "|", self)
+
+    def __bool__(self) -> bool:
+        owners = {p._owner for p in self.promises()}
+        where = f"workflow {sorted(owners)[0]!r}: " if owners else ""
+        raise WorkflowCompileError(
+            f"{where}condition {self!r} was used as a bool (and/or/not/if): {_LOGIC_HINT}"
+        )
+
+    @abc.abstractmethod
+    def promises(self) -> Iterable[Promise]:
+        """The promises the condition reads, in order."""
+
+    @abc.abstractmethod
+    def evaluate(self, value_of: Callable[[Promise], Any]) -> bool:
+        """The condition's value, given the value of each promise (a local run)."""
+
+    @abc.abstractmethod
+    def to_idl(self) -> condition_pb2.BooleanExpression:
+        """The condition on the wire."""
+
+
+def _operand_text(value: Any) -> str:
+    if isinstance(value, Promise):
+        return operand_var(value)
+    return repr(value)
+
+
+def operand_var(promise: Promise) -> str:
+    """flytekit's operand name: ``"<node id>.<output>"`` (``".x"`` for a workflow input)."""
+    return f"{promise.node_id}.{promise.var}"
+
+
+class ComparisonExpression(_Expression):
+    """``lhs <op> rhs`` where at least one side is a promise."""
+
+    def __init__(self, lhs: Any, op: str, rhs: Any) -> None:
+        for side in (lhs, rhs):
+            if isinstance(side, _Expression):
+                raise WorkflowCompileError(
+                    f"a condition cannot be compared with {op}: {_LOGIC_HINT}"
+                )
+            if isinstance(side, (VoidPromise, NodeOutputs)):
+                raise WorkflowCompileError(
+                    f"cannot compare {side!r} with {op}: compare one output (a promise)"
+                )
+        self.lhs = lhs
+        self.op = op
+        self.rhs = rhs
+
+    def __repr__(self) -> str:
+        return f"({_operand_text(self.lhs)} {self.op} {_operand_text(self.rhs)})"
+
+    def promises(self) -> Iterable[Promise]:
+        return [side for side in (self.lhs, self.rhs) if isinstance(side, Promise)]
+
+    def evaluate(self, value_of: Callable[[Promise], Any]) -> bool:
+        left = value_of(self.lhs) if isinstance(self.lhs, Promise) else self.lhs
+        right = value_of(self.rhs) if isinstance(self.rhs, Promise) else self.rhs
+        return bool(_COMPARATORS[self.op](left, right))
+
+    def to_idl(self) -> condition_pb2.BooleanExpression:
+        from flyteidl.core import condition_pb2
+
+        expression = condition_pb2.BooleanExpression()
+        comparison = expression.comparison
+        comparison.operator = condition_pb2.ComparisonExpression.Operator.Value(
+            _WIRE_COMPARATORS[self.op]
+        )
+        _operand(self.lhs, comparison.left_value)
+        _operand(self.rhs, comparison.right_value)
+        return expression
+
+
+def _operand(value: Any, message: condition_pb2.Operand) -> None:
+    if isinstance(value, Promise):
+        message.var = operand_var(value)
+        return
+    from featherkit.type_registry import type_engine
+
+    engine = type_engine()
+    try:
+        literal = engine.to_literal(value, type(value), engine.to_literal_type(type(value)))
+    except Exception as exc:
+        raise WorkflowCompileError(
+            f"condition constant {value!r} ({type(value).__name__}) is not a Flyte primitive: "
+            f"{exc}"
+        ) from exc
+    scalar = literal.scalar
+    if literal.WhichOneof("value") != "scalar" or scalar.WhichOneof("value") not in (
+        "primitive",
+        "none_type",
+    ):
+        raise WorkflowCompileError(
+            f"condition constant {value!r} ({type(value).__name__}) is not a Flyte primitive "
+            "(int, float, str, bool, datetime, timedelta or None)"
+        )
+    if scalar.WhichOneof("value") == "none_type":
+        message.scalar.CopyFrom(scalar)
+    else:
+        message.primitive.CopyFrom(scalar.primitive)
+
+
+class ConjunctionExpression(_Expression):
+    """``lhs & rhs`` or ``lhs | rhs`` of two conditions."""
+
+    def __init__(self, lhs: Any, op: str, rhs: Any) -> None:
+        for side in (lhs, rhs):
+            if not isinstance(side, _Expression):
+                raise WorkflowCompileError(
+                    f"{op} combines conditions (comparisons of promises), got "
+                    f"{_describe(side)}: {_LOGIC_HINT}"
+                )
+        self.lhs = lhs
+        self.op = op
+        self.rhs = rhs
+
+    def __repr__(self) -> str:
+        return f"({self.lhs!r} {self.op} {self.rhs!r})"
+
+    def promises(self) -> Iterable[Promise]:
+        return [*self.lhs.promises(), *self.rhs.promises()]
+
+    def evaluate(self, value_of: Callable[[Promise], Any]) -> bool:
+        left: bool = self.lhs.evaluate(value_of)
+        if self.op == "&":
+            return left and bool(self.rhs.evaluate(value_of))
+        return left or bool(self.rhs.evaluate(value_of))
+
+    def to_idl(self) -> condition_pb2.BooleanExpression:
+        from flyteidl.core import condition_pb2
+
+        expression = condition_pb2.BooleanExpression()
+        conjunction = expression.conjunction
+        conjunction.operator = (
+            condition_pb2.ConjunctionExpression.AND
+            if self.op == "&"
+            else condition_pb2.ConjunctionExpression.OR
+        )
+        conjunction.left_expression.CopyFrom(self.lhs.to_idl())
+        conjunction.right_expression.CopyFrom(self.rhs.to_idl())
+        return expression
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Promise):
+        return value.describe()
+    if isinstance(value, bool):
+        return f"the bool {value} (an and/or/not/is already evaluated by Python)"
+    return f"{type(value).__name__} {value!r}"
+
+
+_COMPARATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+#: operator -> the name of ``ComparisonExpression.Operator`` on the wire
+_WIRE_COMPARATORS = {"==": "EQ", "!=": "NEQ", "<": "LT", "<=": "LTE", ">": "GT", ">=": "GTE"}
+
+_LOGIC_HINT = (
+    "combine conditions with & and | (each comparison in parentheses), e.g. "
+    "(x > 1) & (x < 10); Python's and/or/not/is and a promise used as a bool cannot be "
+    "recorded in a workflow"
+)
+
+
 __all__ = [
     "START_NODE",
     "Binder",
     "Binding",
     "CollectionBinding",
+    "ComparisonExpression",
+    "ConjunctionExpression",
     "ConstantBinding",
     "MapBinding",
     "NodeOutputs",

@@ -162,7 +162,7 @@ async def execute(workflow: WorkflowBase, inputs: dict[str, Any], run: Run) -> A
         if workflow.failure_node is not None:  # on_failure: the handler runs, then we raise
             from featherkit.workflow.failure import run_failure_node
 
-            await run_failure_node(workflow, results, first, run)
+            await run_failure_node(workflow, results, first, run, WorkflowExecutionError)
         raise first from first.original
     outputs = {name: resolve(b, results) for name, b in workflow.output_bindings.items()}
     return workflow.result_of(outputs)

@@ -16,10 +16,10 @@ node ids always agree.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from featherkit.workflow.overrides import dnsify
 from featherkit.workflow.promise import (
     Binding,
     CollectionBinding,
@@ -37,34 +37,6 @@ if TYPE_CHECKING:
     from featherkit.workflow.launch_plan import LaunchPlan
     from featherkit.workflow.node import Node
     from featherkit.workflow.workflow import WorkflowBase
-
-
-def dnsify(value: str) -> str:
-    """A DNS-1123 label of ``value`` (lower case, digits, '-', at most 63 characters).
-
-    Long values keep their tail behind a 10-character hash of the whole, so distinct long
-    names stay distinct. Used once, when a node id is made (flytekit applies it a second time
-    to an already dnsified id, which can change it).
-    """
-    limit, hash_length = 63, 10
-    if len(value) >= limit:
-        digest = hashlib.sha224(value.encode("utf-8")).hexdigest()[:hash_length]
-        value = f"{digest}-{value[-(limit - hash_length - 1):]}"
-    out: list[str] = []
-    for ch in value:
-        if ch in "_-.":
-            if out and len(out) < limit - 1:
-                out.append("-")
-        elif not ch.isalnum() or not ch.isascii():
-            continue
-        elif ch.islower() or ch.isdigit():
-            out.append(ch)
-        else:
-            if out and out[-1] != "-" and len(out) < limit - 1:
-                out.append("-")
-            out.append(ch.lower())
-    text = "".join(out)
-    return text[:-1] if text.endswith("-") else text
 
 
 class SerializeContext:

@@ -2,6 +2,9 @@
 
 Scalars are read directly (ISO 8601 for dates and datetimes, seconds or ``HH:MM:SS`` for
 durations); lists, dicts and dataclasses are JSON, converted field by field.
+
+Used by the CLI (``featherkit run`` inputs) and by gate nodes (an approval's or a signal's
+value typed at the terminal), so it sits below both.
 """
 
 from __future__ import annotations
