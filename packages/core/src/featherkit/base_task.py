@@ -63,6 +63,8 @@ class _Lazy:
     literals_pb2: Any = None
     local: Any = None
     all_or_nothing: Any = None
+    #: core's writers of primitives: they write in place and never upload a file
+    in_place_writers: frozenset[Any] = frozenset()
 
     @classmethod
     def load(cls) -> type[_Lazy]:
@@ -71,7 +73,12 @@ class _Lazy:
 
             from featherkit import local, plugins
             from featherkit.storage import all_or_nothing
+            from featherkit.types import primitives
 
+            cls.in_place_writers = frozenset({
+                primitives.write_int, primitives.write_float, primitives.write_str,
+                primitives.write_bool, primitives.write_none,
+            })
             cls.plugins, cls.literals_pb2, cls.local = plugins, literals_pb2, local
             cls.all_or_nothing = all_or_nothing
         return cls
@@ -350,18 +357,30 @@ class Task:
             values = outputs
         literal_map = literals_pb2.LiteralMap()
         literals = literal_map.literals
+        in_place = _Lazy.in_place_writers
+        for entry in plan:
+            if entry[2] not in in_place:
+                break
+        else:  # only primitives (writers known from earlier calls): nothing uploaded to undo
+            self._write_outputs(engine, plan, values, literals)
+            return literal_map
         with _Lazy.all_or_nothing():  # a failing output removes the files earlier ones uploaded
-            for entry, value in zip(plan, values):
-                name, tp, write = entry[0], entry[1], entry[2]
-                try:
-                    if write is None:
-                        write = entry[2] = engine.writer(tp)
-                    write(value, literals[name])
-                except UNENCODABLE as exc:
-                    raise TaskOutputError(
-                        _unencodable(self.name, "output", name, tp, value, exc)
-                    ) from exc
+            self._write_outputs(engine, plan, values, literals)
         return literal_map
+
+    def _write_outputs(
+        self, engine: Any, plan: list[list[Any]], values: tuple[Any, ...], literals: Any
+    ) -> None:
+        for entry, value in zip(plan, values):
+            name, tp, write = entry[0], entry[1], entry[2]
+            try:
+                if write is None:
+                    write = entry[2] = engine.writer(tp)
+                write(value, literals[name])
+            except UNENCODABLE as exc:
+                raise TaskOutputError(
+                    _unencodable(self.name, "output", name, tp, value, exc)
+                ) from exc
 
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
         """The native value(s) a caller gets: one value, a NamedTuple, or None."""
