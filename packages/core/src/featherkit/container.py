@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from featherkit.hookspecs import hookimpl
 from featherkit.images import image_name
@@ -24,11 +24,28 @@ CHECKPOINT_TEMPLATE = "{{.checkpointOutputPrefix}}"
 PREV_CHECKPOINT_TEMPLATE = "{{.prevCheckpointPrefix}}"
 
 
+_NEEDS: tuple[Any, ...] | None = None
+
+
+def _needs() -> tuple[Any, ...]:
+    """What serializing a task's container imports, once: a ``from x import y`` statement in
+    a function costs about half a microsecond per task, and a package serializes hundreds."""
+    global _NEEDS
+    if _NEEDS is None:
+        from flyteidl.core import tasks_pb2
+
+        from featherkit.base_task import PythonTask
+        from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
+        from featherkit.resolvers import resolver_for as choose
+
+        _NEEDS = (tasks_pb2, PythonTask, (PythonFunctionTask, PythonInstanceTask), choose)
+    return _NEEDS
+
+
 def resolver_for(task: PythonTask, settings: SerializationSettings | None = None) -> TaskResolver:
     """The task's resolver: see :func:`featherkit.resolvers.resolver_for` for the order."""
-    from featherkit.resolvers import resolver_for as choose
-
-    return choose(task, settings)
+    choose: Any = (_NEEDS or _needs())[3]
+    return choose(task, settings)  # type: ignore[no-any-return]
 
 
 def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[str]:
@@ -59,7 +76,7 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
 
 def python_container(task: PythonTask, settings: SerializationSettings) -> tasks_pb2.Container:
     """The container for a python task; plugins building pods start from this."""
-    from flyteidl.core import tasks_pb2
+    tasks_pb2 = (_NEEDS or _needs())[0]
 
     bad = non_string_entries(task.environment)
     if bad:
@@ -101,10 +118,8 @@ def runs_in_python_container(task: Task) -> bool:
     auto-container tasks have one: its target comes from a plugin (``get_container``,
     ``get_k8s_pod`` or ``get_sql``).
     """
-    from featherkit.base_task import PythonTask
-    from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
-
-    if isinstance(task, (PythonFunctionTask, PythonInstanceTask)):
+    _, PythonTask, function_tasks, _ = _NEEDS or _needs()
+    if isinstance(task, function_tasks):
         return True
     return isinstance(task, PythonTask) and (
         task.task_resolver is not None or getattr(task, "template_executor", None) is not None
@@ -113,8 +128,7 @@ def runs_in_python_container(task: Task) -> bool:
 
 @hookimpl(trylast=True)
 def get_container(task: Task, settings: SerializationSettings) -> tasks_pb2.Container | None:
-    from featherkit.base_task import PythonTask
-
+    PythonTask = (_NEEDS or _needs())[1]
     if not isinstance(task, PythonTask) or not runs_in_python_container(task):
         return None
     return python_container(task, settings)

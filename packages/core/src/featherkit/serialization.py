@@ -177,14 +177,17 @@ def _serialize_needs() -> tuple[Any, ...]:
         from featherkit import __version__
         from featherkit.base_task import Task
         from featherkit.plugins import hooks
+        from featherkit.targets import the_target  # plugins load only when serializing
 
-        _SERIALIZE_NEEDS = (identifier_pb2, tasks_pb2, __version__, Task, hooks)
+        _SERIALIZE_NEEDS = (identifier_pb2, tasks_pb2, __version__, Task, hooks, the_target)
     return _SERIALIZE_NEEDS
 
 
 def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemplate:
     """The ``TaskTemplate`` a Flyte backend runs for ``task``."""
-    identifier_pb2, tasks_pb2, __version__, Task = (_SERIALIZE_NEEDS or _serialize_needs())[:4]
+    identifier_pb2, tasks_pb2, __version__, Task, _, the_target = (
+        _SERIALIZE_NEEDS or _serialize_needs()
+    )
 
     if not isinstance(task, Task):
         raise SerializationError(f"cannot serialize {task!r}: it is not a featherkit task")
@@ -193,8 +196,6 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
             f"task {task.name!r}: serialize() needs featherkit.SerializationSettings, "
             f"got {type(settings).__name__}"
         )
-    from featherkit.targets import the_target  # plugins load only when a task is serialized
-
     kind, target = the_target(task, settings) or (None, None)
     template = tasks_pb2.TaskTemplate()
     identifier = template.id
