@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
 
+_tasks_pb2: Any = None  # flyteidl's tasks_pb2, imported on first to_idl()
+
+
 def _timeout(value: Any) -> datetime.timedelta | None:
     if value is None or isinstance(value, datetime.timedelta):
         delta = value
@@ -96,19 +99,28 @@ class TaskMetadata:
         assert not isinstance(self.timeout, int)
         return self.timeout
 
-    def to_idl(self, runtime_version: str) -> tasks_pb2.TaskMetadata:
+    def to_idl(
+        self, runtime_version: str, out: tasks_pb2.TaskMetadata | None = None
+    ) -> tasks_pb2.TaskMetadata:
         """The wire form (``flyteidl.core.TaskMetadata``), field for field as flytekit writes it.
 
         Presence matters as much as values: flytekit always sets ``generates_deck`` (a
         ``BoolValue``, even when false), ``retries`` and the pod ``metadata``
         (``K8sObjectMetadata``, empty without labels or annotations); ``interruptible`` only
         when it was given; ``timeout`` only when it is not zero.
-        """
-        from flyteidl.core import tasks_pb2
 
+        ``out``: an empty message to fill in place (a template's own ``metadata`` field, which
+        then needs no copy) instead of a new one.
+        """
+        global _tasks_pb2
+        tasks_pb2 = _tasks_pb2
+        if tasks_pb2 is None:  # imported once: a function-level import costs per task
+            from flyteidl.core import tasks_pb2
+
+            _tasks_pb2 = tasks_pb2
         # fields are set one by one: much faster than nested keyword construction, which
         # matters when a package serializes hundreds of tasks
-        metadata = tasks_pb2.TaskMetadata()
+        metadata = tasks_pb2.TaskMetadata() if out is None else out
         metadata.discoverable = self.cache
         runtime = metadata.runtime
         runtime.type = tasks_pb2.RuntimeMetadata.FLYTE_SDK

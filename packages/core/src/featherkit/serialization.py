@@ -205,7 +205,7 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
     identifier.name = task.name
     identifier.version = settings.version
     template.type = task.task_type
-    template.metadata.CopyFrom(task.metadata.to_idl(__version__))
+    task.metadata.to_idl(__version__, template.metadata)  # filled in place: no copy
     template.interface.CopyFrom(_interface(task))
     template.task_type_version = task.task_type_version
     custom = task.get_custom(settings)
