@@ -207,11 +207,11 @@ class Task:
     # -- hooks-backed methods --------------------------------------------------------------
 
     def pre_execute(self, params: ExecutionParameters) -> ExecutionParameters:
-        _Lazy.load().plugins.hooks().pre_execute(self, params)
+        (_Lazy.plugins or _Lazy.load().plugins).hooks().pre_execute(self, params)
         return params
 
     def post_execute(self, params: ExecutionParameters, outputs: Any) -> Any:
-        return _Lazy.load().plugins.hooks().post_execute(self, params, outputs)
+        return (_Lazy.plugins or _Lazy.load().plugins).hooks().post_execute(self, params, outputs)
 
     def execute(self, **kwargs: Any) -> Any:
         """Run the task's work on native values; subclasses implement it."""
@@ -426,7 +426,10 @@ class Task:
     def _start(
         self, params: ExecutionParameters, input_literal_map: literals_pb2.LiteralMap
     ) -> tuple[ExecutionParameters, Any]:
-        """pre_execute, inputs to native values, and the user's code (maybe an awaitable)."""
+        """pre_execute, inputs to native values, and the user's code (maybe an awaitable).
+
+        (:meth:`dispatch_execute` does the same inline: keep the two alike.)
+        """
         params = self.pre_execute(params)
         native = self.literals_to_inputs(input_literal_map)
         params.attributes["native_inputs"] = native
@@ -434,7 +437,7 @@ class Task:
         return params, self._run_user_code(native)
 
     def _finish(self, params: ExecutionParameters, outputs: Any) -> literals_pb2.LiteralMap:
-        """post_execute, then native outputs to literals."""
+        """post_execute, then native outputs to literals (inline in :meth:`dispatch_execute`)."""
         outputs = self.post_execute(params, outputs)
         params.attributes["native_outputs"] = outputs
         return self.outputs_to_literals(outputs)
@@ -451,12 +454,19 @@ class Task:
         """
         token = context._current.set(params)
         try:
-            params, outputs = self._start(params, input_literal_map)
+            # _start and _finish, inlined: this is every call's path
+            params = self.pre_execute(params)
+            native = self.literals_to_inputs(input_literal_map)
+            params.attributes["native_inputs"] = native
+            params.inputs_loaded_at = time.perf_counter()
+            outputs = self._run_user_code(native)
             if type(outputs) not in _PLAIN and inspect.isawaitable(outputs):
                 import asyncio  # only async tasks pay for it (it costs a cold start ~15 ms)
 
                 outputs = asyncio.run(self._await_user_code(outputs))
-            return self._finish(params, outputs)
+            outputs = self.post_execute(params, outputs)
+            params.attributes["native_outputs"] = outputs
+            return self.outputs_to_literals(outputs)
         finally:
             context._current.reset(token)
 
