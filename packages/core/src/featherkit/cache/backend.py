@@ -89,7 +89,10 @@ class CacheBackend(Protocol):
 
 #: stored values start with this, then the SHA-256 of the payload, then the payload
 RECORD_MAGIC = b"FKC1"
-_HEADER = len(RECORD_MAGIC) + 32
+_MAGIC_LENGTH = len(RECORD_MAGIC)
+_HEADER = _MAGIC_LENGTH + 32
+#: hashlib.sha256, imported on the first decode_record (plugin loading imports this module)
+_sha256: Any = None
 
 
 def encode_record(payload: bytes) -> bytes:
@@ -101,15 +104,20 @@ def encode_record(payload: bytes) -> bytes:
 
 def decode_record(record: bytes) -> bytes:
     """The payload of a stored record; :class:`CorruptEntryError` if it is not intact."""
-    record = bytes(record)
+    global _sha256
+    if type(record) is not bytes:
+        record = bytes(record)
     if len(record) < _HEADER or not record.startswith(RECORD_MAGIC):
         raise CorruptEntryError(
             f"stored value is not a featherkit cache record ({len(record)} bytes)"
         )
-    import hashlib
+    sha256 = _sha256
+    if sha256 is None:  # imported once, on the first read (every cache hit reads one)
+        import hashlib
 
+        sha256 = _sha256 = hashlib.sha256
     payload = record[_HEADER:]
-    if hashlib.sha256(payload).digest() != record[len(RECORD_MAGIC) : _HEADER]:
+    if sha256(payload).digest() != record[_MAGIC_LENGTH:_HEADER]:
         raise CorruptEntryError(
             f"stored value fails its checksum (truncated or altered, {len(record)} bytes)"
         )
