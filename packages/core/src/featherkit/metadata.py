@@ -115,9 +115,9 @@ class TaskMetadata:
         global _tasks_pb2
         tasks_pb2 = _tasks_pb2
         if tasks_pb2 is None:  # imported once: a function-level import costs per task
-            from flyteidl.core import tasks_pb2
+            from flyteidl.core import tasks_pb2 as imported
 
-            _tasks_pb2 = tasks_pb2
+            tasks_pb2 = _tasks_pb2 = imported
         # fields are set one by one: much faster than nested keyword construction, which
         # matters when a package serializes hundreds of tasks
         metadata = tasks_pb2.TaskMetadata() if out is None else out
