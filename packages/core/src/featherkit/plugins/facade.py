@@ -78,6 +78,8 @@ class Hooks:
         self._post: Callable[..., Any] = _nothing
         self._finished: list[tuple[str, Callable[..., Any]]] = []
         self._monitoring: object = None
+        #: (hook, subset) -> (generation, monitoring token, caller): _serializing's own cache
+        self._serializers: dict[tuple[str, str], tuple[int, object, Callable[..., Any]]] = {}
 
     # -- pluggy callers, cached per plugin generation --------------------------------------
 
@@ -231,6 +233,15 @@ class Hooks:
         generation (:mod:`featherkit._hookcall`), over all plugins, the ``installed`` ones or
         the ``builtin`` ones; pluggy's own (subset) caller when a wrapper or call monitoring
         needs it. Serializing a package asks six of these per task."""
+        monitoring = getattr(self.pm, "_inner_hookexec", None)  # call monitoring on or off
+        known = self._serializers.get((name, subset))
+        if (
+            known is not None
+            and known[0] == self.manager.generation
+            and known[1] is monitoring
+        ):
+            return known[2]
+
         def compute() -> Callable[..., Any]:
             from featherkit._hookcall import compile_subset
 
@@ -250,10 +261,10 @@ class Hooks:
                 slow = getattr(self.hook, name)
             return lambda task, settings: slow(task=task, settings=settings)
 
-        token = id(getattr(self.pm, "_inner_hookexec", None))  # call monitoring on or off
         caller: Callable[..., Any] = self.manager.derived(
-            ("serializing", name, subset, token), compute
+            ("serializing", name, subset, id(monitoring)), compute
         )
+        self._serializers[(name, subset)] = (self.manager.generation, monitoring, caller)
         return caller
 
     def _answered(self, kind: str, task: Task, settings: SerializationSettings) -> list[str]:
