@@ -9,8 +9,6 @@ cloudpickle's output only loads on the Python minor version that wrote it.
 from __future__ import annotations
 
 import copyreg
-import hashlib
-import hmac
 import io
 import json
 import os
@@ -179,6 +177,8 @@ class PickleResolver:
         from featherkit import extend
 
         prefix = self._prefix(settings, task)
+        import hashlib  # here: loading OpenSSL costs every pod's cold start
+
         data = dumps(task)
         digest = hashlib.sha256(data).hexdigest()
         uri = extend.join(prefix, f"{digest}.pkl")
@@ -210,6 +210,9 @@ class PickleResolver:
             raise ResolverError(
                 f"cannot read pickled task file {uri}: {type(exc).__name__}: {exc}"
             ) from exc
+        import hashlib
+        import hmac
+
         actual = hashlib.sha256(data).hexdigest()
         if not hmac.compare_digest(actual, expected):
             raise ResolverError(
