@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copyreg
 import io
-import json
 import os
 import re
 import sys
@@ -94,6 +93,8 @@ def dumps(task: Task) -> bytes:
             f"task {task.name!r} cannot be pickled: {type(exc).__name__}: {exc} (everything "
             "the task's function refers to, closures and globals included, must be picklable)"
         ) from exc
+    import json  # here: registering the resolver at a pod's start needs none
+
     header = json.dumps(
         {
             "python": _python(),
@@ -108,6 +109,7 @@ def dumps(task: Task) -> bytes:
 
 def loads(data: bytes, where: str) -> Task:
     """Unpickle a file written by :func:`dumps` (its digest already checked)."""
+    import json
     import pickle
 
     from featherkit.extend import Task
