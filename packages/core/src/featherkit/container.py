@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from featherkit.hookspecs import hookimpl
 from featherkit.images import image_name
-from featherkit.serialization import SerializationError, non_string_entries
 
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
@@ -54,6 +53,9 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
     The same shape as flytekit's ``pyflyte-execute`` args, so Flyte propeller fills the same
     ``{{.x}}`` templates; only the program and the resolver location differ.
     """
+    # here, not at import: this module is a builtin plugin every pod loads, serialization not
+    from featherkit.serialization import SerializationError
+
     resolver = resolver_for(task, settings)
     loader_args = resolver.loader_args(settings, task)
     if not isinstance(loader_args, list) or not all(isinstance(a, str) for a in loader_args):
@@ -77,6 +79,8 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
 def python_container(task: PythonTask, settings: SerializationSettings) -> tasks_pb2.Container:
     """The container for a python task; plugins building pods start from this."""
     tasks_pb2 = (_NEEDS or _needs())[0]
+
+    from featherkit.serialization import SerializationError, non_string_entries
 
     bad = non_string_entries(task.environment)
     if bad:

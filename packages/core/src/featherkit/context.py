@@ -7,14 +7,16 @@ execution sets its own :class:`ExecutionParameters` and restores the previous on
 from __future__ import annotations
 
 import contextvars
-import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from featherkit.checkpoint import Checkpoint, set_default_working_dir
+
+if TYPE_CHECKING:
+    import logging
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ class ExecutionParameters:
 
     @property
     def logging(self) -> logging.Logger:
+        import logging  # here: it costs a pod's cold start
+
         return logging.getLogger("featherkit.user")
 
     @property

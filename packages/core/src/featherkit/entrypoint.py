@@ -82,9 +82,38 @@ class Outcome:
 # --- command line ------------------------------------------------------------------------------
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, sized as it sizes itself but without importing :mod:`shutil`
+    (and bz2, lzma) for ``shutil.get_terminal_size``: every ``add_argument`` builds one."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    """``$COLUMNS`` when a positive number, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
+        formatter_class=_HelpFormatter,
         usage=(
             f"{PROG} --inputs URI --output-prefix URI [--raw-output-data-prefix URI] "
             "[--checkpoint-path URI] [--prev-checkpoint URI] --resolver LOCATION "

@@ -25,7 +25,6 @@ from __future__ import annotations
 import importlib
 import os
 import time
-import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -108,6 +107,8 @@ def format_traceback(exc: BaseException, *, user: bool) -> str:
     Leading frames that belong to featherkit (or the import machinery) are dropped for user
     errors, unless every frame is featherkit's, in which case all are kept.
     """
+    import traceback  # here: only a failure needs it, not every pod's start
+
     tb_exc = traceback.TracebackException.from_exception(exc)
     if user:
         frames = list(tb_exc.stack)

@@ -27,7 +27,6 @@ objects) and digests (through ``read_bytes``), and says clearly that it cannot l
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import io
 import os
 from collections.abc import Callable
@@ -187,6 +186,8 @@ class _AtomicLocalWriter(io.BufferedWriter):
 
 def file_digest(path: str) -> str:
     """``sha256:<hex>`` of a local file's bytes, read in 1 MiB blocks."""
+    import hashlib  # here: loading OpenSSL costs every pod's cold start
+
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -385,6 +386,8 @@ def content_digest(uri: str) -> str:
     digester = getattr(backend, "content_digest", None)
     if digester is not None:
         return str(digester(uri))
+    import hashlib
+
     return "sha256:" + hashlib.sha256(backend.read_bytes(uri)).hexdigest()
 
 

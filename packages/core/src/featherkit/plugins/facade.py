@@ -11,7 +11,6 @@ on its own; the happy path pays nothing for it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,8 @@ from featherkit.plugins.manager import PluginError, PluginManager, is_builtin
 from featherkit.plugins.registry import REGISTRIES, BrokenPlugin, Entries, Registry
 
 if TYPE_CHECKING:
+    import logging
+
     from flyteidl.core import tasks_pb2
 
     # type-only: the facade passes tasks through, it never needs their classes at run time
@@ -28,7 +29,12 @@ if TYPE_CHECKING:
     from featherkit.context import ExecutionParameters
     from featherkit.serialization import SerializationSettings
 
-log = logging.getLogger("featherkit.plugins")
+
+def _log() -> logging.Logger:
+    """Logger ``featherkit.plugins`` (:mod:`logging` loads at the first message only)."""
+    import logging
+
+    return logging.getLogger("featherkit.plugins")
 
 
 class Answer:
@@ -221,7 +227,7 @@ class Hooks:
             try:
                 call(task, params, outputs, error)
             except Exception as exc:
-                log.warning(
+                _log().warning(
                     "execution_finished of plugin %r failed for task %r: %s: %s",
                     plugin, task.name, type(exc).__name__, exc,
                 )

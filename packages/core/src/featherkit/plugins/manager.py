@@ -20,7 +20,6 @@ same way entry points are, so this module imports none of the modules that imple
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -34,8 +33,14 @@ from featherkit import hookspecs
 
 if TYPE_CHECKING:
     import importlib.metadata
+    import logging
 
-log = logging.getLogger("featherkit.plugins")
+
+def _log() -> logging.Logger:
+    """Logger ``featherkit.plugins`` (:mod:`logging` loads at the first message only)."""
+    import logging
+
+    return logging.getLogger("featherkit.plugins")
 
 ENTRY_POINT_GROUP = "featherkit"
 BUILTIN_PREFIX = "featherkit.builtin."
@@ -144,7 +149,7 @@ class PluginManager:
             if wanted_set is not None and not names & wanted_set:
                 continue
             if names & blocked_set:
-                log.debug("plugin %s from %s disabled by FEATHERKIT_DISABLE_PLUGINS",
+                _log().debug("plugin %s from %s disabled by FEATHERKIT_DISABLE_PLUGINS",
                           ep.name, _dist_name(ep))
                 continue
             self._load_entry_point(ep)
@@ -186,7 +191,7 @@ class PluginManager:
         message = f"featherkit: {message}"
         if strict_mode():
             raise PluginError(message) from exc
-        log.warning("%s (skipped)", message)
+        _log().warning("%s (skipped)", message)
         self.report.failures.append(message)
 
     def _register(self, plugin: object, name: str, dist: str, version: str, value: str) -> None:

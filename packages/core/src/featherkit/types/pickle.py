@@ -20,10 +20,8 @@ value (a lambda, a class defined in ``__main__``) needs cloudpickle installed to
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -56,6 +54,8 @@ def default_storage_dir() -> Path:
     configured = os.environ.get("FEATHERKIT_PICKLE_DIR")
     if configured:
         return Path(configured)
+    import tempfile  # here: tempfile and hashlib cost every pod's cold start
+
     return Path(tempfile.gettempdir()) / "featherkit-pickles"
 
 
@@ -121,6 +121,9 @@ class PickleTransformer(BuiltinTransformer[Any]):
                 expected="a picklable value",
                 received=type_name(type(value)),
             ) from exc
+        import hashlib
+        import tempfile
+
         directory = Path(self.storage_dir_provider()).resolve()
         directory.mkdir(parents=True, exist_ok=True)
         target = directory / hashlib.sha256(data).hexdigest()

@@ -10,7 +10,6 @@ parquet part, ``<raw output prefix>/<32 hex>/00000``, as flytekit 1.16 writes th
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, get_args, get_origin
 
@@ -128,6 +127,8 @@ def read_frame(uri: str, fmt: str, frame_type: Any, columns: Sequence[str] | Non
         return handler.decode(directory, columns)
     finally:
         if temporary:
+            import shutil  # here: it costs every pod's cold start
+
             shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -140,6 +141,8 @@ def iter_frames(
         yield from handler.iter_parts(directory, columns)
     finally:
         if temporary:
+            import shutil  # here: it costs every pod's cold start
+
             shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -167,10 +170,14 @@ def write_frame(frame: Any, fmt: str, declared: list[tuple[str, Any]] | None) ->
     except BaseException:
         delete(uri)
         if not remote:
+            import shutil  # here: it costs every pod's cold start
+
             shutil.rmtree(directory, ignore_errors=True)
         raise
     finally:
         if remote:
+            import shutil  # here: it costs every pod's cold start
+
             shutil.rmtree(directory, ignore_errors=True)
     if not remote:
         track(uri)  # uploads track themselves; a frame written in place is noted here

@@ -6,7 +6,6 @@ built at the end of an execution that makes one.
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 import warnings
@@ -19,11 +18,18 @@ from featherkit_deck.fields import validate_deck_fields
 from featherkit_deck.timeline import RUN_KEY, DeckRun
 
 if TYPE_CHECKING:
+    import logging
+
     from featherkit.extend import ExecutionParameters, Task
 
 __all__ = ["DECK_FILE", "PATH_KEY", "featherkit_hookspecs"]
 
-log = logging.getLogger("featherkit.deck")
+
+def _log() -> logging.Logger:
+    """Logger ``featherkit.deck`` (:mod:`logging` loads at the first message only)."""
+    import logging
+
+    return logging.getLogger("featherkit.deck")
 
 DECK_FILE = "deck.html"
 #: ``params.attributes`` key holding where the deck of an execution was written.
@@ -82,17 +88,17 @@ def execution_finished(
         page = build_deck(task, params, outputs, error, run)
         where = write_deck(params, page)
     except Exception as exc:
-        log.warning(
+        _log().warning(
             "deck of task %r could not be written: %s: %s", task.name, type(exc).__name__, exc,
             exc_info=True,
         )
         return
     params.attributes[PATH_KEY] = where
     if params.output_prefix:
-        log.info("deck of task %r written to %s", task.name, redact_location(where))
+        _log().info("deck of task %r written to %s", task.name, redact_location(where))
     else:
         # WARNING so that `featherkit run` (logging at WARNING) shows where the deck is
-        log.warning("deck written to %s", redact_location(where))
+        _log().warning("deck written to %s", redact_location(where))
 
 
 def write_deck(params: ExecutionParameters, page: str) -> str:

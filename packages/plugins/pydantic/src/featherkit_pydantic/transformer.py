@@ -19,7 +19,6 @@ a model does not pay for it.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +91,8 @@ class PydanticTransformer(TypeTransformer[Any]):
                 expected=model.__qualname__,
                 received=type(value).__qualname__,
             )
+        import json  # here: registering the transformer at a pod's start needs none
+
         try:
             plain = json.loads(value.model_dump_json())
         except ValueError as exc:  # pydantic's serialization errors are ValueErrors
@@ -113,6 +114,8 @@ class PydanticTransformer(TypeTransformer[Any]):
                     f"cannot read a {model.__qualname__} from a binary tagged "
                     f"{scalar.binary.tag!r}; expected {MSGPACK!r}"
                 )
+            import json
+
             import msgpack
 
             text = json.dumps(msgpack.unpackb(scalar.binary.value, strict_map_key=False))

@@ -9,10 +9,7 @@ cloudpickle's output only loads on the Python minor version that wrote it.
 from __future__ import annotations
 
 import copyreg
-import hashlib
-import hmac
 import io
-import json
 import os
 import re
 import sys
@@ -96,6 +93,8 @@ def dumps(task: Task) -> bytes:
             f"task {task.name!r} cannot be pickled: {type(exc).__name__}: {exc} (everything "
             "the task's function refers to, closures and globals included, must be picklable)"
         ) from exc
+    import json  # here: registering the resolver at a pod's start needs none
+
     header = json.dumps(
         {
             "python": _python(),
@@ -110,6 +109,7 @@ def dumps(task: Task) -> bytes:
 
 def loads(data: bytes, where: str) -> Task:
     """Unpickle a file written by :func:`dumps` (its digest already checked)."""
+    import json
     import pickle
 
     from featherkit.extend import Task
@@ -179,6 +179,8 @@ class PickleResolver:
         from featherkit import extend
 
         prefix = self._prefix(settings, task)
+        import hashlib  # here: loading OpenSSL costs every pod's cold start
+
         data = dumps(task)
         digest = hashlib.sha256(data).hexdigest()
         uri = extend.join(prefix, f"{digest}.pkl")
@@ -210,6 +212,9 @@ class PickleResolver:
             raise ResolverError(
                 f"cannot read pickled task file {uri}: {type(exc).__name__}: {exc}"
             ) from exc
+        import hashlib
+        import hmac
+
         actual = hashlib.sha256(data).hexdigest()
         if not hmac.compare_digest(actual, expected):
             raise ResolverError(
