@@ -28,7 +28,8 @@ _NEEDS: tuple[Any, ...] | None = None
 
 def _needs() -> tuple[Any, ...]:
     """What serializing a task's container imports, once: a ``from x import y`` statement in
-    a function costs about half a microsecond per task, and a package serializes hundreds."""
+    a function costs about half a microsecond per task, and a package serializes hundreds.
+    Not at import: this module is a builtin plugin every pod loads, serialization not."""
     global _NEEDS
     if _NEEDS is None:
         from flyteidl.core import tasks_pb2
@@ -36,8 +37,12 @@ def _needs() -> tuple[Any, ...]:
         from featherkit.base_task import PythonTask
         from featherkit.function_task import PythonFunctionTask, PythonInstanceTask
         from featherkit.resolvers import resolver_for as choose
+        from featherkit.serialization import SerializationError, non_string_entries
 
-        _NEEDS = (tasks_pb2, PythonTask, (PythonFunctionTask, PythonInstanceTask), choose)
+        _NEEDS = (
+            tasks_pb2, PythonTask, (PythonFunctionTask, PythonInstanceTask), choose,
+            SerializationError, non_string_entries,
+        )
     return _NEEDS
 
 
@@ -53,9 +58,7 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
     The same shape as flytekit's ``pyflyte-execute`` args, so Flyte propeller fills the same
     ``{{.x}}`` templates; only the program and the resolver location differ.
     """
-    # here, not at import: this module is a builtin plugin every pod loads, serialization not
-    from featherkit.serialization import SerializationError
-
+    SerializationError = (_NEEDS or _needs())[4]
     resolver = resolver_for(task, settings)
     loader_args = resolver.loader_args(settings, task)
     if not isinstance(loader_args, list) or not all(isinstance(a, str) for a in loader_args):
@@ -78,10 +81,7 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
 
 def python_container(task: PythonTask, settings: SerializationSettings) -> tasks_pb2.Container:
     """The container for a python task; plugins building pods start from this."""
-    tasks_pb2 = (_NEEDS or _needs())[0]
-
-    from featherkit.serialization import SerializationError, non_string_entries
-
+    tasks_pb2, _, _, _, SerializationError, non_string_entries = _NEEDS or _needs()
     bad = non_string_entries(task.environment)
     if bad:
         raise SerializationError(
@@ -122,7 +122,8 @@ def runs_in_python_container(task: Task) -> bool:
     auto-container tasks have one: its target comes from a plugin (``get_container``,
     ``get_k8s_pod`` or ``get_sql``).
     """
-    _, PythonTask, function_tasks, _ = _NEEDS or _needs()
+    needs = _NEEDS or _needs()
+    PythonTask, function_tasks = needs[1], needs[2]
     if isinstance(task, function_tasks):
         return True
     return isinstance(task, PythonTask) and (
