@@ -341,3 +341,14 @@ def test_cache_options_reach_nodes_in_worker_threads() -> None:
     with cache_options(enabled=False):
         assert squares(n=4) == 32
     assert len(RUNS) == before + 2  # both nodes ran their body
+
+
+def test_run_and_run_async_take_inputs_as_keywords_or_a_mapping() -> None:
+    assert squares.run(n=3) == squares.run({"n": 3}) == 18
+
+    async def main() -> tuple[int, int]:
+        return await squares.run_async(n=2), await squares.run_async({"n": 2})
+
+    assert asyncio.run(main()) == (8, 8)
+    with pytest.raises(TaskInputError, match="as a mapping or as keywords, not both"):
+        squares.run({"n": 1}, n=2)

@@ -212,22 +212,43 @@ class WorkflowBase:
         return values
 
     def run(
-        self, inputs: Mapping[str, Any] | None = None, *, max_parallelism: int | None = None
+        self,
+        inputs: Mapping[str, Any] | None = None,
+        /,
+        *,
+        max_parallelism: int | None = None,
+        **kwargs: Any,
     ) -> Any:
-        """Run the compiled graph locally; ``max_parallelism=1`` runs one node at a time."""
+        """Run the compiled graph locally; ``max_parallelism=1`` runs one node at a time.
+
+        Inputs come as a mapping (``wf.run({"x": 1})``) or as keywords (``wf.run(x=1)``).
+        """
         from featherkit.workflow.runner import run_workflow
 
-        return run_workflow(self, self.complete_inputs(inputs or {}), max_parallelism)
+        given = self._given(inputs, kwargs)
+        return run_workflow(self, self.complete_inputs(given), max_parallelism)
 
     async def run_async(
-        self, inputs: Mapping[str, Any] | None = None, *, max_parallelism: int | None = None
+        self,
+        inputs: Mapping[str, Any] | None = None,
+        /,
+        *,
+        max_parallelism: int | None = None,
+        **kwargs: Any,
     ) -> Any:
-        """:meth:`run` for async code: awaits the run on the running loop without blocking it."""
+        """:meth:`run` for async code: awaits the run on the running loop without blocking it
+        (``await wf.run_async(x=1)`` or ``await wf.run_async({"x": 1})``)."""
         from featherkit.workflow.runner import run_workflow_async
 
-        return await run_workflow_async(
-            self, self.complete_inputs(inputs or {}), max_parallelism
-        )
+        given = self._given(inputs, kwargs)
+        return await run_workflow_async(self, self.complete_inputs(given), max_parallelism)
+
+    def _given(self, inputs: Mapping[str, Any] | None, kwargs: dict[str, Any]) -> Mapping[str, Any]:
+        if inputs is not None and kwargs:
+            raise TaskInputError(
+                f"workflow {self.name!r}: give the inputs as a mapping or as keywords, not both"
+            )
+        return kwargs if inputs is None else inputs
 
     def result_of(self, outputs: dict[str, Any]) -> Any:
         """What a call returns for the output values: one value, a NamedTuple, or None."""
