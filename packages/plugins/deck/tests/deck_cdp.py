@@ -58,9 +58,17 @@ class Browser:
             os.dup2(low_out, 4)
 
         self.log_path = profile / "chromium.log"
+        # chromium's crash reporter writes under $XDG_CONFIG_HOME whatever --user-data-dir
+        # says: keep that inside the profile too, so a test run leaves nothing in $HOME
+        env = {
+            **os.environ,
+            "XDG_CONFIG_HOME": str(profile / "config"),
+            "XDG_CACHE_HOME": str(profile / "cache"),
+        }
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
