@@ -13,10 +13,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-pytest.importorskip("kubernetes", reason="flytekit's PodTemplate needs kubernetes")
-
+import kubernetes  # noqa: F401  (flytekit's PodTemplate needs it; the compat session installs it)
 from allowed_differences import _container_args
 from google.protobuf import json_format
 from single_source import load_module, materialize

@@ -12,10 +12,8 @@ import enum
 import typing
 
 import pytest
-
-pydantic = pytest.importorskip("pydantic", reason="installed with featherkit-pydantic")
-from pydantic import BaseModel  # noqa: E402
-from spec_diff import differences  # noqa: E402
+from pydantic import BaseModel
+from spec_diff import differences
 
 
 class Color(enum.Enum):
