@@ -17,12 +17,25 @@ if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
 
     from featherkit.extend import SerializationSettings, Task
+    from featherkit_container.task import ContainerTask
+
+
+_CONTAINER_TASK: type[ContainerTask] | None = None
+
+
+def _container_task() -> type[ContainerTask]:
+    """:class:`ContainerTask`, imported on the first serialization (not with this module, which
+    every process loads), then kept: the hook runs for every task a package serializes."""
+    global _CONTAINER_TASK
+    if _CONTAINER_TASK is None:
+        from featherkit_container.task import ContainerTask
+
+        _CONTAINER_TASK = ContainerTask
+    return _CONTAINER_TASK
 
 
 @hookimpl
 def get_container(task: Task, settings: SerializationSettings) -> tasks_pb2.Container | None:
-    from featherkit_container.task import ContainerTask
-
-    if isinstance(task, ContainerTask):
+    if isinstance(task, _CONTAINER_TASK or _container_task()):
         return task.raw_container(settings)
     return None

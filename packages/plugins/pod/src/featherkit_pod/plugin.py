@@ -49,9 +49,11 @@ def register_task_types(register: Callable[[type, type], None]) -> None:
 
 @hookimpl
 def get_k8s_pod(task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
+    if pod_template_of(task) is None:  # most tasks: asked first, it needs no import
+        return None
     from featherkit.extend import PythonTask
 
-    if not isinstance(task, PythonTask) or pod_template_of(task) is None:
+    if not isinstance(task, PythonTask):
         return None
     return k8s_pod_for(task, settings)
 

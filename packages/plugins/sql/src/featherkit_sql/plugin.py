@@ -27,31 +27,40 @@ if TYPE_CHECKING:
 
     from featherkit import SerializationSettings
     from featherkit.extend import Task
+    from featherkit_sql.task import EmbeddedSQLTask, SQLTask
+
+
+_CLASSES: tuple[type[SQLTask], type[EmbeddedSQLTask]] | None = None
+
+
+def _classes() -> tuple[type[SQLTask], type[EmbeddedSQLTask]]:
+    """(:class:`SQLTask`, :class:`EmbeddedSQLTask`), imported on the first serialization (not
+    with this module), then kept: the hooks run for every task a package serializes."""
+    global _CLASSES
+    if _CLASSES is None:
+        from featherkit_sql.task import EmbeddedSQLTask, SQLTask
+
+        _CLASSES = (SQLTask, EmbeddedSQLTask)
+    return _CLASSES
 
 
 @hookimpl
 def get_custom(task: Task, settings: SerializationSettings) -> Mapping[str, Any] | None:
-    from featherkit_sql.task import SQLTask
-
-    if isinstance(task, SQLTask):
+    if isinstance(task, (_CLASSES or _classes())[0]):
         return task.custom_fields(settings) or None
     return None
 
 
 @hookimpl
 def get_sql(task: Task, settings: SerializationSettings) -> tasks_pb2.Sql | None:
-    from featherkit_sql.task import SQLTask
-
-    if isinstance(task, SQLTask):
+    if isinstance(task, (_CLASSES or _classes())[0]):
         return task.sql_target(settings)
     return None
 
 
 @hookimpl
 def get_container(task: Task, settings: SerializationSettings) -> tasks_pb2.Container | None:
-    from featherkit_sql.task import EmbeddedSQLTask
-
-    if isinstance(task, EmbeddedSQLTask):
+    if isinstance(task, (_CLASSES or _classes())[1]):
         from featherkit.extend import python_container
 
         # the task's resolver is the template resolver reference, so the args read
