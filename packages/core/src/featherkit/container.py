@@ -82,17 +82,22 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
 def python_container(task: PythonTask, settings: SerializationSettings) -> tasks_pb2.Container:
     """The container for a python task; plugins building pods start from this."""
     tasks_pb2, _, _, _, SerializationError, non_string_entries = _NEEDS or _needs()
-    bad = non_string_entries(task.environment)
-    if bad:
-        raise SerializationError(
-            f"task {task.name!r}: environment must map strings to strings; bad entries: {bad}"
-        )
+    environment = task.environment
+    empty = type(environment) is dict and not environment  # the usual case: nothing to check
+    if not empty:
+        bad = non_string_entries(environment)
+        if bad:
+            raise SerializationError(
+                f"task {task.name!r}: environment must map strings to strings; "
+                f"bad entries: {bad}"
+            )
     # settings first, the task's own values win; insertion order as flytekit writes it
     env = dict(settings.env)
     settings_env = getattr(task, "settings_env", None)
     if settings_env is not None:  # a dynamic workflow carries the settings to its pod
         env.update(settings_env(settings))
-    env.update(task.environment)
+    if not empty:
+        env.update(environment)
     container = tasks_pb2.Container()
     container.image = (
         settings.image

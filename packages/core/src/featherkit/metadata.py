@@ -119,21 +119,30 @@ class TaskMetadata:
 
             tasks_pb2 = _tasks_pb2 = imported
         # fields are set one by one: much faster than nested keyword construction, which
-        # matters when a package serializes hundreds of tasks
+        # matters when a package serializes hundreds of tasks; proto3 scalars without
+        # presence are set only when not their default (setting a default writes nothing; any
+        # other value, even a wrong type, is set as before)
         metadata = tasks_pb2.TaskMetadata() if out is None else out
-        metadata.discoverable = self.cache
+        if self.cache is not False:
+            metadata.discoverable = self.cache
         runtime = metadata.runtime
         runtime.type = tasks_pb2.RuntimeMetadata.FLYTE_SDK
         runtime.version = runtime_version
         runtime.flavor = "python"
         metadata.retries.retries = self.retries
-        metadata.discovery_version = self.cache_version
-        metadata.deprecated_error_message = self.deprecated
-        metadata.cache_serializable = self.cache_serialize
-        metadata.pod_template_name = self.pod_template_name or ""
-        metadata.cache_ignore_input_vars.extend(self.cache_ignore_input_vars)
+        if self.cache_version != "":
+            metadata.discovery_version = self.cache_version
+        if self.deprecated != "":
+            metadata.deprecated_error_message = self.deprecated
+        if self.cache_serialize is not False:
+            metadata.cache_serializable = self.cache_serialize
+        if self.pod_template_name:
+            metadata.pod_template_name = self.pod_template_name
+        if self.cache_ignore_input_vars != ():
+            metadata.cache_ignore_input_vars.extend(self.cache_ignore_input_vars)
         metadata.generates_deck.value = self.generates_deck
-        metadata.is_eager = self.is_eager
+        if self.is_eager is not False:
+            metadata.is_eager = self.is_eager
         if self.tags:
             metadata.tags.update(self.tags)
         k8s = metadata.metadata

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 __all__ = ["TARGET_HOOKS", "offered", "the_target"]
 
 
+#: each target hook with core's own method of that name (a task class overriding it is asked)
+_DEFAULTS = tuple((kind, getattr(Task, kind)) for kind in TARGET_HOOKS)
+
+
 def offered(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any, Any]]:
     """The targets offered for ``task``: kind -> (message, who offered it: a description, or
     the plugins' :class:`~featherkit.plugins.Answer`, which names its plugin when asked).
@@ -33,17 +37,20 @@ def offered(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any,
     installed plugins are asked, to find a second target.
     """
     found: dict[str, tuple[Any, Any]] = {}
-    own = [kind for kind in TARGET_HOOKS if getattr(type(task), kind) is not getattr(Task, kind)]
-    for kind in own:
-        value = getattr(task, kind)(settings)
-        if value is not None:
-            found[kind] = (value, f"{type(task).__name__}.{kind}()")
-    rest = [kind for kind in TARGET_HOOKS if kind not in own]
-    if not rest:
-        return found
+    cls = type(task)
+    own = [kind for kind, default in _DEFAULTS if getattr(cls, kind) is not default]
+    rest: tuple[str, ...] = TARGET_HOOKS
+    if own:
+        for kind in own:
+            value = getattr(task, kind)(settings)
+            if value is not None:
+                found[kind] = (value, f"{cls.__name__}.{kind}()")
+        rest = tuple(kind for kind in TARGET_HOOKS if kind not in own)
+        if not rest:
+            return found
     facade = hooks()
     if found:
-        answers = facade.installed_targets(task, settings, tuple(rest))
+        answers = facade.installed_targets(task, settings, rest)
     else:
         answers = facade.target_answers(task, settings)
     for kind in rest:
