@@ -526,3 +526,44 @@ def test_a_plain_python_task_subclass_gets_no_python_container():
     with registered(GivesContainer()):
         template = serialize(plain, SerializationSettings(image="img:1", version="v1"))
     assert template.container.image == "from-plugin"
+
+
+# -- what the serialization fast paths must not freeze ----------------------------------------
+
+
+def test_a_plugin_registered_after_a_first_serialization_is_asked_the_next_time(flows):
+    assert serialize(flows.add, SETTINGS).WhichOneof("target") == "container"
+    with registered(_Pod(), name="pod-plugin"):
+        assert serialize(flows.add, SETTINGS).WhichOneof("target") == "k8s_pod"
+    assert serialize(flows.add, SETTINGS).WhichOneof("target") == "container"
+
+
+def test_attributes_set_after_decoration_are_serialized(flows):
+    made = flows.add
+    before = serialize(made, SETTINGS)
+    assert not before.metadata.discoverable
+    made.metadata.cache, made.metadata.cache_version = True, "2"
+    made.metadata.deprecated = "gone"
+    made.environment = {"LATE": "1"}
+    made.requests = Resources(cpu="2")
+    after = serialize(made, SETTINGS)
+    assert after.metadata.discoverable
+    assert after.metadata.discovery_version == "2"
+    assert after.metadata.deprecated_error_message == "gone"
+    assert [(e.key, e.value) for e in after.container.env][-1] == ("LATE", "1")
+    assert after.container.resources.requests[0].value == "2"
+    made.environment = {"BAD": 1}
+    with pytest.raises(SerializationError, match="environment must map strings"):
+        serialize(made, SETTINGS)
+
+
+def test_a_task_class_overriding_a_target_later_is_asked(flows, monkeypatch):
+    class Late(PythonFunctionTask):
+        pass
+
+    made = Late(flows.add.task_function)
+    monkeypatch.setattr(flows, "add", made)
+    assert serialize(made, SETTINGS).WhichOneof("target") == "container"
+    Late.get_sql = lambda self, settings: tasks_pb2.Sql(statement="select 3")  # type: ignore
+    Late.get_container = lambda self, settings: None  # type: ignore
+    assert serialize(made, SETTINGS).sql.statement == "select 3"

@@ -143,7 +143,6 @@ def _plugin_options(name: str, extra: Mapping[str, Any]) -> dict[str, Any]:
 
 def _build(
     fn: Callable[..., Any],
-    *,
     cache: bool,
     cache_serialize: bool,
     cache_version: str,
@@ -164,7 +163,11 @@ def _build(
     task_resolver: TaskResolver | None,
     extra: Mapping[str, Any],
 ) -> PythonFunctionTask:
-    name = f"{fn.__module__}.{getattr(fn, '__name__', repr(fn))}"
+    try:
+        short = fn.__name__
+    except AttributeError:  # a callable object: named by its repr (not built for functions)
+        short = repr(fn)
+    name = f"{fn.__module__}.{short}"
     if not isinstance(deprecated, str):
         raise TypeError(f"task {name!r}: deprecated must be a message string")
     try:
@@ -207,7 +210,9 @@ def _build(
             )
         task_class = found
     built = task_class(fn, task_config, **kwargs)
-    ignored = set(metadata.cache_ignore_input_vars) - set(built.python_interface.inputs)
+    ignored = metadata.cache_ignore_input_vars and (
+        set(metadata.cache_ignore_input_vars) - set(built.python_interface.inputs)
+    )
     if ignored:
         raise ValueError(
             f"task {name!r}: cache_ignore_input_vars names unknown input(s) "
@@ -255,30 +260,17 @@ def task(
     (``register_task_arguments``), e.g. ``pod_template`` from featherkit-pod.
     """
 
-    def decorate(fn: Callable[..., Any]) -> PythonFunctionTask:
-        return _build(
-            fn,
-            cache=cache,
-            cache_serialize=cache_serialize,
-            cache_version=cache_version,
-            cache_ignore_input_vars=cache_ignore_input_vars,
-            retries=retries,
-            interruptible=interruptible,
-            deprecated=deprecated,
-            timeout=timeout,
-            environment=environment,
-            requests=requests,
-            limits=limits,
-            secret_requests=secret_requests,
-            pod_template_name=pod_template_name,
-            enable_deck=enable_deck,
-            docs=docs,
-            task_config=task_config,
-            container_image=container_image,
-            task_resolver=task_resolver,
-            extra=plugin_arguments,
-        )
-
+    # passed on positionally, in _build's order: keyword passing and a closure over each
+    # argument cost a microsecond per decorated task
+    options = (
+        cache, cache_serialize, cache_version, cache_ignore_input_vars, retries, interruptible,
+        deprecated, timeout, environment, requests, limits, secret_requests, pod_template_name,
+        enable_deck, docs, task_config, container_image, task_resolver, plugin_arguments,
+    )
     if _fn is not None:
-        return decorate(_fn)
+        return _build(_fn, *options)
+
+    def decorate(fn: Callable[..., Any]) -> PythonFunctionTask:
+        return _build(fn, *options)
+
     return decorate

@@ -6,6 +6,7 @@ import inspect
 import typing
 from collections import OrderedDict
 from collections.abc import Callable
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -139,6 +140,8 @@ def output_names(return_type: Any, where: str) -> tuple[dict[str, Any], type | N
     """Outputs declared by a return annotation: ``o0, o1, ...`` or a NamedTuple's fields."""
     if return_type is None or return_type is type(None) or return_type is inspect.Signature.empty:
         return {}, None
+    if type(return_type) is type and not issubclass(return_type, tuple):
+        return {"o0": return_type}, None  # a plain class (int, str, ...): the usual case
     if isinstance(return_type, tuple):
         # ``-> (int, str)``: flytekit reads a tuple of types as ``Tuple[int, str]``
         return_type = tuple.__class_getitem__(return_type) if return_type else typing.Tuple[()]  # noqa: UP006
@@ -188,8 +191,7 @@ def _parameters(fn: Callable[..., Any], where: str) -> tuple[list[str], dict[str
     Read from the code object for plain functions (``inspect.signature`` costs more than the
     rest of decorating); other callables go through ``inspect``.
     """
-    code = getattr(fn, "__code__", None)
-    if code is None or not inspect.isfunction(fn) or hasattr(fn, "__wrapped__"):
+    if type(fn) is not FunctionType or "__wrapped__" in fn.__dict__:
         signature = inspect.signature(fn)
         names, defaults = [], {}
         for name, param in signature.parameters.items():
@@ -201,23 +203,28 @@ def _parameters(fn: Callable[..., Any], where: str) -> tuple[list[str], dict[str
             if param.default is not param.empty:
                 defaults[name] = param.default
         return names, defaults
+    code = fn.__code__
     positional = code.co_argcount
     names = list(code.co_varnames[: positional + code.co_kwonlyargcount])
     if code.co_flags & _VAR_ARGS:
         star = code.co_varnames[len(names)]
         raise TypeError(f"{where}: *args and **kwargs are not supported (parameter {star!r})")
-    defaults = dict(zip(names[positional - len(fn.__defaults__ or ()) : positional],
-                        fn.__defaults__ or ()))
-    defaults.update(fn.__kwdefaults__ or {})
+    given = fn.__defaults__
+    defaults = dict(zip(names[positional - len(given) : positional], given)) if given else {}
+    keyword_only = fn.__kwdefaults__
+    if keyword_only:
+        defaults.update(keyword_only)
     return names, defaults
 
 
 def _annotations(fn: Callable[..., Any], where: str) -> dict[str, Any]:
     annotations = getattr(fn, "__annotations__", None)
-    if isinstance(annotations, dict) and not any(
-        isinstance(v, str) for v in annotations.values()
-    ):
-        return annotations
+    if isinstance(annotations, dict):
+        for value in annotations.values():
+            if isinstance(value, str):  # a forward reference (or ``from __future__ import
+                break  # annotations``): typing resolves it
+        else:
+            return annotations
     try:
         return typing.get_type_hints(fn, include_extras=True)
     except Exception as exc:

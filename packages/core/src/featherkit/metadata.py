@@ -68,7 +68,8 @@ class TaskMetadata:
     annotations: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.timeout = _timeout(self.timeout)
+        if self.timeout is not None:
+            self.timeout = _timeout(self.timeout)
         if isinstance(self.cache_ignore_input_vars, str):
             raise ValueError(
                 "cache_ignore_input_vars must be a tuple or list of input names, "
