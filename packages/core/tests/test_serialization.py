@@ -567,3 +567,19 @@ def test_a_task_class_overriding_a_target_later_is_asked(flows, monkeypatch):
     Late.get_sql = lambda self, settings: tasks_pb2.Sql(statement="select 3")  # type: ignore
     Late.get_container = lambda self, settings: None  # type: ignore
     assert serialize(made, SETTINGS).sql.statement == "select 3"
+
+
+def test_pieces_a_task_class_or_instance_replaces_are_asked(flows, monkeypatch):
+    made = flows.add
+    monkeypatch.setattr(made, "get_custom", lambda settings: {"from": "instance"}, raising=False)
+    monkeypatch.setattr(made, "get_config", lambda settings: {"k": "v"}, raising=False)
+    template = serialize(made, SETTINGS)
+    assert dict(template.custom) == {"from": "instance"}
+    assert dict(template.config) == {"k": "v"}
+    monkeypatch.setattr(
+        type(made), "get_extended_resources",
+        lambda self, settings: tasks_pb2.ExtendedResources(
+            gpu_accelerator=tasks_pb2.GPUAccelerator(device="a100")
+        ),
+    )
+    assert serialize(made, SETTINGS).extended_resources.gpu_accelerator.device == "a100"

@@ -58,8 +58,8 @@ def entrypoint_args(task: PythonTask, settings: SerializationSettings) -> list[s
     The same shape as flytekit's ``pyflyte-execute`` args, so Flyte propeller fills the same
     ``{{.x}}`` templates; only the program and the resolver location differ.
     """
-    SerializationError = (_NEEDS or _needs())[4]
-    resolver = resolver_for(task, settings)
+    _, _, _, choose, SerializationError, _ = _NEEDS or _needs()
+    resolver = choose(task, settings)
     loader_args = resolver.loader_args(settings, task)
     if not isinstance(loader_args, list) or not all(isinstance(a, str) for a in loader_args):
         raise SerializationError(
@@ -105,11 +105,12 @@ def python_container(task: PythonTask, settings: SerializationSettings) -> tasks
         else image_name(task.container_image, settings, what=f"task {task.name!r}: container_image")
     )
     container.args.extend(entrypoint_args(task, settings))
-    container.resources.SetInParent()
+    resources = container.resources
+    resources.SetInParent()
     if task.requests:
-        container.resources.requests.extend(task.requests.entries())
+        resources.requests.extend(task.requests.entries())
     if task.limits:
-        container.resources.limits.extend(task.limits.entries())
+        resources.limits.extend(task.limits.entries())
     for key, value in env.items():
         entry = container.env.add()
         entry.key = key

@@ -185,7 +185,7 @@ def _serialize_needs() -> tuple[Any, ...]:
 
 def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemplate:
     """The ``TaskTemplate`` a Flyte backend runs for ``task``."""
-    identifier_pb2, tasks_pb2, __version__, Task, _, the_target = (
+    identifier_pb2, tasks_pb2, __version__, Task, hooks, the_target = (
         _SERIALIZE_NEEDS or _serialize_needs()
     )
 
@@ -208,10 +208,19 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
     task.metadata.to_idl(__version__, template.metadata)  # filled in place: no copy
     template.interface.CopyFrom(_interface(task))
     template.task_type_version = task.task_type_version
-    custom = task.get_custom(settings)
+    # where the task's class neither overrides nor its instance replaces a piece, the plugins
+    # are asked directly, as Task's own method would ask them (without its lookups)
+    facade, cls, own = hooks(), type(task), task.__dict__
+    if cls.get_custom is Task.get_custom and "get_custom" not in own:
+        custom = facade.get_custom(task, settings)
+    else:
+        custom = task.get_custom(settings)
     if custom:
         template.custom.CopyFrom(_custom_struct(custom, task, settings))
-    config = task.get_config(settings)
+    if cls.get_config is Task.get_config and "get_config" not in own:
+        config = facade.get_config(task, settings)
+    else:
+        config = task.get_config(settings)
     if config:
         template.config.update(_config(config, task, settings))
     if kind == "get_container":
@@ -222,7 +231,12 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
         template.sql.CopyFrom(target)
     if task.security_context is not None:
         template.security_context.CopyFrom(task.security_context)
-    extended = task.get_extended_resources(settings)
+    if cls.get_extended_resources is Task.get_extended_resources and (
+        "get_extended_resources" not in own
+    ):
+        extended = facade.get_extended_resources(task, settings)
+    else:
+        extended = task.get_extended_resources(settings)
     if extended is not None:
         template.extended_resources.CopyFrom(extended)
     return template
