@@ -197,7 +197,7 @@ def _build(
         docs=docs,
         plugin_options=_plugin_options(name, extra),
     )
-    task_class: type[PythonFunctionTask] = PythonFunctionTask
+    built: PythonFunctionTask
     if task_config is not None:
         from featherkit.plugins import hooks
 
@@ -208,8 +208,13 @@ def _build(
                 f"task {name!r}: no installed plugin handles task_config of type "
                 f"{type(task_config).__qualname__} (see `featherkit plugins`)"
             )
-        task_class = found
-    built = task_class(fn, task_config, **kwargs)
+        built = found(fn, task_config, **kwargs)  # every option, whatever its class's defaults
+    else:
+        # only the options given: PythonTask's defaults are @task's, and each keyword passed
+        # on through two __init__s costs (about a microsecond for all ten)
+        built = PythonFunctionTask(
+            fn, None, **{key: value for key, value in kwargs.items() if value is not None}
+        )
     ignored = metadata.cache_ignore_input_vars and (
         set(metadata.cache_ignore_input_vars) - set(built.python_interface.inputs)
     )

@@ -70,12 +70,13 @@ class TaskMetadata:
     def __post_init__(self) -> None:
         if self.timeout is not None:
             self.timeout = _timeout(self.timeout)
-        if isinstance(self.cache_ignore_input_vars, str):
-            raise ValueError(
-                "cache_ignore_input_vars must be a tuple or list of input names, "
-                f"got the string {self.cache_ignore_input_vars!r}"
-            )
-        self.cache_ignore_input_vars = tuple(self.cache_ignore_input_vars)
+        if type(self.cache_ignore_input_vars) is not tuple:
+            if isinstance(self.cache_ignore_input_vars, str):
+                raise ValueError(
+                    "cache_ignore_input_vars must be a tuple or list of input names, "
+                    f"got the string {self.cache_ignore_input_vars!r}"
+                )
+            self.cache_ignore_input_vars = tuple(self.cache_ignore_input_vars)
         if self.cache and not self.cache_version:
             raise ValueError("cache=True needs a cache_version (any string you bump to invalidate)")
         if self.cache_serialize and not self.cache:
@@ -91,9 +92,14 @@ class TaskMetadata:
             raise ValueError(
                 f"interruptible must be True, False or None, got {self.interruptible!r}"
             )
-        self.tags = _string_map(self.tags, "tags")
-        self.labels = _string_map(self.labels, "labels")
-        self.annotations = _string_map(self.annotations, "annotations")
+        # each a dict of its own (never the caller's); the usual empty ones without a call
+        tags, labels, annotations = self.tags, self.labels, self.annotations
+        self.tags = {} if type(tags) is dict and not tags else _string_map(tags, "tags")
+        self.labels = {} if type(labels) is dict and not labels else _string_map(labels, "labels")
+        self.annotations = (
+            {} if type(annotations) is dict and not annotations
+            else _string_map(annotations, "annotations")
+        )
 
     @property
     def timeout_delta(self) -> datetime.timedelta | None:
