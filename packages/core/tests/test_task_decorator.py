@@ -2,7 +2,15 @@ import datetime
 
 import pytest
 
-from featherkit import Documentation, PythonFunctionTask, Resources, Secret, hookimpl, task
+from featherkit import (
+    Documentation,
+    PythonFunctionTask,
+    Resources,
+    Secret,
+    TaskMetadata,
+    hookimpl,
+    task,
+)
 from featherkit.resolvers import ModuleResolver
 from featherkit.testing import registered
 
@@ -178,3 +186,36 @@ def test_unhandled_task_config(fresh_plugins):
         @task(task_config=Config())
         def t() -> None:
             pass
+
+
+def test_is_async_as_inspect_says():
+    import functools
+    import inspect
+
+    async def coroutine(a: int) -> int:
+        return a
+
+    def plain(a: int) -> int:
+        return a
+
+    @functools.wraps(coroutine)
+    def wrapped(a: int) -> int:
+        return a
+
+    marked = functools.wraps(plain)(lambda a: a)
+    if hasattr(inspect, "markcoroutinefunction"):  # Python 3.12+
+        marked = inspect.markcoroutinefunction(marked)
+    for fn in (coroutine, plain, wrapped, marked):
+        assert task(fn).is_async is inspect.iscoroutinefunction(fn), fn
+
+
+def test_options_left_out_are_the_defaults():
+    def plain(a: int) -> int:
+        return a
+
+    made = task(plain)
+    assert made.environment == {} and made.plugin_options == {}
+    assert made.container_image is None and made.task_resolver is None
+    assert made.requests is None and made.limits is None and made.secret_requests == []
+    assert made.enable_deck is False and made.docs is None and made.security_context is None
+    assert made.metadata == TaskMetadata()

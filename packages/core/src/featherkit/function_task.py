@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import inspect
 from collections.abc import Callable, Mapping
+from types import FunctionType
 from typing import Any, TypeVar, overload
 
 from featherkit.base_task import PythonTask, TaskResolver
@@ -19,6 +20,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PYTHON_TASK_TYPE = "python-task"
 
+
+
+def _is_coroutine_function(fn: Callable[..., Any]) -> bool:
+    """``inspect.iscoroutinefunction``, read straight from a plain function's code flags
+    (inspect's own unwraps methods and partials first, four Python calls deep); anything else,
+    or a function marked with ``inspect.markcoroutinefunction``, goes through inspect."""
+    if type(fn) is FunctionType and "_is_coroutine_marker" not in fn.__dict__:
+        return bool(fn.__code__.co_flags & inspect.CO_COROUTINE)
+    return inspect.iscoroutinefunction(fn)
 
 
 class PythonFunctionTask(PythonTask):
@@ -49,7 +59,7 @@ class PythonFunctionTask(PythonTask):
             **kwargs,
         )
         self._task_function = task_function
-        self.is_async = inspect.iscoroutinefunction(task_function)
+        self.is_async = _is_coroutine_function(task_function)
         self.__doc__ = task_function.__doc__
         self.__wrapped__ = task_function
 
