@@ -219,3 +219,19 @@ def test_options_left_out_are_the_defaults():
     assert made.requests is None and made.limits is None and made.secret_requests == []
     assert made.enable_deck is False and made.docs is None and made.security_context is None
     assert made.metadata == TaskMetadata()
+
+
+def test_each_option_lands_in_its_metadata_field():
+    def plain(a: int, b: int) -> int:
+        return a
+
+    made = task(
+        plain, cache=True, cache_serialize=True, cache_version="v7", cache_ignore_input_vars=["b"],
+        retries=5, interruptible=False, deprecated="old", timeout=42,
+        pod_template_name="tmpl",
+    )
+    assert made.metadata == TaskMetadata(
+        cache=True, cache_serialize=True, cache_version="v7", cache_ignore_input_vars=("b",),
+        retries=5, interruptible=False, deprecated="old",
+        timeout=datetime.timedelta(seconds=42), pod_template_name="tmpl",
+    )
