@@ -54,9 +54,26 @@ class Interface:
         *,
         doc_text: str | None = None,
     ) -> None:
-        self.inputs: dict[str, Any] = dict(inputs or {})
-        self.outputs: dict[str, Any] = dict(outputs or {})
-        self.defaults: dict[str, Any] = dict(defaults or {})
+        self._fill(
+            dict(inputs or {}), dict(outputs or {}), dict(defaults or {}), input_descriptions,
+            output_descriptions, output_tuple, docstring, doc_text,
+        )
+
+    def _fill(
+        self,
+        inputs: dict[str, Any],
+        outputs: dict[str, Any],
+        defaults: dict[str, Any],
+        input_descriptions: dict[str, str] | None,
+        output_descriptions: dict[str, str] | None,
+        output_tuple: type | None,
+        docstring: Docstring | None,
+        doc_text: str | None,
+    ) -> None:
+        """``__init__`` on dicts that become the interface's own (not copied again)."""
+        self.inputs: dict[str, Any] = inputs
+        self.outputs: dict[str, Any] = outputs
+        self.defaults: dict[str, Any] = defaults
         self._input_descriptions = input_descriptions
         self._output_descriptions = output_descriptions
         self._docstring = docstring
@@ -242,10 +259,7 @@ def interface_from_function(fn: Callable[..., Any], where: str) -> Interface:
         inputs[name] = hints[name]
     returns = hints.get("return", inspect.Signature.empty)
     outputs, output_tuple = output_names(returns, where)
-    return Interface(
-        inputs=inputs,
-        outputs=outputs,
-        defaults=defaults,
-        output_tuple=output_tuple,
-        doc_text=fn.__doc__,
-    )
+    interface = Interface.__new__(Interface)
+    # the dicts are made here for the interface alone: __init__'s copies would be waste
+    interface._fill(inputs, outputs, defaults, None, None, output_tuple, None, fn.__doc__)
+    return interface
