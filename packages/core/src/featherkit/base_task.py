@@ -524,8 +524,6 @@ class PythonTask(Task):
         plugin_options: Mapping[str, Any] | None = None,
         task_type_version: int = 0,
     ) -> None:
-        from featherkit.security import security_context
-
         secrets = list(secret_requests or [])
         for secret in secrets:
             if not isinstance(secret, Secret):
@@ -543,13 +541,18 @@ class PythonTask(Task):
         if enable_deck:
             _require_deck_plugin(name)
             metadata.generates_deck = True
+        security_ctx = None
+        if secrets:  # imported only then: a function-level import costs on every task
+            from featherkit.security import security_context
+
+            security_ctx = security_context(secrets)
         super().__init__(
             task_type,
             name,
             interface,
             metadata=metadata,
             task_type_version=task_type_version,
-            security_ctx=security_context(secrets) if secrets else None,
+            security_ctx=security_ctx,
             docs=docs,
         )
         self.task_config = task_config
