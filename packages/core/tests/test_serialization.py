@@ -583,3 +583,18 @@ def test_pieces_a_task_class_or_instance_replaces_are_asked(flows, monkeypatch):
         ),
     )
     assert serialize(made, SETTINGS).extended_resources.gpu_accelerator.device == "a100"
+
+
+def test_call_monitoring_sees_every_target_hook_called(flows):
+    from featherkit.plugins import get_plugin_manager
+
+    called: list[str] = []
+    undo = get_plugin_manager().pm.add_hookcall_monitoring(
+        lambda name, impls, kwargs: called.append(name), lambda *args: None
+    )
+    try:
+        assert serialize(flows.add, SETTINGS).WhichOneof("target") == "container"
+    finally:
+        undo()
+    assert {"get_container", "get_k8s_pod", "get_sql"} <= set(called)
+    assert serialize(flows.add, SETTINGS).WhichOneof("target") == "container"

@@ -86,6 +86,8 @@ class Hooks:
         self._monitoring: object = None
         #: (hook, subset) -> (generation, monitoring token, caller): _serializing's own cache
         self._serializers: dict[tuple[str, str], tuple[int, object, Callable[..., Any]]] = {}
+        #: subset -> (generation, monitoring token, target hooks to call): _target_hooks' cache
+        self._targets: dict[str, tuple[int, object, tuple[tuple[str, Any], ...]]] = {}
 
     # -- pluggy callers, cached per plugin generation --------------------------------------
 
@@ -273,6 +275,29 @@ class Hooks:
         self._serializers[(name, subset)] = (self.manager.generation, monitoring, caller)
         return caller
 
+    def _target_hooks(self, subset: str) -> tuple[tuple[str, Callable[..., Any]], ...]:
+        """``(kind, call(task, settings))`` for each target hook, in ``TARGET_HOOKS`` order,
+        over the ``installed`` or the ``builtin`` plugins; worked out once per plugin
+        generation (one check per task, not one per hook). A hook that no plugin of the
+        subset implements is left out, as calling it could only give nothing, unless call
+        monitoring is on (a monitor sees every call, empty ones too)."""
+        monitoring = getattr(self.pm, "_inner_hookexec", None)
+        known = self._targets.get(subset)
+        if known is not None and known[0] == self.manager.generation and known[1] is monitoring:
+            return known[2]
+        from featherkit._hookcall import _plain_multicall
+
+        keep = is_builtin if subset == "builtin" else _not_builtin
+        plain = _plain_multicall(self.pm)
+        hooks = tuple(
+            (kind, self._serializing(kind, subset))
+            for kind in TARGET_HOOKS
+            if not plain
+            or any(keep(impl.plugin_name) for impl in getattr(self.hook, kind).get_hookimpls())
+        )
+        self._targets[subset] = (self.manager.generation, monitoring, hooks)
+        return hooks
+
     def _answered(self, kind: str, task: Task, settings: SerializationSettings) -> list[str]:
         return self.who(kind, lambda v: v is not None, task=task, settings=settings)
 
@@ -282,8 +307,13 @@ class Hooks:
         """Targets offered by installed plugins only (core's defaults are not asked). Two
         installed plugins answering one target hook is an error naming both."""
         answers = {}
-        for kind in kinds or TARGET_HOOKS:
-            values = self._serializing(kind, "installed")(task, settings)
+        hooks = (
+            tuple((kind, self._serializing(kind, "installed")) for kind in kinds)
+            if kinds
+            else self._target_hooks("installed")
+        )
+        for kind, call in hooks:
+            values = call(task, settings)
             if not values:
                 continue
             if len(values) > 1:
@@ -311,8 +341,8 @@ class Hooks:
         if installed:
             return installed
         answers = {}
-        for kind in TARGET_HOOKS:
-            values = self._serializing(kind, "builtin")(task, settings)
+        for kind, call in self._target_hooks("builtin"):
+            values = call(task, settings)
             if values:
                 answers[kind] = self._answer(values[0], kind, task, settings)
                 break
