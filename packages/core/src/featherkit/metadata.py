@@ -12,6 +12,30 @@ if TYPE_CHECKING:
 
 
 _tasks_pb2: Any = None  # flyteidl's tasks_pb2, imported on first to_idl()
+_BASE: tuple[str, Any] | None = None  # (runtime version, what every task's metadata starts as)
+
+
+def _base(runtime_version: str) -> Any:
+    """The ``TaskMetadata`` every task's starts as, for ``runtime_version``: the runtime and
+    the fields flytekit always writes (``retries``, ``generates_deck`` and the pod
+    ``metadata``, present even when empty). Copied in one go: setting them one by one on
+    every task cost more than all the rest of ``to_idl``."""
+    global _BASE, _tasks_pb2
+    if _BASE is None or _BASE[0] != runtime_version:
+        if _tasks_pb2 is None:  # imported once: a function-level import costs per task
+            from flyteidl.core import tasks_pb2
+
+            _tasks_pb2 = tasks_pb2
+        base = _tasks_pb2.TaskMetadata()
+        runtime = base.runtime
+        runtime.type = _tasks_pb2.RuntimeMetadata.FLYTE_SDK
+        runtime.version = runtime_version
+        runtime.flavor = "python"
+        base.retries.SetInParent()
+        base.generates_deck.SetInParent()
+        base.metadata.SetInParent()
+        _BASE = (runtime_version, base)
+    return _BASE[1]
 
 
 def _timeout(value: Any) -> datetime.timedelta | None:
@@ -117,26 +141,20 @@ class TaskMetadata:
         when it was given; ``timeout`` only when it is not zero.
 
         ``out``: an empty message to fill in place (a template's own ``metadata`` field, which
-        then needs no copy) instead of a new one.
+        then needs no copy) instead of a new one; what it held is replaced.
         """
-        global _tasks_pb2
-        tasks_pb2 = _tasks_pb2
-        if tasks_pb2 is None:  # imported once: a function-level import costs per task
-            from flyteidl.core import tasks_pb2 as imported
-
-            tasks_pb2 = _tasks_pb2 = imported
-        # fields are set one by one: much faster than nested keyword construction, which
-        # matters when a package serializes hundreds of tasks; proto3 scalars without
-        # presence are set only when not their default (setting a default writes nothing; any
-        # other value, even a wrong type, is set as before)
-        metadata = tasks_pb2.TaskMetadata() if out is None else out
+        base = _BASE[1] if _BASE is not None and _BASE[0] == runtime_version else _base(
+            runtime_version
+        )
+        # the fixed part copied in one go; then proto3 scalars without presence set only when
+        # not their default (setting a default writes nothing; any other value, even a wrong
+        # type, is set as before)
+        metadata = _tasks_pb2.TaskMetadata() if out is None else out
+        metadata.CopyFrom(base)
         if self.cache is not False:
             metadata.discoverable = self.cache
-        runtime = metadata.runtime
-        runtime.type = tasks_pb2.RuntimeMetadata.FLYTE_SDK
-        runtime.version = runtime_version
-        runtime.flavor = "python"
-        metadata.retries.retries = self.retries
+        if self.retries != 0:
+            metadata.retries.retries = self.retries
         if self.cache_version != "":
             metadata.discovery_version = self.cache_version
         if self.deprecated != "":
@@ -147,17 +165,16 @@ class TaskMetadata:
             metadata.pod_template_name = self.pod_template_name
         if self.cache_ignore_input_vars != ():
             metadata.cache_ignore_input_vars.extend(self.cache_ignore_input_vars)
-        metadata.generates_deck.value = self.generates_deck
+        if self.generates_deck is not False:
+            metadata.generates_deck.value = self.generates_deck
         if self.is_eager is not False:
             metadata.is_eager = self.is_eager
         if self.tags:
             metadata.tags.update(self.tags)
-        k8s = metadata.metadata
-        k8s.SetInParent()
         if self.labels:
-            k8s.labels.update(self.labels)
+            metadata.metadata.labels.update(self.labels)
         if self.annotations:
-            k8s.annotations.update(self.annotations)
+            metadata.metadata.annotations.update(self.annotations)
         if self.interruptible is not None:
             metadata.interruptible = self.interruptible
         if self.timeout_delta:
