@@ -189,7 +189,7 @@ def _build(
         )
     except ValueError as exc:
         raise ValueError(f"task {name!r}: {exc}") from exc
-    plugin_options = _plugin_options(name, extra)
+    plugin_options = _plugin_options(name, extra) if extra else {}
     built: PythonFunctionTask
     if task_config is not None:
         from featherkit.plugins import hooks
@@ -230,7 +230,7 @@ def _build(
             given["docs"] = docs
         if plugin_options:
             given["plugin_options"] = plugin_options
-        built = PythonFunctionTask(fn, None, metadata=metadata, **given)
+        built = PythonFunctionTask(fn, None, name=name, metadata=metadata, **given)
     ignored = metadata.cache_ignore_input_vars and (
         set(metadata.cache_ignore_input_vars) - set(built.python_interface.inputs)
     )

@@ -207,7 +207,9 @@ def serialize(task: Task, settings: SerializationSettings) -> tasks_pb2.TaskTemp
     template.type = task.task_type
     task.metadata.to_idl(__version__, template.metadata)  # filled in place: no copy
     template.interface.CopyFrom(_interface(task))
-    template.task_type_version = task.task_type_version
+    version = task.task_type_version
+    if version != 0:  # proto3: setting 0 writes nothing
+        template.task_type_version = version
     # where the task's class neither overrides nor its instance replaces a piece, the plugins
     # are asked directly, as Task's own method would ask them (without its lookups)
     facade, cls, own = hooks(), type(task), task.__dict__

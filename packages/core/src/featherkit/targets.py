@@ -39,15 +39,18 @@ def offered(task: Task, settings: SerializationSettings) -> dict[str, tuple[Any,
     found: dict[str, tuple[Any, Any]] = {}
     cls = type(task)
     own = [kind for kind, default in _DEFAULTS if getattr(cls, kind) is not default]
-    rest: tuple[str, ...] = TARGET_HOOKS
-    if own:
-        for kind in own:
-            value = getattr(task, kind)(settings)
-            if value is not None:
-                found[kind] = (value, f"{cls.__name__}.{kind}()")
-        rest = tuple(kind for kind in TARGET_HOOKS if kind not in own)
-        if not rest:
-            return found
+    if not own:  # the usual case: the plugins alone offer targets
+        for kind, offer in hooks().target_answers(task, settings).items():
+            if offer.value is not None:
+                found[kind] = (offer.value, offer)  # who answered: asked on error only
+        return found
+    for kind in own:
+        value = getattr(task, kind)(settings)
+        if value is not None:
+            found[kind] = (value, f"{cls.__name__}.{kind}()")
+    rest = tuple(kind for kind in TARGET_HOOKS if kind not in own)
+    if not rest:
+        return found
     facade = hooks()
     if found:
         answers = facade.installed_targets(task, settings, rest)
