@@ -230,7 +230,7 @@ def _build(
             given["docs"] = docs
         if plugin_options:
             given["plugin_options"] = plugin_options
-        built = PythonFunctionTask(fn, None, name=name, metadata=metadata, **given)
+        built = PythonFunctionTask(fn, None, metadata=metadata, **given)
     ignored = metadata.cache_ignore_input_vars and (
         set(metadata.cache_ignore_input_vars) - set(built.python_interface.inputs)
     )
