@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from featherkit.cache import attachments
 from featherkit.cache.backend import (
@@ -140,7 +140,12 @@ def _after_miss(
     return _compute_and_store(call, compute, encode, entry)
 
 
-def _lookup(call: _Call, decode: Callable[[bytes], T]) -> tuple[T] | None:
+def _lookup(call: _Call, decode: Callable[..., T], *args: Any) -> tuple[T] | None:
+    """The value stored under ``call.key``, decoded by ``decode(payload, *args)``, or ``None``.
+
+    ``None`` for a miss, a backend failure (``call`` is then broken) or an entry that does not
+    decode (one warning). ``args`` instead of a closure: a task's hit comes through here.
+    """
     if call.broken:
         return None
     try:
@@ -152,7 +157,7 @@ def _lookup(call: _Call, decode: Callable[[bytes], T]) -> tuple[T] | None:
         log.debug("cache miss for %s (key %s)", call.what, call.key)
         return None
     try:
-        value = decode(decode_record(record))
+        value = decode(decode_record(record), *args)
     except Exception as exc:
         call.warn(
             f"the entry for {call.what} in {call.backend!r} does not decode or cannot be "
@@ -196,14 +201,9 @@ def _literal_map() -> Any:
     return _LITERAL_MAP
 
 
-class _Served:
-    """A task's outputs as a call gets them: the literals and their native value(s)."""
-
-    __slots__ = ("literals", "native")
-
-    def __init__(self, literals: literals_pb2.LiteralMap, native: Any) -> None:
-        self.literals = literals
-        self.native = native
+#: a task's outputs as a call gets them: the literals and their native value(s) (a plain tuple:
+#: one is built on every hit)
+_Served: TypeAlias = "tuple[literals_pb2.LiteralMap, Any]"
 
 
 def _decode_served(
@@ -213,8 +213,11 @@ def _decode_served(
     convert: Callable[[literals_pb2.LiteralMap], Any] | None,
 ) -> _Served:
     """A stored payload as a call gets it (raising if it cannot be served: then a miss)."""
-    literal_bytes, attached = attachments.split(payload)
-    outputs = _literal_map().FromString(literal_bytes)
+    if payload.startswith(attachments.MAGIC):
+        literal_bytes, attached = attachments.split(payload)
+    else:  # (no attachments: the payload is the LiteralMap itself)
+        literal_bytes, attached = payload, None
+    outputs = (_LITERAL_MAP or _literal_map()).FromString(literal_bytes)
     literals = outputs.literals
     for name in names:
         if name not in literals:
@@ -223,8 +226,7 @@ def _decode_served(
         attachments.restore(outputs, attached, attachments.blob_root(backend))
     # an intact entry is servable only if it still converts (the output type's
     # reading may have changed, a pickled class may be gone): else it is a miss
-    native = convert(outputs) if convert is not None else None
-    return _Served(outputs, native)
+    return (outputs, convert(outputs) if convert is not None else None)
 
 
 class _TaskCodec:
@@ -260,7 +262,7 @@ class _TaskCodec:
 
     @staticmethod
     def encode(served: _Served) -> bytes:
-        return attachments.encode(served.literals)
+        return attachments.encode(served[0])
 
     def entry(self, payload: bytes) -> CacheEntry:
         components = key_components(self.task, self.inputs)
@@ -332,13 +334,14 @@ def _served_call(
         return None
     backend = backend_for(settings)
     part, key = task_key(task, inputs)
-    # cached_call, with the lookup first: a hit builds no codec and no closures but one
+    # cached_call, with the lookup first: a hit builds no codec and no closure
     call = _Call(backend, key, part.what)
     if not settings.overwrite:
-        names = part.outputs
-        found = _lookup(call, lambda payload: _decode_served(payload, names, backend, convert))
+        found = _lookup(call, _decode_served, part.outputs, backend, convert)
         if found is not None:
-            _record(task, "hit", key)
+            collected = _outcomes.get()  # (_record, inlined)
+            if collected is not None:
+                collected.append(CacheOutcome(task.name, "hit", key))
             return found[0]
     codec = _TaskCodec(task, inputs, part, key, backend, convert)
     ran: list[bool] = []
@@ -346,7 +349,7 @@ def _served_call(
     def fresh() -> _Served:
         ran.append(True)
         outputs = compute()
-        return _Served(outputs, convert(outputs) if convert is not None else None)
+        return (outputs, convert(outputs) if convert is not None else None)
 
     served = _after_miss(
         call,
@@ -373,7 +376,7 @@ def run_cached(
     cache's own copies).
     """
     served = _served_call(task, inputs, compute, None)
-    return compute() if served is None else served.literals
+    return compute() if served is None else served[0]
 
 
 def call_cached(
@@ -391,7 +394,7 @@ def call_cached(
     served = _served_call(task, inputs, compute, task.literals_to_outputs)
     if served is None:
         return task.literals_to_outputs(compute())
-    return served.native
+    return served[1]
 
 
 def describe_components(

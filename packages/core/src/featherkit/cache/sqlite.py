@@ -134,6 +134,7 @@ class SQLiteCache:
             _INHERITED.append(conn)
         conn = self._connect()
         local.conn = conn
+        local.reader = None  # (a cursor of the connection this one replaces)
         local.pid = _PID
         return conn
 
@@ -188,7 +189,7 @@ class SQLiteCache:
     def _failure(self, exc: Exception) -> Exception:
         """Drop this thread's connection (the next use reopens) and explain corruption."""
         conn = getattr(self._local, "conn", None)
-        self._local.conn = None
+        self._local.conn = self._local.reader = None
         if conn is not None:
             try:
                 conn.close()
@@ -210,8 +211,18 @@ class SQLiteCache:
     # -- the protocol ----------------------------------------------------------------------
 
     def get(self, key: str) -> bytes | None:
+        """One ``SELECT``, through this thread's reading cursor (every cache hit comes here).
+
+        The cursor is kept with the connection (``_failure`` drops both); reusing it saves
+        building one per read. Each read is its own transaction, so it sees every entry
+        written, replaced or deleted before it, by any process.
+        """
+        local = self._local
+        reader = getattr(local, "reader", None)
         try:
-            row = self._connection().execute(_GET, (key,)).fetchone()
+            if reader is None or local.pid != _PID:
+                reader = local.reader = self._connection().cursor()
+            row = reader.execute(_GET, (key,)).fetchone()
         except Exception as exc:
             raise self._failure(exc) from exc
         return None if row is None else bytes(row[0])
