@@ -140,11 +140,11 @@ def _after_miss(
     return _compute_and_store(call, compute, encode, entry)
 
 
-def _lookup(call: _Call, decode: Callable[..., T], *args: Any) -> tuple[T] | None:
-    """The value stored under ``call.key``, decoded by ``decode(payload, *args)``, or ``None``.
+def _lookup(call: _Call, decode: Callable[[bytes], T]) -> tuple[T] | None:
+    """The value stored under ``call.key``, decoded, or ``None``.
 
     ``None`` for a miss, a backend failure (``call`` is then broken) or an entry that does not
-    decode (one warning). ``args`` instead of a closure: a task's hit comes through here.
+    decode (one warning). (:func:`_served_call` does the same inline for a task's first look.)
     """
     if call.broken:
         return None
@@ -157,15 +157,19 @@ def _lookup(call: _Call, decode: Callable[..., T], *args: Any) -> tuple[T] | Non
         log.debug("cache miss for %s (key %s)", call.what, call.key)
         return None
     try:
-        value = decode(decode_record(record), *args)
+        value = decode(decode_record(record))
     except Exception as exc:
-        call.warn(
-            f"the entry for {call.what} in {call.backend!r} does not decode or cannot be "
-            f"served ({type(exc).__name__}: {exc}); running it again and replacing the entry"
-        )
+        call.warn(_unservable(call, exc))
         return None
     log.debug("cache hit for %s (key %s)", call.what, call.key)
     return (value,)
+
+
+def _unservable(call: _Call, exc: Exception) -> str:
+    return (
+        f"the entry for {call.what} in {call.backend!r} does not decode or cannot be "
+        f"served ({type(exc).__name__}: {exc}); running it again and replacing the entry"
+    )
 
 
 def _compute_and_store(
@@ -328,21 +332,45 @@ def _served_call(
     compute: Callable[[], literals_pb2.LiteralMap],
     convert: Callable[[literals_pb2.LiteralMap], Any] | None,
 ) -> _Served | None:
+    """:func:`cached_call` for a task, its first lookup inlined.
+
+    Why inlined: a hit is every cached call but the first, and most of its time went to the
+    glue (a ``_Call``, a closure, two frames) around the one read and the one decode it needs.
+    The failure handling is :func:`_lookup`'s, through the same ``_Call`` methods, built only
+    when something goes wrong.
+    """
     settings = current_settings()
     if not settings.enabled:
         _record(task, "off")
         return None
     backend = backend_for(settings)
     part, key = task_key(task, inputs)
-    # cached_call, with the lookup first: a hit builds no codec and no closure
-    call = _Call(backend, key, part.what)
+    call: _Call | None = None
     if not settings.overwrite:
-        found = _lookup(call, _decode_served, part.outputs, backend, convert)
-        if found is not None:
-            collected = _outcomes.get()  # (_record, inlined)
-            if collected is not None:
-                collected.append(CacheOutcome(task.name, "hit", key))
-            return found[0]
+        try:
+            record = backend.get(key)
+        except Exception as exc:
+            call = _Call(backend, key, part.what)
+            call.failed("read the cache", exc)
+        else:
+            if record is None:
+                log.debug("cache miss for %s (key %s)", part.what, key)
+            else:
+                try:
+                    served = _decode_served(
+                        decode_record(record), part.outputs, backend, convert
+                    )
+                except Exception as exc:
+                    call = _Call(backend, key, part.what)
+                    call.warn(_unservable(call, exc))
+                else:
+                    log.debug("cache hit for %s (key %s)", part.what, key)
+                    collected = _outcomes.get()  # (_record, inlined)
+                    if collected is not None:
+                        collected.append(CacheOutcome(task.name, "hit", key))
+                    return served
+    if call is None:
+        call = _Call(backend, key, part.what)
     codec = _TaskCodec(task, inputs, part, key, backend, convert)
     ran: list[bool] = []
 
