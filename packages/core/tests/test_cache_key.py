@@ -330,3 +330,14 @@ def test_the_hot_path_key_agrees_with_the_components(kind):
     expected = key_components(idl, inputs)  # type: ignore[arg-type]
     assert cache_key(idl, inputs) == expected.key  # type: ignore[arg-type]
     assert expected.inputs["a"] == literal_digest(literal)
+
+
+def test_a_replaced_interface_is_seen():
+    idl = IdlTask()
+    before = _key(idl, a=_int(1), b=_str("x"))
+    idl.interface = IdlTask(outputs={"o0": STR}).interface
+    assert _key(idl, a=_int(1), b=_str("x")) == _key(
+        IdlTask(outputs={"o0": STR}), a=_int(1), b=_str("x")
+    ) != before
+    idl.interface = IdlTask().interface  # an equal interface, another object: the same key
+    assert _key(idl, a=_int(1), b=_str("x")) == before

@@ -224,16 +224,12 @@ def task_part(task: Task) -> _TaskPart:
     change)."""
     metadata = task.metadata
     interface = task.interface
+    # the interface itself, not its id: an equal tuple then means an equal interface (compared
+    # by identity first, so that costs nothing while the task keeps its interface)
+    source = (task.name, metadata.cache_version, metadata.cache_ignore_input_vars, interface)
     part: _TaskPart | None = task.__dict__.get(_PART)
-    if (
-        part is not None
-        and part.source[3] == id(interface)
-        and part.source[0] == task.name
-        and part.source[1] == metadata.cache_version
-        and part.source[2] == metadata.cache_ignore_input_vars
-    ):
+    if part is not None and part.source == source:
         return part
-    source = (task.name, metadata.cache_version, metadata.cache_ignore_input_vars, id(interface))
     all_inputs = tuple(sorted(interface.inputs.variables))
     ignored = frozenset(metadata.cache_ignore_input_vars)
     unknown = sorted(ignored - set(all_inputs))
