@@ -259,3 +259,85 @@ def test_key_is_the_same_in_other_processes_and_hash_seeds(tmp_path):
     (key,) = keys
     assert len(key) == 64
     assert int(key, 16) >= 0
+
+
+def _with(literal: literals_pb2.Literal, **fields: object) -> literals_pb2.Literal:
+    copy = literals_pb2.Literal()
+    copy.CopyFrom(literal)
+    for name, value in fields.items():
+        if name == "metadata":
+            copy.metadata.update(value)  # type: ignore[call-overload]
+        else:
+            setattr(copy, name, value)
+    return copy
+
+
+def _unknown_field(literal: literals_pb2.Literal) -> literals_pb2.Literal:
+    # field 99, varint 1: a field this flyteidl does not know, kept as an unknown field
+    return literals_pb2.Literal.FromString(literal.SerializeToString() + b"\x98\x06\x01")
+
+
+_EVERY_KIND = {
+    "int": _int(7),
+    "zero": _int(0),
+    "negative": _int(-1),
+    "empty primitive": literals_pb2.Literal(
+        scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive())
+    ),
+    "float": literals_pb2.Literal(
+        scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive(float_value=1.5))
+    ),
+    "bool": literals_pb2.Literal(
+        scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive(boolean=True))
+    ),
+    "datetime": literals_pb2.Literal(
+        scalar=literals_pb2.Scalar(
+            primitive=literals_pb2.Primitive(datetime={"seconds": 1700000000, "nanos": 5})
+        )
+    ),
+    **{f"string of {n}": _str("x" * n) for n in (0, 1, 120, 121, 122, 123, 124, 125, 126, 200)},
+    "hash": _with(_int(7), hash="h-1"),
+    "metadata": _with(_int(7), metadata={"b": "2", "a": "1"}),
+    "unknown field": _unknown_field(_int(7)),
+    "binary": literals_pb2.Literal(
+        scalar=literals_pb2.Scalar(binary=literals_pb2.Binary(value=b"\n\x02\n\x00", tag="t"))
+    ),
+    "none": literals_pb2.Literal(scalar=literals_pb2.Scalar(none_type=literals_pb2.Void())),
+    "generic": literals_pb2.Literal(
+        scalar=literals_pb2.Scalar(generic={"fields": {"z": {"number_value": 1}, "a": {}}})
+    ),
+    "union with hash": literals_pb2.Literal(
+        scalar=literals_pb2.Scalar(
+            union=literals_pb2.Union(value=_with(_int(7), hash="h-u"))
+        )
+    ),
+    "collection": literals_pb2.Literal(
+        collection=literals_pb2.LiteralCollection(literals=[_int(1), _with(_int(2), hash="h")])
+    ),
+    "map": literals_pb2.Literal(
+        map=literals_pb2.LiteralMap(literals={"k": _int(1), "j": _str("v")})
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_EVERY_KIND))
+def test_the_hot_path_key_agrees_with_the_components(kind):
+    # cache_key reads a lone primitive from its bytes; key_components always takes the long
+    # way (cache_form, deterministic serialization): both must give one key for every literal
+    literal = _EVERY_KIND[kind]
+    idl = IdlTask(inputs={"a": INT})
+    inputs = _inputs(a=literal)
+    expected = key_components(idl, inputs)  # type: ignore[arg-type]
+    assert cache_key(idl, inputs) == expected.key  # type: ignore[arg-type]
+    assert expected.inputs["a"] == literal_digest(literal)
+
+
+def test_a_replaced_interface_is_seen():
+    idl = IdlTask()
+    before = _key(idl, a=_int(1), b=_str("x"))
+    idl.interface = IdlTask(outputs={"o0": STR}).interface
+    assert _key(idl, a=_int(1), b=_str("x")) == _key(
+        IdlTask(outputs={"o0": STR}), a=_int(1), b=_str("x")
+    ) != before
+    idl.interface = IdlTask().interface  # an equal interface, another object: the same key
+    assert _key(idl, a=_int(1), b=_str("x")) == before

@@ -339,6 +339,25 @@ def test_installed_plugin_may_replace_the_builtin_sqlite(monkeypatch: pytest.Mon
     assert len(plugin.created[0].values) == 1
 
 
+def test_a_backend_plugin_registered_between_calls_takes_effect():
+    class Replacement(MemoryPlugin):
+        @hookimpl
+        def register_cache_backends(self, register):
+            register("sqlite", lambda location: self.created.append(MemoryCache(location))
+                     or self.created[-1])
+
+    assert square(n=3) == 9
+    assert square(n=3) == 9  # a hit in the builtin sqlite backend
+    plugin = Replacement()
+    with registered(plugin):
+        assert square(n=3) == 9  # the replacement is used at once: empty, so a miss
+        assert square(n=3) == 9
+    assert RUNS == ["square", "square"]
+    assert len(plugin.created) == 1 and len(plugin.created[0].values) == 1
+    assert square(n=3) == 9  # unregistered: the sqlite entry again
+    assert RUNS == ["square", "square"]
+
+
 @pytest.mark.parametrize(
     "failure",
     [ConnectionError("backend is down"), OSError(28, "No space left on device"),
@@ -396,6 +415,33 @@ def test_undecodable_entry_is_rerun_and_replaced(isolated_cache: Path):
     with pytest.warns(CacheWarning, match="does not decode"):
         assert square(n=6) == 36
     assert square(n=6) == 36
+    assert RUNS == ["square", "square"]
+
+
+def test_every_hit_reads_the_backend_again(isolated_cache: Path):
+    # no entry is remembered between calls: what another process wrote, rewrote or deleted in
+    # the meantime is what the next call sees
+    from flyteidl.core import literals_pb2
+
+    from featherkit.cache import encode_record
+
+    assert square(n=5) == 25
+    assert square(n=5) == 25
+    key = cache_key(square, square.inputs_to_literals({"n": 5}))
+    other = SQLiteCache(isolated_cache)  # its own connection, as another process has
+    rewritten = literals_pb2.LiteralMap(
+        literals={"o0": literals_pb2.Literal(
+            scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive(integer=99))
+        )}
+    )
+    other.put(
+        CacheEntry(key=key, task=square.name, version="1", created=time.time()),
+        encode_record(rewritten.SerializeToString(deterministic=True)),
+    )
+    assert square(n=5) == 99
+    assert RUNS == ["square"]
+    assert other.delete(key)
+    assert square(n=5) == 25
     assert RUNS == ["square", "square"]
 
 

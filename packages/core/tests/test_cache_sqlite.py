@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import warnings
 from pathlib import Path
@@ -45,6 +46,52 @@ def test_one_connection_per_thread_reused(tmp_path: Path):
     first = backend._local.conn
     backend.get(suite_key("b"))
     assert backend._local.conn is first
+
+
+def test_every_read_sees_what_another_connection_wrote(tmp_path: Path):
+    # no memo between reads: a write, a replacement, a delete by someone else shows at once
+    reader, writer = SQLiteCache(tmp_path), SQLiteCache(tmp_path)
+    key = suite_key("k")
+    assert reader.get(key) is None
+    writer.put(suite_entry(key), b"one")
+    assert reader.get(key) == b"one"
+    writer.put(suite_entry(key), b"two")
+    assert reader.get(key) == b"two"
+    assert writer.delete(key)
+    assert reader.get(key) is None
+
+
+def test_a_read_after_a_failed_one_reconnects(tmp_path: Path):
+    backend = SQLiteCache(tmp_path)
+    backend.put(suite_entry(suite_key("k")), b"v")
+    assert backend.get(suite_key("k")) == b"v"
+    backend._local.conn.close()  # the connection (and its reading cursor) goes bad
+    with pytest.raises(sqlite3.ProgrammingError):
+        backend.get(suite_key("k"))
+    assert backend.get(suite_key("k")) == b"v"
+
+
+@pytest.mark.parametrize("first", ["get", "put"])
+def test_a_forked_child_reads_through_its_own_connection(tmp_path: Path, first: str):
+    backend = SQLiteCache(tmp_path)
+    backend.put(suite_entry(suite_key("k")), b"v")
+    assert backend.get(suite_key("k")) == b"v"
+    inherited = backend._local.conn
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit code
+        ok = False
+        try:
+            if first == "put":  # another operation opens the child's connection first
+                backend.put(suite_entry(suite_key("c")), b"c")
+            ok = (
+                backend.get(suite_key("k")) == b"v"
+                and backend._local.conn is not inherited
+                and backend._local.reader.connection is backend._local.conn
+            )
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_pickled_backend_reopens_the_same_file(tmp_path: Path):

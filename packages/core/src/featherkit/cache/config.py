@@ -69,7 +69,7 @@ def _truthy(value: str) -> bool:
     return value.strip().lower() in _ON
 
 
-_from_env: dict[tuple[str | None, str | None, str | None], CacheSettings] = {}
+_from_env: dict[tuple[Any, ...], CacheSettings] = {}
 
 
 def _settings_from_env(
@@ -115,7 +115,12 @@ def current_settings() -> CacheSettings:
     The environment is read on every call (cheap), the settings built once per distinct
     environment, so the hot path of a cache hit allocates nothing here.
     """
-    raw = _read_env()
+    data = _ENV_DATA
+    raw: tuple[Any, ...]
+    if data is not None and os.environ is _ENVIRON:  # (_read_env, inlined: every cached call)
+        raw = (data.get(_KEYS[0]), data.get(_KEYS[1]), data.get(_KEYS[2]))
+    else:
+        raw = _read_env()
     settings = _from_env.get(raw)
     if settings is None:
         if len(_from_env) > 64:  # a process that keeps changing its environment
@@ -182,7 +187,8 @@ def backend_for(settings: CacheSettings) -> CacheBackend:
     must not silently turn the cache off.
     """
     plugins = _plugins or _load_plugins()
-    generation = plugins.get_plugin_manager().generation
+    # the manager itself once loaded (as Task._types reads it): one call less per cached call
+    generation = (plugins.manager._manager or plugins.get_plugin_manager()).generation
     cache_key = (settings.backend, settings.location, generation)
     backend = _backends.get(cache_key)
     if backend is not None:

@@ -207,6 +207,8 @@ class _TaskPart:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     prefix: bytes
+    #: ``sha256(prefix)``, which every key of the task continues (a copy of it, per call)
+    start: Any
     #: (input name, its frame label) for every input that enters the key, in name order
     labels: tuple[tuple[str, bytes], ...]
     #: how messages name the task ("task 'module.name'")
@@ -222,16 +224,12 @@ def task_part(task: Task) -> _TaskPart:
     change)."""
     metadata = task.metadata
     interface = task.interface
+    # the interface itself, not its id: an equal tuple then means an equal interface (compared
+    # by identity first, so that costs nothing while the task keeps its interface)
+    source = (task.name, metadata.cache_version, metadata.cache_ignore_input_vars, interface)
     part: _TaskPart | None = task.__dict__.get(_PART)
-    if (
-        part is not None
-        and part.source[3] == id(interface)
-        and part.source[0] == task.name
-        and part.source[1] == metadata.cache_version
-        and part.source[2] == metadata.cache_ignore_input_vars
-    ):
+    if part is not None and part.source == source:
         return part
-    source = (task.name, metadata.cache_version, metadata.cache_ignore_input_vars, id(interface))
     all_inputs = tuple(sorted(interface.inputs.variables))
     ignored = frozenset(metadata.cache_ignore_input_vars)
     unknown = sorted(ignored - set(all_inputs))
@@ -243,6 +241,12 @@ def task_part(task: Task) -> _TaskPart:
         )
     iface = interface_digest(interface)
     inputs = tuple(n for n in all_inputs if n not in ignored)
+    prefix = (
+        _frame(b"scheme", KEY_SCHEME)
+        + _frame(b"task", task.name.encode())
+        + _frame(b"version", metadata.cache_version.encode())
+        + _frame(b"interface", bytes.fromhex(iface))
+    )
     part = _TaskPart(
         source=source,
         name=task.name,
@@ -251,12 +255,8 @@ def task_part(task: Task) -> _TaskPart:
         ignored=ignored,
         inputs=inputs,
         outputs=tuple(sorted(interface.outputs.variables)),
-        prefix=(
-            _frame(b"scheme", KEY_SCHEME)
-            + _frame(b"task", task.name.encode())
-            + _frame(b"version", metadata.cache_version.encode())
-            + _frame(b"interface", bytes.fromhex(iface))
-        ),
+        prefix=prefix,
+        start=hashlib.sha256(prefix),
         # each input's digest has a fixed length (32 bytes), so the label's frame is enough
         labels=tuple((n, _frame(b"input", n.encode())) for n in inputs),
         what=f"task {task.name!r}",
@@ -287,6 +287,41 @@ def _missing(task: Task, name: str) -> FeatherkitUserError:
     )
 
 
+def _lone_primitive(data: bytes) -> bool:
+    """Whether ``data``, a serialized ``Literal``, is a scalar primitive and nothing else.
+
+    Why: most inputs are one (an int, a string...), and telling so from the bytes the key
+    needs anyway is cheaper than asking the message (three field reads). The wire form is
+    then ``0a <n-2> 0a <n-4> <Primitive>``: field 1 (``scalar``) holding only field 1
+    (``primitive``), each length one byte (``n <= 129``). Nothing else fits that: no ``hash``
+    or ``metadata`` (their own fields), no other kind of scalar, no unknown field. Such a
+    literal holds no map, so its plain serialization is the deterministic one, and nothing
+    in it is substituted (:func:`cache_form`).
+    """
+    n = len(data)
+    return (
+        4 <= n <= 129
+        and data[0] == 0x0A
+        and data[2] == 0x0A
+        and data[1] == n - 2
+        and data[3] == n - 4
+    )
+
+
+def _key_bytes(literal: literals_pb2.Literal) -> bytes:
+    """``cache_form(literal)``, serialized: what an input's digest is taken over."""
+    kind = literal.WhichOneof("value")
+    if literal.hash or (
+        kind in _SUBSTITUTABLE
+        # a plain scalar (a primitive, a binary...) holds no hash: skip the walk
+        and (kind != "scalar" or literal.scalar.WhichOneof("value") in _SCALAR_MAY_HASH)
+        and _has_nested_hash(literal)
+    ):
+        literal = _substitute(literal)
+    data: bytes = literal.SerializeToString(deterministic=True)
+    return data
+
+
 def task_key(task: Task, inputs: literals_pb2.LiteralMap) -> tuple[_TaskPart, str]:
     """The task's key part and the cache key of calling ``task`` on ``inputs`` (hex SHA-256).
 
@@ -295,21 +330,16 @@ def task_key(task: Task, inputs: literals_pb2.LiteralMap) -> tuple[_TaskPart, st
     part = task_part(task)
     literals = inputs.literals
     sha256 = hashlib.sha256
-    key = sha256(part.prefix)
+    key = part.start.copy()
     for name, label in part.labels:
         if name not in literals:
             raise _missing(task, name)
         literal = literals[name]
-        kind = literal.WhichOneof("value")
-        if literal.hash or (
-            kind in _SUBSTITUTABLE
-            # a plain scalar (a primitive, a binary...) holds no hash: skip the walk
-            and (kind != "scalar" or literal.scalar.WhichOneof("value") in _SCALAR_MAY_HASH)
-            and _has_nested_hash(literal)
-        ):
-            literal = _substitute(literal)
+        data = literal.SerializeToString()
+        if not _lone_primitive(data):
+            data = _key_bytes(literal)
         key.update(label)
-        key.update(sha256(literal.SerializeToString(deterministic=True)).digest())
+        key.update(sha256(data).digest())
     return part, key.hexdigest()
 
 

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from featherkit.cache import attachments
 from featherkit.cache.backend import (
@@ -141,6 +141,11 @@ def _after_miss(
 
 
 def _lookup(call: _Call, decode: Callable[[bytes], T]) -> tuple[T] | None:
+    """The value stored under ``call.key``, decoded, or ``None``.
+
+    ``None`` for a miss, a backend failure (``call`` is then broken) or an entry that does not
+    decode (one warning). (:func:`_served_call` does the same inline for a task's first look.)
+    """
     if call.broken:
         return None
     try:
@@ -154,13 +159,17 @@ def _lookup(call: _Call, decode: Callable[[bytes], T]) -> tuple[T] | None:
     try:
         value = decode(decode_record(record))
     except Exception as exc:
-        call.warn(
-            f"the entry for {call.what} in {call.backend!r} does not decode or cannot be "
-            f"served ({type(exc).__name__}: {exc}); running it again and replacing the entry"
-        )
+        call.warn(_unservable(call, exc))
         return None
     log.debug("cache hit for %s (key %s)", call.what, call.key)
     return (value,)
+
+
+def _unservable(call: _Call, exc: Exception) -> str:
+    return (
+        f"the entry for {call.what} in {call.backend!r} does not decode or cannot be "
+        f"served ({type(exc).__name__}: {exc}); running it again and replacing the entry"
+    )
 
 
 def _compute_and_store(
@@ -196,14 +205,9 @@ def _literal_map() -> Any:
     return _LITERAL_MAP
 
 
-class _Served:
-    """A task's outputs as a call gets them: the literals and their native value(s)."""
-
-    __slots__ = ("literals", "native")
-
-    def __init__(self, literals: literals_pb2.LiteralMap, native: Any) -> None:
-        self.literals = literals
-        self.native = native
+#: a task's outputs as a call gets them: the literals and their native value(s) (a plain tuple:
+#: one is built on every hit)
+_Served: TypeAlias = "tuple[literals_pb2.LiteralMap, Any]"
 
 
 def _decode_served(
@@ -213,8 +217,11 @@ def _decode_served(
     convert: Callable[[literals_pb2.LiteralMap], Any] | None,
 ) -> _Served:
     """A stored payload as a call gets it (raising if it cannot be served: then a miss)."""
-    literal_bytes, attached = attachments.split(payload)
-    outputs = _literal_map().FromString(literal_bytes)
+    if payload.startswith(attachments.MAGIC):
+        literal_bytes, attached = attachments.split(payload)
+    else:  # (no attachments: the payload is the LiteralMap itself)
+        literal_bytes, attached = payload, None
+    outputs = (_LITERAL_MAP or _literal_map()).FromString(literal_bytes)
     literals = outputs.literals
     for name in names:
         if name not in literals:
@@ -223,8 +230,7 @@ def _decode_served(
         attachments.restore(outputs, attached, attachments.blob_root(backend))
     # an intact entry is servable only if it still converts (the output type's
     # reading may have changed, a pickled class may be gone): else it is a miss
-    native = convert(outputs) if convert is not None else None
-    return _Served(outputs, native)
+    return (outputs, convert(outputs) if convert is not None else None)
 
 
 class _TaskCodec:
@@ -260,7 +266,7 @@ class _TaskCodec:
 
     @staticmethod
     def encode(served: _Served) -> bytes:
-        return attachments.encode(served.literals)
+        return attachments.encode(served[0])
 
     def entry(self, payload: bytes) -> CacheEntry:
         components = key_components(self.task, self.inputs)
@@ -326,27 +332,52 @@ def _served_call(
     compute: Callable[[], literals_pb2.LiteralMap],
     convert: Callable[[literals_pb2.LiteralMap], Any] | None,
 ) -> _Served | None:
+    """:func:`cached_call` for a task, its first lookup inlined.
+
+    Why inlined: a hit is every cached call but the first, and most of its time went to the
+    glue (a ``_Call``, a closure, two frames) around the one read and the one decode it needs.
+    The failure handling is :func:`_lookup`'s, through the same ``_Call`` methods, built only
+    when something goes wrong.
+    """
     settings = current_settings()
     if not settings.enabled:
         _record(task, "off")
         return None
     backend = backend_for(settings)
     part, key = task_key(task, inputs)
-    # cached_call, with the lookup first: a hit builds no codec and no closures but one
-    call = _Call(backend, key, part.what)
+    call: _Call | None = None
     if not settings.overwrite:
-        names = part.outputs
-        found = _lookup(call, lambda payload: _decode_served(payload, names, backend, convert))
-        if found is not None:
-            _record(task, "hit", key)
-            return found[0]
+        try:
+            record = backend.get(key)
+        except Exception as exc:
+            call = _Call(backend, key, part.what)
+            call.failed("read the cache", exc)
+        else:
+            if record is None:
+                log.debug("cache miss for %s (key %s)", part.what, key)
+            else:
+                try:
+                    served = _decode_served(
+                        decode_record(record), part.outputs, backend, convert
+                    )
+                except Exception as exc:
+                    call = _Call(backend, key, part.what)
+                    call.warn(_unservable(call, exc))
+                else:
+                    log.debug("cache hit for %s (key %s)", part.what, key)
+                    collected = _outcomes.get()  # (_record, inlined)
+                    if collected is not None:
+                        collected.append(CacheOutcome(task.name, "hit", key))
+                    return served
+    if call is None:
+        call = _Call(backend, key, part.what)
     codec = _TaskCodec(task, inputs, part, key, backend, convert)
     ran: list[bool] = []
 
     def fresh() -> _Served:
         ran.append(True)
         outputs = compute()
-        return _Served(outputs, convert(outputs) if convert is not None else None)
+        return (outputs, convert(outputs) if convert is not None else None)
 
     served = _after_miss(
         call,
@@ -373,7 +404,7 @@ def run_cached(
     cache's own copies).
     """
     served = _served_call(task, inputs, compute, None)
-    return compute() if served is None else served.literals
+    return compute() if served is None else served[0]
 
 
 def call_cached(
@@ -391,7 +422,7 @@ def call_cached(
     served = _served_call(task, inputs, compute, task.literals_to_outputs)
     if served is None:
         return task.literals_to_outputs(compute())
-    return served.native
+    return served[1]
 
 
 def describe_components(

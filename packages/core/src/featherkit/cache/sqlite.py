@@ -103,6 +103,14 @@ def _is_corruption(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+class _PerThread(threading.local):
+    """A thread's connection, its reading cursor, and the process that opened them."""
+
+    conn: sqlite3.Connection | None = None
+    reader: sqlite3.Cursor | None = None
+    pid: int = -1
+
+
 class SQLiteCache:
     """The embedded backend. ``directory`` holds ``cache.sqlite3`` and ``locks/``."""
 
@@ -112,7 +120,7 @@ class SQLiteCache:
         self.directory = Path(directory).expanduser().absolute()
         self.path = self.directory / DB_NAME
         self.lock_dir = self.directory / "locks"
-        self._local = threading.local()
+        self._local = _PerThread()
 
     def __repr__(self) -> str:
         return f"sqlite cache at {self.path}"
@@ -125,7 +133,7 @@ class SQLiteCache:
 
     def _connection(self) -> sqlite3.Connection:
         local = self._local
-        conn: sqlite3.Connection | None = getattr(local, "conn", None)
+        conn = local.conn
         if conn is not None:
             if local.pid == _PID:
                 return conn
@@ -134,6 +142,7 @@ class SQLiteCache:
             _INHERITED.append(conn)
         conn = self._connect()
         local.conn = conn
+        local.reader = None  # (a cursor of the connection this one replaces)
         local.pid = _PID
         return conn
 
@@ -187,8 +196,8 @@ class SQLiteCache:
 
     def _failure(self, exc: Exception) -> Exception:
         """Drop this thread's connection (the next use reopens) and explain corruption."""
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
+        conn = self._local.conn
+        self._local.conn = self._local.reader = None
         if conn is not None:
             try:
                 conn.close()
@@ -210,8 +219,18 @@ class SQLiteCache:
     # -- the protocol ----------------------------------------------------------------------
 
     def get(self, key: str) -> bytes | None:
+        """One ``SELECT``, through this thread's reading cursor (every cache hit comes here).
+
+        The cursor is kept with the connection (``_failure`` drops both); reusing it saves
+        building one per read. Each read is its own transaction, so it sees every entry
+        written, replaced or deleted before it, by any process.
+        """
+        local = self._local
+        reader = local.reader
         try:
-            row = self._connection().execute(_GET, (key,)).fetchone()
+            if reader is None or local.pid != _PID:
+                reader = local.reader = self._connection().cursor()
+            row = reader.execute(_GET, (key,)).fetchone()
         except Exception as exc:
             raise self._failure(exc) from exc
         return None if row is None else bytes(row[0])
@@ -230,7 +249,7 @@ class SQLiteCache:
 
     def _absent(self) -> bool:
         """No database yet (and none open here): reading it need not create it."""
-        return getattr(self._local, "conn", None) is None and not self.path.exists()
+        return self._local.conn is None and not self.path.exists()
 
     def list(self, task: str | None = None) -> builtins.list[CacheEntry]:
         import json
