@@ -119,20 +119,28 @@ def _reporting(task: Task, params: ExecutionParameters) -> Iterator[None]:
     """
     try:
         yield
-    except IgnoreOutputs:
+    except BaseException as exc:
+        failed(task, params, exc)
+    else:
+        _report(task, params, params.attributes.get("native_outputs"), None)
+
+
+def failed(task: Task, params: ExecutionParameters, exc: BaseException) -> None:
+    """An execution that raised ``exc`` ended: tell plugins, and return ``None`` (no outputs)
+    for ``IgnoreOutputs``, else raise what the caller sees (the user's own exception for a
+    :class:`UserCodeError`). Called while ``exc`` is being handled."""
+    if isinstance(exc, IgnoreOutputs):
         _report(task, params, None, None)
-    except UserCodeError as exc:
+        return
+    if isinstance(exc, UserCodeError):
         _report(task, params, None, exc.original)
         try:  # so that `featherkit run` can name the task that raised it
             exc.original.__dict__.setdefault(RAISED_BY, task.name)
         except (AttributeError, TypeError):  # an exception object without a __dict__
             pass
         raise exc.original from None
-    except BaseException as exc:
-        _report(task, params, None, exc)
-        raise
-    else:
-        _report(task, params, params.attributes.get("native_outputs"), None)
+    _report(task, params, None, exc)
+    raise exc
 
 
 def _report(
