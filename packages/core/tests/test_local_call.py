@@ -235,3 +235,13 @@ def test_a_sync_function_returning_an_awaitable_is_awaited():
         return later()  # type: ignore[return-value]
 
     assert indirect() == 5
+
+
+def test_local_parameters_are_the_dataclass_built_with_the_task_name():
+    from featherkit.context import ExecutionParameters, local_parameters
+
+    made, built = local_parameters("t"), ExecutionParameters(task_name="t")
+    assert made == built
+    assert list(vars(made).items()) == list(vars(built).items())
+    again = local_parameters("t")
+    assert again.decks is not made.decks and again.attributes is not made.attributes

@@ -145,6 +145,10 @@ def _unencodable(task: str, kind: str, name: str, tp: Any, value: Any, exc: Exce
 class Task:
     """The base of every task: a name, a type, an interface and metadata."""
 
+    #: an ``execute`` that only returns ``self._task_function(**kwargs)``: a local call of a
+    #: class whose ``execute`` is this one calls the function itself (one frame less)
+    _plain_execute: Any = None
+
     def __init__(
         self,
         task_type: str,
@@ -538,9 +542,16 @@ class Task:
         """
         if self.metadata.cache or getattr(self, "is_async", False):
             return (_Lazy.local or _Lazy.load().local).run(self, kwargs)
-        types = self._types()
+        cls = type(self)
+        types = self._literal_types  # self._types(), inlined
+        if (
+            types is None
+            or types[3] is not _Lazy.plugins.manager._manager
+            or types[4] != types[3].generation
+        ):
+            types = self._types()
         inputs = self._write_inputs(types[0], types[5], kwargs)
-        params = ExecutionParameters(task_name=self.name)
+        params = context.local_parameters(self.name)
         hooks = _Lazy.plugins.hooks()
         current = context._current
         token = current.set(params)
@@ -553,7 +564,10 @@ class Task:
                 params.attributes["native_inputs"] = native
                 params.inputs_loaded_at = time.perf_counter()
                 try:
-                    outputs = self.execute(**native)
+                    if cls.execute is cls._plain_execute and "execute" not in self.__dict__:
+                        outputs = self._task_function(**native)  # type: ignore[attr-defined]
+                    else:
+                        outputs = self.execute(**native)
                 except IgnoreOutputs:
                     raise
                 except Exception as exc:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from featherkit import plugins
-from featherkit.context import ExecutionParameters
+from featherkit.context import ExecutionParameters, local_parameters
 from featherkit.errors import IgnoreOutputs, UserCodeError
 
 if TYPE_CHECKING:
@@ -45,12 +45,12 @@ def run(task: Task, kwargs: Mapping[str, Any]) -> Any:
     inputs = task.inputs_to_literals(kwargs)
     if getattr(task, "is_async", False) and _in_event_loop():
         return _run_async(task, inputs)
-    params = ExecutionParameters(task_name=task.name)
+    params = local_parameters(task.name)
     return _cached_or_direct(task, params, lambda: task.dispatch_execute(params, inputs), inputs)
 
 
 async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
-    params = ExecutionParameters(task_name=task.name)
+    params = local_parameters(task.name)
     outputs = None
     if task.metadata.cache:
         # the cache is synchronous (it may hold a lock while the body runs), so the cached

@@ -209,7 +209,7 @@ class Hooks:
     def pre_execute(self, task: Task, params: ExecutionParameters) -> None:
         if (
             self._generation != self.manager.generation
-            or self._monitoring is not getattr(self.pm, "_inner_hookexec", None)
+            or self._monitoring is not self.pm._inner_hookexec
         ):
             self._refresh()
         if self._has_pre:
@@ -218,7 +218,7 @@ class Hooks:
     def post_execute(self, task: Task, params: ExecutionParameters, outputs: Any) -> Any:
         if (
             self._generation != self.manager.generation
-            or self._monitoring is not getattr(self.pm, "_inner_hookexec", None)
+            or self._monitoring is not self.pm._inner_hookexec
         ):
             self._refresh()
         if not self._has_post:
@@ -245,7 +245,7 @@ class Hooks:
     ) -> None:
         if (
             self._generation != self.manager.generation
-            or self._monitoring is not getattr(self.pm, "_inner_hookexec", None)
+            or self._monitoring is not self.pm._inner_hookexec
         ):
             self._refresh()
         for plugin, call in self._finished:

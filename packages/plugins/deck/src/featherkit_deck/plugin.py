@@ -49,7 +49,8 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 
 @hookimpl
 def pre_execute(task: Task, params: ExecutionParameters) -> None:
-    if _makes_deck(task):
+    # (_makes_deck, inlined: this runs on every task call)
+    if getattr(task.metadata, "generates_deck", False):
         params.attributes.setdefault(RUN_KEY, DeckRun())
     elif "deck_fields" in (getattr(task, "plugin_options", None) or {}):
         warnings.warn(
