@@ -237,11 +237,17 @@ def test_a_sync_function_returning_an_awaitable_is_awaited():
     assert indirect() == 5
 
 
-def test_local_parameters_are_the_dataclass_built_with_the_task_name():
+def test_local_parameters_read_as_the_dataclass_built_with_the_task_name():
+    import dataclasses
+
     from featherkit.context import ExecutionParameters, local_parameters
 
     made, built = local_parameters("t"), ExecutionParameters(task_name="t")
     assert made == built
-    assert list(vars(made).items()) == list(vars(built).items())
+    for field in dataclasses.fields(ExecutionParameters):
+        assert getattr(made, field.name) == getattr(built, field.name), field.name
+    assert dataclasses.asdict(made) == dataclasses.asdict(built)
     again = local_parameters("t")
     assert again.decks is not made.decks and again.attributes is not made.attributes
+    made.output_prefix = "s3://x"  # a field set later is the object's own
+    assert again.output_prefix is None and made.output_prefix == "s3://x"

@@ -12,6 +12,7 @@ and the output literals become native values again for the caller.
 from __future__ import annotations
 
 import inspect
+import operator
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -387,8 +388,9 @@ class Task:
     def _write_outputs(
         self, engine: Any, plan: list[list[Any]], values: tuple[Any, ...], literals: Any
     ) -> None:
-        for entry, value in zip(plan, values):
-            name, tp, write = entry[0], entry[1], entry[2]
+        for index, entry in enumerate(plan):
+            name, tp, write, _, _ = entry
+            value = values[index]
             try:
                 if write is None:
                     write = entry[2] = engine.writer(tp)
@@ -410,7 +412,7 @@ class Task:
         literals = literal_map.literals
         values = []
         for entry in plan:
-            name, tp, _, read = entry[0], entry[1], entry[2], entry[3]
+            name, tp, _, read, _ = entry
             try:
                 if read is None:
                     read = entry[3] = engine.reader(tp)
@@ -516,18 +518,7 @@ class Task:
                 + ", ".join(f"{n}=..." for n in self._python_interface.inputs)
                 + ")"
             )
-        cls = type(self)
-        if (
-            cls.local_execute is _LOCAL_EXECUTE
-            and cls.dispatch_execute is _DISPATCH_EXECUTE
-            and cls.pre_execute is _PRE_EXECUTE
-            and cls.post_execute is _POST_EXECUTE
-            and cls._run_user_code is _RUN_USER_CODE
-            and cls.inputs_to_literals is _INPUTS_TO_LITERALS
-            and cls.literals_to_inputs is _LITERALS_TO_INPUTS
-            and cls.outputs_to_literals is _OUTPUTS_TO_LITERALS
-            and cls.literals_to_outputs is _LITERALS_TO_OUTPUTS
-        ):
+        if _steps_of(type(self)) == _TASK_STEPS:  # checked on every call: classes get patched
             return self._call_locally(kwargs)
         return self.local_execute(**kwargs)
 
@@ -552,7 +543,7 @@ class Task:
             types = self._types()
         inputs = self._write_inputs(types[0], types[5], kwargs)
         params = context.local_parameters(self.name)
-        hooks = _Lazy.plugins.hooks()
+        hooks = types[3].facade or _Lazy.plugins.hooks()  # plugins.hooks(), inlined
         current = context._current
         token = current.set(params)
         try:
@@ -591,16 +582,14 @@ class Task:
         return self._read_outputs(types[0], types[6], literals)
 
 
-#: the steps of a local call: a class overriding none of them takes ``Task._call_locally``
-_LOCAL_EXECUTE = Task.local_execute
-_DISPATCH_EXECUTE = Task.dispatch_execute
-_PRE_EXECUTE = Task.pre_execute
-_POST_EXECUTE = Task.post_execute
-_RUN_USER_CODE = Task._run_user_code
-_INPUTS_TO_LITERALS = Task.inputs_to_literals
-_LITERALS_TO_INPUTS = Task.literals_to_inputs
-_OUTPUTS_TO_LITERALS = Task.outputs_to_literals
-_LITERALS_TO_OUTPUTS = Task.literals_to_outputs
+#: the steps of a local call ``Task._call_locally`` inlines: a class overriding none of them
+#: takes it, any other class ``local_execute``
+_STEPS = (
+    "local_execute", "dispatch_execute", "pre_execute", "post_execute", "_run_user_code",
+    "inputs_to_literals", "literals_to_inputs", "outputs_to_literals", "literals_to_outputs",
+)
+_steps_of = operator.attrgetter(*_STEPS)
+_TASK_STEPS = _steps_of(Task)
 
 
 class PythonTask(Task):

@@ -52,7 +52,9 @@ def pre_execute(task: Task, params: ExecutionParameters) -> None:
     # (_makes_deck, inlined: this runs on every task call)
     if getattr(task.metadata, "generates_deck", False):
         params.attributes.setdefault(RUN_KEY, DeckRun())
-    elif "deck_fields" in (getattr(task, "plugin_options", None) or {}):
+        return
+    options = getattr(task, "plugin_options", None)
+    if options and "deck_fields" in options:
         warnings.warn(
             f"task {task.name!r} sets deck_fields but not enable_deck=True: no deck is written",
             UserWarning,
