@@ -1,4 +1,4 @@
-"""A local call takes an inlined path (``Task._call_locally``) when the task's class overrides
+"""A local call takes an inlined path (in ``Task.__call__``) when the task's class overrides
 none of its steps: these tests pin what that path must keep doing.
 
 Overrides still run, plugins registered or unregistered between calls take effect, call

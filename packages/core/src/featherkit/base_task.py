@@ -296,15 +296,11 @@ class Task:
         literals = literal_map.literals
         for entry in plan:
             name, tp, write, _, default = entry
-            if name in kwargs:
-                value = kwargs[name]
-            else:
-                value = default
-                if value is NO_DEFAULT:
-                    raise TaskInputError(
-                        f"task {self.name!r} is missing input {name!r} "
-                        f"(expected {_type_name(tp)})"
-                    )
+            value = kwargs.get(name, default)
+            if value is NO_DEFAULT:
+                raise TaskInputError(
+                    f"task {self.name!r} is missing input {name!r} (expected {_type_name(tp)})"
+                )
             try:
                 if write is None:
                     write = entry[2] = engine.writer(tp)
@@ -320,13 +316,18 @@ class Task:
         return self._read_inputs(types[0], types[5], literal_map)
 
     def _read_inputs(
-        self, engine: Any, plan: list[list[Any]], literal_map: literals_pb2.LiteralMap
+        self,
+        engine: Any,
+        plan: list[list[Any]],
+        literal_map: literals_pb2.LiteralMap,
+        complete: bool = False,
     ) -> dict[str, Any]:
+        """``complete``: the map holds every input (a local call just wrote it from them)."""
         literals = literal_map.literals
         native: dict[str, Any] = {}
         for entry in plan:
             name, tp, _, read, default = entry
-            if name not in literals:
+            if not complete and name not in literals:
                 if default is not NO_DEFAULT:
                     native[name] = default
                     continue
@@ -507,6 +508,15 @@ class Task:
         return _Lazy.load().local.run(self, kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the task locally (or, inside a workflow body, record a node).
+
+        A class overriding none of the steps of a local call (:data:`_STEPS`) runs them
+        inlined here, rather than through :meth:`local_execute`: the same steps in the same
+        order (:func:`featherkit.local.run`, then :meth:`dispatch_execute`), but with the
+        conversion plans looked up once, the execution hooks called on the facade directly,
+        and the user's function called without the frames around it (those frames were a
+        third of a call's time). A cached or async task takes :func:`featherkit.local.run`.
+        """
         compiling = context.compiling.get()
         if compiling is not None:  # inside a workflow body: record a node
             return compiling.call(self, args, kwargs)
@@ -518,22 +528,12 @@ class Task:
                 + ", ".join(f"{n}=..." for n in self._python_interface.inputs)
                 + ")"
             )
-        if _steps_of(type(self)) == _TASK_STEPS:  # checked on every call: classes get patched
-            return self._call_locally(kwargs)
-        return self.local_execute(**kwargs)
-
-    def _call_locally(self, kwargs: dict[str, Any]) -> Any:
-        """:func:`featherkit.local.run` and :meth:`dispatch_execute`, inlined into one frame.
-
-        Every local call of a task whose class overrides none of the steps (checked by
-        :meth:`__call__`) comes here: the same steps in the same order, but the conversion
-        plans are looked up once, the execution hooks are called through the facade directly,
-        and the user's code is called without the frames around it (about a third of a call's
-        time went to those frames). A cached or async task takes :func:`featherkit.local.run`.
-        """
+        cls = type(self)
+        if _steps_of(cls) != _TASK_STEPS:  # checked on every call: classes get patched
+            return self.local_execute(**kwargs)
         if self.metadata.cache or getattr(self, "is_async", False):
             return (_Lazy.local or _Lazy.load().local).run(self, kwargs)
-        cls = type(self)
+        # featherkit.local.run and dispatch_execute, inlined: see the docstring
         types = self._literal_types  # self._types(), inlined
         if (
             types is None
@@ -551,7 +551,7 @@ class Task:
                 hooks.pre_execute(self, params)
                 if types[3].generation != types[4]:  # plugins changed: as _types() would see
                     types = self._types()
-                native = self._read_inputs(types[0], types[5], inputs)
+                native = self._read_inputs(types[0], types[5], inputs, complete=True)
                 params.attributes["native_inputs"] = native
                 params.inputs_loaded_at = time.perf_counter()
                 try:
@@ -582,8 +582,8 @@ class Task:
         return self._read_outputs(types[0], types[6], literals)
 
 
-#: the steps of a local call ``Task._call_locally`` inlines: a class overriding none of them
-#: takes it, any other class ``local_execute``
+#: the steps of a local call ``Task.__call__`` inlines: a class overriding none of them takes
+#: that path, any other class ``local_execute``
 _STEPS = (
     "local_execute", "dispatch_execute", "pre_execute", "post_execute", "_run_user_code",
     "inputs_to_literals", "literals_to_inputs", "outputs_to_literals", "literals_to_outputs",

@@ -65,7 +65,7 @@ def pre_execute(task: Task, params: ExecutionParameters) -> None:
 @hookimpl
 def post_execute(task: Task, params: ExecutionParameters, outputs: Any) -> None:
     run = params.attributes.get(RUN_KEY)
-    if isinstance(run, DeckRun):
+    if run is not None and isinstance(run, DeckRun):  # (None first: the usual case, cheaper)
         run.executed = time.perf_counter()
         run.inputs_loaded = getattr(params, "inputs_loaded_at", None)
 
@@ -75,7 +75,7 @@ def execution_finished(
     task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
 ) -> None:
     run = params.attributes.get(RUN_KEY)
-    if not isinstance(run, DeckRun):
+    if run is None or not isinstance(run, DeckRun):
         if params.decks and not _makes_deck(task):
             warnings.warn(
                 f"task {task.name!r} added {len(params.decks)} deck(s) but does not have "
