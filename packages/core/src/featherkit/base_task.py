@@ -169,6 +169,8 @@ class Task:
         self._docs = docs
         self._idl_interface: interface_pb2.TypedInterface | None = None
         self._literal_types: _Types | None = None
+        #: the outputs plan of ``_literal_types`` once its writers are all in place (primitives)
+        self._in_place_outputs: list[list[Any]] | None = None
 
     # -- properties ------------------------------------------------------------------------
 
@@ -375,11 +377,15 @@ class Task:
             values = outputs
         literal_map = literals_pb2.LiteralMap()
         literals = literal_map.literals
+        if self._in_place_outputs is plan:  # checked below on an earlier call
+            self._write_outputs(engine, plan, values, literals)
+            return literal_map
         in_place = _Lazy.in_place_writers
         for entry in plan:
             if entry[2] not in in_place:
                 break
         else:  # only primitives (writers known from earlier calls): nothing uploaded to undo
+            self._in_place_outputs = plan  # a plan's writers never change once known
             self._write_outputs(engine, plan, values, literals)
             return literal_map
         with _Lazy.all_or_nothing():  # a failing output removes the files earlier ones uploaded
