@@ -126,3 +126,27 @@ def test_a_plain_hook_does_not_go_through_pluggys_call(monkeypatch):
 
     monkeypatch.setattr(pm.hook.collect, "_hookexec", refused)  # what HookCaller calls
     assert call("T", "P") == ["b", "a"]
+
+
+def test_single_function_only_where_calling_it_is_the_whole_hook():
+    from featherkit._hookcall import single_function
+
+    log: list = []
+    alone = _plugin("a", log)
+    pm = _manager(alone)
+    assert single_function(pm, "collect", ("task", "params")) is alone.collect
+    assert single_function(pm, "collect", ("params", "task")) is None  # another order
+    assert single_function(_manager(), "collect", ("task", "params")) is None
+    both = _manager(alone, _plugin("b", log))
+    assert single_function(both, "collect", ("task", "params")) is None
+    partial = _manager(_plugin("a", log, only="params"))
+    assert single_function(partial, "collect", ("task", "params")) is None
+
+    class Wrapper:
+        @impl(wrapper=True)
+        def collect(self, task, params):
+            return (yield)
+
+    assert single_function(_manager(Wrapper()), "collect", ("task", "params")) is None
+    pm.add_hookcall_monitoring(lambda *a: None, lambda *a: None)
+    assert single_function(pm, "collect", ("task", "params")) is None

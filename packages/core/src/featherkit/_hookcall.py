@@ -99,6 +99,28 @@ def compile_subset(
     return call
 
 
+def single_function(
+    pm: pluggy.PluginManager, name: str, argnames: Sequence[str]
+) -> Callable[..., Any] | None:
+    """The implementation of ``name`` itself, when calling it is all the hook does: exactly
+    one implementation, declaring exactly ``argnames`` in that order (no wrapper, no call
+    monitoring). A caller calls it positionally and handles its result itself (pluggy's
+    result would be ``[result]``, or ``[]`` for ``None``)."""
+    caller = getattr(pm.hook, name)
+    impls = caller.get_hookimpls()
+    if (
+        caller.spec is None
+        or len(impls) != 1
+        or not _plain_multicall(pm)
+        or impls[0].hookwrapper
+        or getattr(impls[0], "wrapper", False)
+        or tuple(impls[0].argnames) != tuple(argnames)
+    ):
+        return None
+    function: Callable[..., Any] = impls[0].function
+    return function
+
+
 def compile_each(
     pm: pluggy.PluginManager, name: str, argnames: Sequence[str]
 ) -> list[tuple[str, Callable[..., Any]]] | None:

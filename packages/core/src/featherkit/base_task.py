@@ -12,6 +12,7 @@ and the output literals become native values again for the caller.
 from __future__ import annotations
 
 import inspect
+import operator
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -79,8 +80,9 @@ class _Lazy:
                 primitives.write_int, primitives.write_float, primitives.write_str,
                 primitives.write_bool, primitives.write_none,
             })
-            cls.plugins, cls.literals_pb2, cls.local = plugins, literals_pb2, local
             cls.all_or_nothing = all_or_nothing
+            cls.plugins, cls.literals_pb2 = plugins, literals_pb2
+            cls.local = local  # last: the others are set once this one is
         return cls
 
 
@@ -144,6 +146,10 @@ def _unencodable(task: str, kind: str, name: str, tp: Any, value: Any, exc: Exce
 class Task:
     """The base of every task: a name, a type, an interface and metadata."""
 
+    #: an ``execute`` that only returns ``self._task_function(**kwargs)``: a local call of a
+    #: class whose ``execute`` is this one calls the function itself (one frame less)
+    _plain_execute: Any = None
+
     def __init__(
         self,
         task_type: str,
@@ -163,6 +169,8 @@ class Task:
         self._docs = docs
         self._idl_interface: interface_pb2.TypedInterface | None = None
         self._literal_types: _Types | None = None
+        #: the outputs plan of ``_literal_types`` once its writers are all in place (primitives)
+        self._in_place_outputs: list[list[Any]] | None = None
 
     # -- properties ------------------------------------------------------------------------
 
@@ -271,11 +279,14 @@ class Task:
 
     def inputs_to_literals(self, kwargs: Mapping[str, Any]) -> literals_pb2.LiteralMap:
         """Check native inputs against the interface (filling defaults) and convert them."""
-        literals_pb2 = _Lazy.load().literals_pb2
         types = self._types()
-        engine, plan = types[0], types[5]
-        iface = self._python_interface
-        inputs = iface.inputs
+        return self._write_inputs(types[0], types[5], kwargs)
+
+    def _write_inputs(
+        self, engine: Any, plan: list[list[Any]], kwargs: Mapping[str, Any]
+    ) -> literals_pb2.LiteralMap:
+        literals_pb2 = _Lazy.literals_pb2 or _Lazy.load().literals_pb2
+        inputs = self._python_interface.inputs
         for key in kwargs:
             if key not in inputs:
                 unknown = [k for k in kwargs if k not in inputs]
@@ -287,15 +298,11 @@ class Task:
         literals = literal_map.literals
         for entry in plan:
             name, tp, write, _, default = entry
-            if name in kwargs:
-                value = kwargs[name]
-            else:
-                value = default
-                if value is NO_DEFAULT:
-                    raise TaskInputError(
-                        f"task {self.name!r} is missing input {name!r} "
-                        f"(expected {_type_name(tp)})"
-                    )
+            value = kwargs.get(name, default)
+            if value is NO_DEFAULT:
+                raise TaskInputError(
+                    f"task {self.name!r} is missing input {name!r} (expected {_type_name(tp)})"
+                )
             try:
                 if write is None:
                     write = entry[2] = engine.writer(tp)
@@ -308,12 +315,21 @@ class Task:
 
     def literals_to_inputs(self, literal_map: literals_pb2.LiteralMap) -> dict[str, Any]:
         types = self._types()
-        engine, plan = types[0], types[5]
+        return self._read_inputs(types[0], types[5], literal_map)
+
+    def _read_inputs(
+        self,
+        engine: Any,
+        plan: list[list[Any]],
+        literal_map: literals_pb2.LiteralMap,
+        complete: bool = False,
+    ) -> dict[str, Any]:
+        """``complete``: the map holds every input (a local call just wrote it from them)."""
         literals = literal_map.literals
         native: dict[str, Any] = {}
         for entry in plan:
             name, tp, _, read, default = entry
-            if name not in literals:
+            if not complete and name not in literals:
                 if default is not NO_DEFAULT:
                     native[name] = default
                     continue
@@ -334,9 +350,13 @@ class Task:
 
     def outputs_to_literals(self, outputs: Any) -> literals_pb2.LiteralMap:
         """Convert what ``execute`` returned into the outputs literal map."""
-        literals_pb2 = _Lazy.load().literals_pb2
         types = self._types()
-        engine, plan = types[0], types[6]
+        return self._outputs_to_literals(types[0], types[6], outputs)
+
+    def _outputs_to_literals(
+        self, engine: Any, plan: list[list[Any]], outputs: Any
+    ) -> literals_pb2.LiteralMap:
+        literals_pb2 = _Lazy.literals_pb2 or _Lazy.load().literals_pb2
         declared = self._python_interface.outputs
         if not declared:
             if outputs is not None:
@@ -357,11 +377,15 @@ class Task:
             values = outputs
         literal_map = literals_pb2.LiteralMap()
         literals = literal_map.literals
+        if self._in_place_outputs is plan:  # checked below on an earlier call
+            self._write_outputs(engine, plan, values, literals)
+            return literal_map
         in_place = _Lazy.in_place_writers
         for entry in plan:
             if entry[2] not in in_place:
                 break
         else:  # only primitives (writers known from earlier calls): nothing uploaded to undo
+            self._in_place_outputs = plan  # a plan's writers never change once known
             self._write_outputs(engine, plan, values, literals)
             return literal_map
         with _Lazy.all_or_nothing():  # a failing output removes the files earlier ones uploaded
@@ -371,8 +395,9 @@ class Task:
     def _write_outputs(
         self, engine: Any, plan: list[list[Any]], values: tuple[Any, ...], literals: Any
     ) -> None:
-        for entry, value in zip(plan, values):
-            name, tp, write = entry[0], entry[1], entry[2]
+        for index, entry in enumerate(plan):
+            name, tp, write, _, _ = entry
+            value = values[index]
             try:
                 if write is None:
                     write = entry[2] = engine.writer(tp)
@@ -385,12 +410,16 @@ class Task:
     def literals_to_outputs(self, literal_map: literals_pb2.LiteralMap) -> Any:
         """The native value(s) a caller gets: one value, a NamedTuple, or None."""
         types = self._types()
-        engine, plan = types[0], types[6]
+        return self._read_outputs(types[0], types[6], literal_map)
+
+    def _read_outputs(
+        self, engine: Any, plan: list[list[Any]], literal_map: literals_pb2.LiteralMap
+    ) -> Any:
         iface = self._python_interface
         literals = literal_map.literals
         values = []
         for entry in plan:
-            name, tp, _, read = entry[0], entry[1], entry[2], entry[3]
+            name, tp, _, read, _ = entry
             try:
                 if read is None:
                     read = entry[3] = engine.reader(tp)
@@ -485,6 +514,15 @@ class Task:
         return _Lazy.load().local.run(self, kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the task locally (or, inside a workflow body, record a node).
+
+        A class overriding none of the steps of a local call (:data:`_STEPS`) runs them
+        inlined here, rather than through :meth:`local_execute`: the same steps in the same
+        order (:func:`featherkit.local.run`, then :meth:`dispatch_execute`), but with the
+        conversion plans looked up once, the execution hooks called on the facade directly,
+        and the user's function called without the frames around it (those frames were a
+        third of a call's time). A cached or async task takes :func:`featherkit.local.run`.
+        """
         compiling = context.compiling.get()
         if compiling is not None:  # inside a workflow body: record a node
             return compiling.call(self, args, kwargs)
@@ -496,7 +534,68 @@ class Task:
                 + ", ".join(f"{n}=..." for n in self._python_interface.inputs)
                 + ")"
             )
-        return self.local_execute(**kwargs)
+        cls = type(self)
+        if _steps_of(cls) != _TASK_STEPS:  # checked on every call: classes get patched
+            return self.local_execute(**kwargs)
+        if self.metadata.cache or getattr(self, "is_async", False):
+            return (_Lazy.local or _Lazy.load().local).run(self, kwargs)
+        # featherkit.local.run and dispatch_execute, inlined: see the docstring
+        types = self._literal_types  # self._types(), inlined
+        if (
+            types is None
+            or types[3] is not _Lazy.plugins.manager._manager
+            or types[4] != types[3].generation
+        ):
+            types = self._types()
+        inputs = self._write_inputs(types[0], types[5], kwargs)
+        params = context.local_parameters(self.name)
+        hooks = types[3].facade or _Lazy.plugins.hooks()  # plugins.hooks(), inlined
+        current = context._current
+        token = current.set(params)
+        try:
+            try:
+                hooks.pre_execute(self, params)
+                if types[3].generation != types[4]:  # plugins changed: as _types() would see
+                    types = self._types()
+                native = self._read_inputs(types[0], types[5], inputs, complete=True)
+                params.attributes["native_inputs"] = native
+                params.inputs_loaded_at = time.perf_counter()
+                try:
+                    if cls.execute is cls._plain_execute and "execute" not in self.__dict__:
+                        outputs = self._task_function(**native)  # type: ignore[attr-defined]
+                    else:
+                        outputs = self.execute(**native)
+                except IgnoreOutputs:
+                    raise
+                except Exception as exc:
+                    raise UserCodeError(self.name, exc) from exc
+                if type(outputs) not in _PLAIN and inspect.isawaitable(outputs):
+                    import asyncio
+
+                    outputs = asyncio.run(self._await_user_code(outputs))
+                outputs = hooks.post_execute(self, params, outputs)
+                params.attributes["native_outputs"] = outputs
+                if types[3].generation != types[4]:
+                    types = self._types()
+                literals = self._outputs_to_literals(types[0], types[6], outputs)
+            finally:
+                current.reset(token)
+        except BaseException as exc:
+            return _Lazy.local.failed(self, params, exc)
+        hooks.execution_finished(self, params, params.attributes.get("native_outputs"), None)
+        if types[3].generation != types[4]:
+            types = self._types()
+        return self._read_outputs(types[0], types[6], literals)
+
+
+#: the steps of a local call ``Task.__call__`` inlines: a class overriding none of them takes
+#: that path, any other class ``local_execute``
+_STEPS = (
+    "local_execute", "dispatch_execute", "pre_execute", "post_execute", "_run_user_code",
+    "inputs_to_literals", "literals_to_inputs", "outputs_to_literals", "literals_to_outputs",
+)
+_steps_of = operator.attrgetter(*_STEPS)
+_TASK_STEPS = _steps_of(Task)
 
 
 class PythonTask(Task):

@@ -96,6 +96,8 @@ class PythonFunctionTask(PythonTask):
     def execute(self, **kwargs: Any) -> Any:
         return self._task_function(**kwargs)
 
+    _plain_execute = execute
+
 
 class PythonInstanceTask(PythonTask):
     """A task object whose ``execute`` is the work, run in the entrypoint container.

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from featherkit import plugins
-from featherkit.context import ExecutionParameters
+from featherkit.context import ExecutionParameters, local_parameters
 from featherkit.errors import IgnoreOutputs, UserCodeError
 
 if TYPE_CHECKING:
@@ -45,12 +45,12 @@ def run(task: Task, kwargs: Mapping[str, Any]) -> Any:
     inputs = task.inputs_to_literals(kwargs)
     if getattr(task, "is_async", False) and _in_event_loop():
         return _run_async(task, inputs)
-    params = ExecutionParameters(task_name=task.name)
+    params = local_parameters(task.name)
     return _cached_or_direct(task, params, lambda: task.dispatch_execute(params, inputs), inputs)
 
 
 async def _run_async(task: Task, inputs: literals_pb2.LiteralMap) -> Any:
-    params = ExecutionParameters(task_name=task.name)
+    params = local_parameters(task.name)
     outputs = None
     if task.metadata.cache:
         # the cache is synchronous (it may hold a lock while the body runs), so the cached
@@ -119,20 +119,28 @@ def _reporting(task: Task, params: ExecutionParameters) -> Iterator[None]:
     """
     try:
         yield
-    except IgnoreOutputs:
+    except BaseException as exc:
+        failed(task, params, exc)
+    else:
+        _report(task, params, params.attributes.get("native_outputs"), None)
+
+
+def failed(task: Task, params: ExecutionParameters, exc: BaseException) -> None:
+    """An execution that raised ``exc`` ended: tell plugins, and return ``None`` (no outputs)
+    for ``IgnoreOutputs``, else raise what the caller sees (the user's own exception for a
+    :class:`UserCodeError`). Called while ``exc`` is being handled."""
+    if isinstance(exc, IgnoreOutputs):
         _report(task, params, None, None)
-    except UserCodeError as exc:
+        return
+    if isinstance(exc, UserCodeError):
         _report(task, params, None, exc.original)
         try:  # so that `featherkit run` can name the task that raised it
             exc.original.__dict__.setdefault(RAISED_BY, task.name)
         except (AttributeError, TypeError):  # an exception object without a __dict__
             pass
         raise exc.original from None
-    except BaseException as exc:
-        _report(task, params, None, exc)
-        raise
-    else:
-        _report(task, params, params.attributes.get("native_outputs"), None)
+    _report(task, params, None, exc)
+    raise exc
 
 
 def _report(

@@ -82,6 +82,8 @@ class Hooks:
         self._has_pre = self._has_post = self._has_finished = False
         self._pre: Callable[..., Any] = _nothing
         self._post: Callable[..., Any] = _nothing
+        #: the one post_execute implementation, when calling it is all the hook does
+        self._post_one: Callable[..., Any] | None = None
         self._finished: list[tuple[str, Callable[..., Any]]] = []
         self._monitoring: object = None
         #: (hook, subset) -> (generation, monitoring token, caller): _serializing's own cache
@@ -95,14 +97,23 @@ class Hooks:
         """The execution hooks' callers, compiled once per plugin generation: the same order
         and results as pluggy's call without its per-call machinery (:mod:`featherkit._hookcall`;
         a wrapper or call monitoring keeps pluggy's own callers)."""
-        from featherkit._hookcall import compile_caller, compile_each, monitoring_token
+        from featherkit._hookcall import (
+            compile_caller,
+            compile_each,
+            monitoring_token,
+            single_function,
+        )
 
         hook, pm = self.hook, self.pm
         self._has_pre = bool(hook.pre_execute.get_hookimpls())
         self._has_post = bool(hook.post_execute.get_hookimpls())
         self._has_finished = bool(hook.execution_finished.get_hookimpls())
-        self._pre = compile_caller(pm, "pre_execute", ("task", "params"))
+        # pre_execute's results are ignored: its one implementation may be called directly
+        self._pre = single_function(pm, "pre_execute", ("task", "params")) or compile_caller(
+            pm, "pre_execute", ("task", "params")
+        )
         self._post = compile_caller(pm, "post_execute", ("task", "params", "outputs"))
+        self._post_one = single_function(pm, "post_execute", ("task", "params", "outputs"))
         finished: list[tuple[str, Callable[..., Any]]] = []
         if self._has_finished:
             each = compile_each(pm, "execution_finished", _FINISHED_ARGS)
@@ -118,6 +129,7 @@ class Hooks:
         self._generation = self.manager.generation
 
     def _stale(self) -> bool:
+        """(Inlined in the execution hooks' methods, which run on every task call.)"""
         return (
             self._generation != self.manager.generation
             or self._monitoring is not getattr(self.pm, "_inner_hookexec", None)
@@ -197,16 +209,26 @@ class Hooks:
         return self._has_pre or self._has_post or self._has_finished
 
     def pre_execute(self, task: Task, params: ExecutionParameters) -> None:
-        if self._stale():
+        if (
+            self._generation != self.manager.generation
+            or self._monitoring is not self.pm._inner_hookexec
+        ):
             self._refresh()
         if self._has_pre:
             self._pre(task, params)
 
     def post_execute(self, task: Task, params: ExecutionParameters, outputs: Any) -> Any:
-        if self._stale():
+        if (
+            self._generation != self.manager.generation
+            or self._monitoring is not self.pm._inner_hookexec
+        ):
             self._refresh()
         if not self._has_post:
             return outputs
+        one = self._post_one
+        if one is not None:
+            replacement = one(task, params, outputs)
+            return outputs if replacement is None else replacement
         replaced = self._post(task, params, outputs)
         if not replaced:
             return outputs
@@ -223,7 +245,10 @@ class Hooks:
     def execution_finished(
         self, task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
     ) -> None:
-        if self._stale():
+        if (
+            self._generation != self.manager.generation
+            or self._monitoring is not self.pm._inner_hookexec
+        ):
             self._refresh()
         for plugin, call in self._finished:
             try:

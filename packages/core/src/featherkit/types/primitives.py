@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from featherkit.types.engine import TypeEngine
 
 _NoneType = type(None)
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 class SimpleTransformer(BuiltinTransformer[Any]):
@@ -70,9 +69,10 @@ def write_int(value: Any, out: literals_pb2.Literal) -> None:
         if not isinstance(value, int) or isinstance(value, bool):
             raise mismatch("int", value)
         value = int(value)
-    if not _INT64_MIN <= value <= _INT64_MAX:
-        raise mismatch("int within the 64-bit range of a Flyte integer", value)
-    out.scalar.primitive.integer = value
+    try:
+        out.scalar.primitive.integer = value
+    except ValueError:  # protobuf checks the range of an int64 field (no check here first)
+        raise mismatch("int within the 64-bit range of a Flyte integer", value) from None
 
 
 class IntTransformer(SimpleTransformer):

@@ -49,9 +49,12 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 
 @hookimpl
 def pre_execute(task: Task, params: ExecutionParameters) -> None:
-    if _makes_deck(task):
+    # (_makes_deck, inlined: this runs on every task call)
+    if getattr(task.metadata, "generates_deck", False):
         params.attributes.setdefault(RUN_KEY, DeckRun())
-    elif "deck_fields" in (getattr(task, "plugin_options", None) or {}):
+        return
+    options = getattr(task, "plugin_options", None)
+    if options and "deck_fields" in options:
         warnings.warn(
             f"task {task.name!r} sets deck_fields but not enable_deck=True: no deck is written",
             UserWarning,
@@ -62,7 +65,7 @@ def pre_execute(task: Task, params: ExecutionParameters) -> None:
 @hookimpl
 def post_execute(task: Task, params: ExecutionParameters, outputs: Any) -> None:
     run = params.attributes.get(RUN_KEY)
-    if isinstance(run, DeckRun):
+    if run is not None and isinstance(run, DeckRun):  # (None first: the usual case, cheaper)
         run.executed = time.perf_counter()
         run.inputs_loaded = getattr(params, "inputs_loaded_at", None)
 
@@ -72,7 +75,7 @@ def execution_finished(
     task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
 ) -> None:
     run = params.attributes.get(RUN_KEY)
-    if not isinstance(run, DeckRun):
+    if run is None or not isinstance(run, DeckRun):
         if params.decks and not _makes_deck(task):
             warnings.warn(
                 f"task {task.name!r} added {len(params.decks)} deck(s) but does not have "
