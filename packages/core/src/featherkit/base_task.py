@@ -521,7 +521,8 @@ class Task:
         order (:func:`featherkit.local.run`, then :meth:`dispatch_execute`), but with the
         conversion plans looked up once, the execution hooks called on the facade directly,
         and the user's function called without the frames around it (those frames were a
-        third of a call's time). A cached or async task takes :func:`featherkit.local.run`.
+        third of a call's time). A cached task hands its inputs to the cache as
+        :func:`featherkit.local.run` does; an async task takes :func:`featherkit.local.run`.
         """
         compiling = context.compiling.get()
         if compiling is not None:  # inside a workflow body: record a node
@@ -537,7 +538,7 @@ class Task:
         cls = type(self)
         if _steps_of(cls) != _TASK_STEPS:  # checked on every call: classes get patched
             return self.local_execute(**kwargs)
-        if self.metadata.cache or getattr(self, "is_async", False):
+        if getattr(self, "is_async", False):
             return (_Lazy.local or _Lazy.load().local).run(self, kwargs)
         # featherkit.local.run and dispatch_execute, inlined: see the docstring
         types = self._literal_types  # self._types(), inlined
@@ -549,6 +550,10 @@ class Task:
             types = self._types()
         inputs = self._write_inputs(types[0], types[5], kwargs)
         params = context.local_parameters(self.name)
+        if self.metadata.cache:  # the rest of featherkit.local.run: the cache decides
+            return _Lazy.local._cached_or_direct(
+                self, params, lambda: self.dispatch_execute(params, inputs), inputs
+            )
         hooks = types[3].facade or _Lazy.plugins.hooks()  # plugins.hooks(), inlined
         current = context._current
         token = current.set(params)
