@@ -358,6 +358,27 @@ def test_a_backend_plugin_registered_between_calls_takes_effect():
     assert RUNS == ["square", "square"]
 
 
+def test_a_new_plugin_manager_gets_its_own_backend(monkeypatch: pytest.MonkeyPatch):
+    """A backend is kept per plugin generation; a manager made by reset_plugin_manager() must
+    not find the backend an earlier manager made (generations never repeat across managers)."""
+    from featherkit import plugins
+
+    monkeypatch.setenv("FEATHERKIT_CACHE", "memory")
+    first, second = MemoryPlugin(), MemoryPlugin()
+    try:
+        plugins.reset_plugin_manager()
+        plugins.get_plugin_manager().register(first, name="memory-first")
+        assert square(n=3) == 9
+        plugins.reset_plugin_manager()
+        plugins.get_plugin_manager().register(second, name="memory-second")
+        assert square(n=3) == 9  # the second plugin's backend: empty, so a miss
+    finally:
+        plugins.reset_plugin_manager()
+    assert RUNS == ["square", "square"]
+    assert len(first.created) == 1 and len(second.created) == 1
+    assert len(second.created[0].values) == 1
+
+
 @pytest.mark.parametrize(
     "failure",
     [ConnectionError("backend is down"), OSError(28, "No space left on device"),

@@ -20,6 +20,7 @@ same way entry points are, so this module imports none of the modules that imple
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -110,17 +111,24 @@ def _core_version() -> str:
     return __version__
 
 
+#: every plugin generation of the process, across managers (see PluginManager)
+_GENERATIONS = itertools.count()
+
+
 class PluginManager:
     """Owns the pluggy manager and the registries derived from it.
 
-    ``generation`` increases whenever the set of plugins changes, so registries computed from
-    the hooks (type engine, resolvers, storage, cache backends) know when to recompute.
+    ``generation`` changes whenever the set of plugins changes, so registries computed from
+    the hooks (type engine, resolvers, storage, cache backends) know when to recompute. It is
+    drawn from one process-wide counter, so a new manager (after ``reset_plugin_manager()``)
+    never repeats a generation of an earlier one: something keyed by generation alone, like a
+    cache backend, is never taken for the new manager's.
     """
 
     def __init__(self) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
-        self.generation = 0
+        self.generation = next(_GENERATIONS)
         self.report = _LoadReport()
         self._derived: dict[Hashable, tuple[int, Any]] = {}
         self.facade: Any = None
@@ -213,7 +221,7 @@ class PluginManager:
         self.report.infos[name] = PluginInfo(
             name, dist, version, value or "(builtin)", hooks, is_builtin(name)
         )
-        self.generation += 1
+        self.generation = next(_GENERATIONS)
 
     def _declared(self, specs: object) -> bool:
         """Whether every hookspec in ``specs`` is declared already (its plugin was registered
@@ -267,7 +275,7 @@ class PluginManager:
     def unregister(self, name: str) -> None:
         self.pm.unregister(name=name)
         self.report.infos.pop(name, None)
-        self.generation += 1
+        self.generation = next(_GENERATIONS)
 
     def disable(self, name: str, message: str, exc: BaseException | None = None) -> None:
         """A loaded plugin turned out broken (a raising ``register_*`` hook): in strict mode
