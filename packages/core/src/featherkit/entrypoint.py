@@ -437,10 +437,13 @@ def read_inputs(task: Task, uri: str | None, seen: _Inputs) -> literals_pb2.Lite
 
 def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outcome:
     """Run one execution as a pod does and report what was written (never raises for a task
-    failure: every failure becomes ``error.pb``)."""
+    failure: every failure becomes ``error.pb``).
+
+    :mod:`featherkit.error_document` is imported where a failure is reported, not up front: a
+    run that succeeds never needs it.
+    """
     from featherkit import storage
     from featherkit.context import ExecutionParameters
-    from featherkit.error_document import describe, load_error, system_error, user_error
     from featherkit.errors import IgnoreOutputs, TaskInputError, UserCodeError
 
     env = os.environ if environ is None else environ
@@ -461,6 +464,8 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
     try:
         task = load_task(options.resolver, options.loader_args)
     except BaseException as exc:  # sys.exit() or KeyboardInterrupt while importing counts too
+        from featherkit.error_document import describe, load_error
+
         error = exc
         report = load_error(
             exc,
@@ -475,22 +480,32 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
         except IgnoreOutputs:
             outputs = None
         except UserCodeError as exc:
+            from featherkit.error_document import describe, user_error
+
             error = exc.original
             report = user_error(
                 exc.original, f"task {task.name!r} failed: {describe(exc.original)}"
             )
         except SystemExit as exc:  # sys.exit() in the task: user code, not a crash of ours
+            from featherkit.error_document import user_error
+
             error = exc
             report = user_error(exc, f"task {task.name!r} called sys.exit({exc.code!r})")
         except TaskInputError as exc:
+            from featherkit.error_document import describe, system_error
+
             error = exc
             report = system_error(exc, f"{describe(exc)}\n({seen.describe()})")
         except Exception as exc:
+            from featherkit.error_document import describe, system_error
+
             error = exc
             report = system_error(exc, f"running task {task.name!r} failed: {describe(exc)}")
         except BaseException as exc:
             # KeyboardInterrupt, GeneratorExit, a user's BaseException subclass: not wrapped
             # by dispatch_execute (it wraps Exception), yet this task's failure to report
+            from featherkit.error_document import describe, user_error
+
             error = exc
             report = user_error(exc, f"task {task.name!r} was stopped by {describe(exc)}")
         else:
@@ -501,6 +516,8 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
                 storage.write_bytes(uri, outputs.SerializeToString(deterministic=True))
                 outcome.written = written
             except Exception as exc:
+                from featherkit.error_document import describe, system_error
+
                 error = exc
                 report = system_error(
                     exc, f"cannot write the outputs of task {task.name!r} to {uri}: "
@@ -516,6 +533,8 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
             )
             outcome.written = name
         except Exception as exc:
+            from featherkit.error_document import describe
+
             outcome.problems.append(f"cannot write {uri}: {describe(exc)}")
     if task is not None:
         from featherkit.plugins import hooks
