@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 _SUFFIXES = (".dist-info", ".egg-info")
-_NORMALIZE = re.compile(r"[-_.]+")
+# a pattern string: ``re`` compiles (and caches) it at first use, not at every pod's start
+_NORMALIZE = r"[-_.]+"
 
 
 def normalize(name: str) -> str:
     """A distribution name as PEP 503 compares it."""
-    return _NORMALIZE.sub("-", name).lower()
+    return re.sub(_NORMALIZE, "-", name).lower()
 
 
 @dataclass(frozen=True)
