@@ -24,7 +24,7 @@ import os
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -75,10 +75,13 @@ class PluginInfo:
     builtin: bool
 
 
-@dataclass
 class _LoadReport:
-    infos: dict[str, PluginInfo] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
+    """The plugins registered and the failures met (a plain class: dataclass creation costs
+    every pod's start)."""
+
+    def __init__(self) -> None:
+        self.infos: dict[str, PluginInfo] = {}
+        self.failures: list[str] = []
 
 
 def _env_list(name: str) -> list[str] | None:
