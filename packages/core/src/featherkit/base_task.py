@@ -21,13 +21,13 @@ from featherkit.context import ExecutionParameters
 from featherkit.errors import IgnoreOutputs, TaskInputError, TaskOutputError, UserCodeError
 from featherkit.interface import NO_DEFAULT, Interface
 from featherkit.metadata import TaskMetadata
-from featherkit.security import Secret
 
 if TYPE_CHECKING:
     from flyteidl.core import interface_pb2, literals_pb2, security_pb2, tasks_pb2
 
     from featherkit.docs import Documentation
     from featherkit.resources import Resources
+    from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings
     from featherkit.types import TypeEngine
 
@@ -524,9 +524,9 @@ class PythonTask(Task):
         plugin_options: Mapping[str, Any] | None = None,
         task_type_version: int = 0,
     ) -> None:
-        from featherkit.security import security_context
-
         secrets = list(secret_requests or [])
+        if secrets:  # featherkit.security loads only for a task that requests secrets
+            from featherkit.security import Secret, security_context
         for secret in secrets:
             if not isinstance(secret, Secret):
                 raise TypeError(

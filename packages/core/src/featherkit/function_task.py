@@ -11,11 +11,11 @@ from featherkit.base_task import PythonTask, TaskResolver
 from featherkit.install_hints import install_hint
 from featherkit.interface import Interface, interface_from_function
 from featherkit.metadata import TaskMetadata
-from featherkit.security import Secret
 
 if TYPE_CHECKING:
     from featherkit.docs import Documentation
     from featherkit.resources import Resources
+    from featherkit.security import Secret
 
 F = TypeVar("F", bound=Callable[..., Any])
 
