@@ -52,7 +52,7 @@ BUILTIN_MODULES = {
     "container": "featherkit.container",
     "module-resolver": "featherkit.resolvers",
     "storage-local": "featherkit.storage",
-    "cache-sqlite": "featherkit.cache.sqlite",
+    "cache-sqlite": "featherkit.cache.builtin",
     "map-resolver": "featherkit.map_resolver",
     "template-resolver": "featherkit.template_resolver",
     "flyte-error": "featherkit.flyte_error",
