@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+import types
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -113,6 +114,34 @@ def _core_version() -> str:
     return __version__
 
 
+#: module attributes that can never be a hook implementation: classes, modules and plain data
+#: (pluggy's lookup of them ends in "not a hook" whichever pluggy version runs)
+_NEVER_HOOKS = (
+    type, types.ModuleType, str, bytes, int, float, tuple, list, dict, set, frozenset,
+    type(None),
+)
+_ABSENT = object()
+
+
+class _PluggyManager(pluggy.PluginManager):
+    """pluggy's manager, which skips a module's classes, modules and constants when it
+    looks for hook implementations.
+
+    ``register`` asks :meth:`parse_hookimpl_opts` about every name in ``dir(plugin)``, through
+    ``inspect.getattr_static``: for plugin modules that import much, most of the time of
+    loading the plugins (every pod's start) went on names such as ``Any`` or ``os``. The
+    answer for those is known from the module's ``__dict__``; every other name (functions,
+    dunder names, anything unusual) is still asked of pluggy.
+    """
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
+        if type(plugin) is types.ModuleType and not name.startswith("__"):
+            value = plugin.__dict__.get(name, _ABSENT)
+            if isinstance(value, _NEVER_HOOKS):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 class PluginManager:
     """Owns the pluggy manager and the registries derived from it.
 
@@ -121,7 +150,7 @@ class PluginManager:
     """
 
     def __init__(self) -> None:
-        self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.pm: pluggy.PluginManager = _PluggyManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.generation = 0
         self.report = _LoadReport()

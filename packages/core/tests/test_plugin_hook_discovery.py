@@ -1,0 +1,62 @@
+"""The plugin manager finds exactly the hook implementations pluggy itself finds.
+
+Its pluggy manager answers "not a hook" for a module's classes, modules and constants
+without pluggy's static lookup; every name must still get pluggy's own answer.
+"""
+
+from __future__ import annotations
+
+import importlib
+import types
+from typing import Any
+
+import pluggy
+
+from featherkit import hookspecs
+from featherkit.hookspecs import hookimpl
+from featherkit.plugins import manager
+
+
+def _found(pm: pluggy.PluginManager, plugin: Any) -> dict[str, Any]:
+    return {
+        name: pm.parse_hookimpl_opts(plugin, name)
+        for name in dir(plugin)
+    }
+
+
+def _plugins() -> list[Any]:
+    from featherkit._entry_points import entry_points
+
+    modules = [importlib.import_module(m) for m in manager.BUILTIN_MODULES.values()]
+    return modules + [ep.load() for ep in entry_points(manager.ENTRY_POINT_GROUP)]
+
+
+def test_every_installed_plugin_gets_pluggys_answer_for_every_name() -> None:
+    ours = manager.PluginManager().pm
+    theirs = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    for plugin in _plugins():
+        assert _found(ours, plugin) == _found(theirs, plugin), plugin
+
+
+def test_a_module_with_every_kind_of_attribute() -> None:
+    module = types.ModuleType("fk_test_plugin_kinds")
+
+    @hookimpl
+    def register_storage(register: Any) -> None: ...
+
+    class Holder:
+        @hookimpl
+        @staticmethod
+        def register_resolvers(register: Any) -> None: ...
+
+    module.__dict__.update(
+        register_storage=register_storage,
+        register_resolvers=Holder.__dict__["register_resolvers"],
+        Holder=Holder, os=importlib, NAME="x", NUMBER=3, FLAG=True, NOTHING=None,
+        ITEMS=(1,), helper=lambda: None, __custom__=register_storage,
+    )
+    ours = manager.PluginManager().pm
+    theirs = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    assert _found(ours, module) == _found(theirs, module)
+    assert _found(ours, module)["register_storage"] is not None
+    assert _found(ours, module)["register_resolvers"] is not None
