@@ -6,6 +6,7 @@ without pluggy's static lookup; every name must still get pluggy's own answer.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import types
 from typing import Any
@@ -44,6 +45,13 @@ def test_a_module_with_every_kind_of_attribute() -> None:
     @hookimpl
     def register_storage(register: Any) -> None: ...
 
+    class Callable:
+        featherkit_impl = {"trylast": True}
+
+        def __call__(self, register: Any) -> None: ...
+
+    marked = types.SimpleNamespace(featherkit_impl={"trylast": True})
+
     class Holder:
         @hookimpl
         @staticmethod
@@ -54,6 +62,9 @@ def test_a_module_with_every_kind_of_attribute() -> None:
         register_resolvers=Holder.__dict__["register_resolvers"],
         Holder=Holder, os=importlib, NAME="x", NUMBER=3, FLAG=True, NOTHING=None,
         ITEMS=(1,), helper=lambda: None, __custom__=register_storage,
+        builtin=len, partial=functools.partial(register_storage),
+        marked_object=marked, marked_callable=Callable(), prop=property(lambda self: 1),
+        classmethod_hook=Holder.__dict__["register_resolvers"],
     )
     ours = manager.PluginManager().pm
     theirs = pluggy.PluginManager(hookspecs.PROJECT_NAME)

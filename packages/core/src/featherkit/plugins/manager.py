@@ -114,30 +114,29 @@ def _core_version() -> str:
     return __version__
 
 
-#: module attributes that can never be a hook implementation: classes, modules and plain data
-#: (pluggy's lookup of them ends in "not a hook" whichever pluggy version runs)
-_NEVER_HOOKS = (
-    type, types.ModuleType, str, bytes, int, float, tuple, list, dict, set, frozenset,
-    type(None),
-)
 _ABSENT = object()
+#: names a module's class defines (``__doc__``, ``__dict__``, ...): a descriptor of the class
+#: may answer for these, so they are left to pluggy
+_MODULE_TYPE_NAMES = frozenset(dir(types.ModuleType))
 
 
 class _PluggyManager(pluggy.PluginManager):
-    """pluggy's manager, which skips a module's classes, modules and constants when it
-    looks for hook implementations.
+    """pluggy's manager, which skips a module's classes, modules and constants when it looks
+    for hook implementations.
 
     ``register`` asks :meth:`parse_hookimpl_opts` about every name in ``dir(plugin)``, through
     ``inspect.getattr_static``: for plugin modules that import much, most of the time of
-    loading the plugins (every pod's start) went on names such as ``Any`` or ``os``. The
-    answer for those is known from the module's ``__dict__``; every other name (functions,
-    dunder names, anything unusual) is still asked of pluggy.
+    loading the plugins (every pod's start) went on names such as ``Any`` or ``os``. For a
+    name the module's class does not define, that lookup reads the module's ``__dict__``, and
+    a value whose type has no ``__get__`` (a class, a module, a string, a marker object) is
+    not a function, method or static/class method: "not a hook", in every pluggy version.
+    Every other name is still asked of pluggy.
     """
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
-        if type(plugin) is types.ModuleType and not name.startswith("__"):
+        if type(plugin) is types.ModuleType and name not in _MODULE_TYPE_NAMES:
             value = plugin.__dict__.get(name, _ABSENT)
-            if isinstance(value, _NEVER_HOOKS):
+            if value is not _ABSENT and not hasattr(type(value), "__get__"):
                 return None
         return super().parse_hookimpl_opts(plugin, name)
 
