@@ -71,3 +71,17 @@ def test_a_module_with_every_kind_of_attribute() -> None:
     assert _found(ours, module) == _found(theirs, module)
     assert _found(ours, module)["register_storage"] is not None
     assert _found(ours, module)["register_resolvers"] is not None
+
+
+def test_every_hookspec_module_gets_pluggys_answer_for_every_name() -> None:
+    ours = manager.PluginManager().pm
+    theirs = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    namespaces = [hookspecs] + [
+        p.featherkit_hookspecs for p in _plugins() if hasattr(p, "featherkit_hookspecs")
+    ]
+    for namespace in namespaces:
+        assert {
+            name: ours.parse_hookspec_opts(namespace, name) for name in dir(namespace)
+        } == {
+            name: theirs.parse_hookspec_opts(namespace, name) for name in dir(namespace)
+        }, namespace

@@ -154,15 +154,14 @@ def _dist_dirs(paths: Iterable[str]) -> list[tuple[str, str]] | None:
     for entry in paths:
         directory = entry or "."
         try:
-            names = sorted(e.name for e in os.scandir(directory))
+            names = sorted(n for n in os.listdir(directory) if n.endswith(_SUFFIXES))
         except NotADirectoryError:
             return None
         except OSError:  # missing directory: importlib.metadata skips it too
             continue
         for name in names:
-            if name.endswith(_SUFFIXES):
-                stem = name.rsplit(".", 1)[0]
-                found.append((normalize(stem.split("-", 1)[0]), os.path.join(directory, name)))
+            stem = name.rsplit(".", 1)[0]
+            found.append((normalize(stem.split("-", 1)[0]), os.path.join(directory, name)))
     return found
 
 

@@ -120,25 +120,39 @@ _ABSENT = object()
 _MODULE_TYPE_NAMES = frozenset(dir(types.ModuleType))
 
 
+def _never_a_hook(namespace: Any, name: str) -> bool:
+    """Whether ``name`` of a module is known not to be a hook (or hookspec) function.
+
+    For a name the module's class does not define, pluggy's static lookup reads the module's
+    ``__dict__``, and a value whose type has no ``__get__`` (a class, a module, a string, a
+    marker object) is not a function, method or static/class method: "not a hook", in every
+    pluggy version.
+    """
+    if type(namespace) is not types.ModuleType or name in _MODULE_TYPE_NAMES:
+        return False
+    value = namespace.__dict__.get(name, _ABSENT)
+    return value is not _ABSENT and not hasattr(type(value), "__get__")
+
+
 class _PluggyManager(pluggy.PluginManager):
     """pluggy's manager, which skips a module's classes, modules and constants when it looks
-    for hook implementations.
+    for hook implementations and specifications.
 
-    ``register`` asks :meth:`parse_hookimpl_opts` about every name in ``dir(plugin)``, through
+    ``register`` and ``add_hookspecs`` ask about every name in ``dir(module)``, through
     ``inspect.getattr_static``: for plugin modules that import much, most of the time of
-    loading the plugins (every pod's start) went on names such as ``Any`` or ``os``. For a
-    name the module's class does not define, that lookup reads the module's ``__dict__``, and
-    a value whose type has no ``__get__`` (a class, a module, a string, a marker object) is
-    not a function, method or static/class method: "not a hook", in every pluggy version.
-    Every other name is still asked of pluggy.
+    loading the plugins (every pod's start) went on names such as ``Any`` or ``os``, whose
+    answer :func:`_never_a_hook` knows. Every other name is still asked of pluggy.
     """
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
-        if type(plugin) is types.ModuleType and name not in _MODULE_TYPE_NAMES:
-            value = plugin.__dict__.get(name, _ABSENT)
-            if value is not _ABSENT and not hasattr(type(value), "__get__"):
-                return None
+        if _never_a_hook(plugin, name):
+            return None
         return super().parse_hookimpl_opts(plugin, name)
+
+    def parse_hookspec_opts(self, module_or_class: Any, name: str) -> pluggy.HookspecOpts | None:
+        if _never_a_hook(module_or_class, name):
+            return None
+        return super().parse_hookspec_opts(module_or_class, name)
 
 
 class PluginManager:
