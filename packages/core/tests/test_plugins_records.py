@@ -1,4 +1,4 @@
-"""The plugin records whose dataclass methods are written out behave as frozen dataclasses."""
+"""Records whose frozen-dataclass methods are written out behave as @dataclass(frozen=True)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from featherkit.context import ExecutionIdentifier, TaskIdentifier
 from featherkit.plugins.manager import PluginInfo
 from featherkit.plugins.registry import Entries, Registry
+from featherkit.types.error import FlyteError
 
 
 def _first(*args: Any) -> Any:
@@ -20,12 +22,18 @@ CASES: list[tuple[type, tuple[Any, ...], tuple[Any, ...]]] = [
      ("p", "dist", "1.0", "m:obj", ("register_storage",), True)),
     (Entries, ({"k": 1}, {"k": "p"}), ({"k": 2}, {"k": "p"})),
     (Registry, ("register_x", "thing", _first, _first), ("register_y", "thing", _first, _first)),
+    (FlyteError, ("boom", "n0"), ("boom", "n1")),
+    (ExecutionIdentifier, ("p", "d", "n"), ("p", "d", "m")),
+    (TaskIdentifier, ("p", "d", "n", "v1"), ("p", "d", "n", "v2")),
 ]
 
 
 def _reference(cls: type) -> type:
     """What ``@dataclass(frozen=True)`` generates for the same fields (and the same name)."""
-    fields = [(f.name, f.type) for f in dataclasses.fields(cls)]
+    fields = [
+        (f.name, f.type) if f.default is dataclasses.MISSING else (f.name, f.type, f.default)
+        for f in dataclasses.fields(cls)
+    ]
     return dataclasses.make_dataclass(cls.__name__, fields, frozen=True)
 
 
@@ -62,3 +70,9 @@ def test_written_out_methods_match_a_frozen_dataclass(
         delattr(ours, first)
     replaced = dataclasses.replace(ours, **{first: getattr(cls(*other_args), first)})
     assert getattr(replaced, first) == getattr(cls(*other_args), first)
+
+
+@pytest.mark.parametrize("cls", [ExecutionIdentifier, TaskIdentifier])
+def test_written_out_defaults_match(cls: type) -> None:
+    assert repr(cls()) == repr(_reference(cls)())
+    assert cls() == cls(*[f.default for f in dataclasses.fields(cls)])
