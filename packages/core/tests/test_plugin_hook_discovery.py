@@ -52,6 +52,13 @@ def test_a_module_with_every_kind_of_attribute() -> None:
 
     marked = types.SimpleNamespace(featherkit_impl={"trylast": True})
 
+    def not_a_dict() -> None: ...
+
+    def with_func() -> None: ...
+
+    not_a_dict.featherkit_impl = "not options"  # type: ignore[attr-defined]
+    with_func.__func__ = register_storage  # type: ignore[attr-defined]
+
     class Holder:
         @hookimpl
         @staticmethod
@@ -65,10 +72,13 @@ def test_a_module_with_every_kind_of_attribute() -> None:
         builtin=len, partial=functools.partial(register_storage),
         marked_object=marked, marked_callable=Callable(), prop=property(lambda self: 1),
         classmethod_hook=Holder.__dict__["register_resolvers"],
+        not_a_dict=not_a_dict, with_func=with_func,
     )
     ours = manager.PluginManager().pm
     theirs = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     assert _found(ours, module) == _found(theirs, module)
+    for name in dir(module):
+        assert ours.parse_hookspec_opts(module, name) == theirs.parse_hookspec_opts(module, name)
     assert _found(ours, module)["register_storage"] is not None
     assert _found(ours, module)["register_resolvers"] is not None
 

@@ -26,7 +26,7 @@ import types
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import FrozenInstanceError, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 
@@ -169,39 +169,50 @@ _ABSENT = object()
 _MODULE_TYPE_NAMES = frozenset(dir(types.ModuleType))
 
 
-def _never_a_hook(namespace: Any, name: str) -> bool:
-    """Whether ``name`` of a module is known not to be a hook (or hookspec) function.
+_ASK_PLUGGY = object()
+
+
+def _module_marker(namespace: Any, name: str, marker: str) -> Any:
+    """The options of ``marker`` that pluggy would find on ``name`` of a module (``None``:
+    not a hook), or ``_ASK_PLUGGY`` when this does not know.
 
     For a name the module's class does not define, pluggy's static lookup reads the module's
-    ``__dict__``, and a value whose type has no ``__get__`` (a class, a module, a string, a
-    marker object) is not a function, method or static/class method: "not a hook", in every
-    pluggy version.
+    ``__dict__``. A value whose type has no ``__get__`` (a class, a module, a string, a marker
+    object) is not a function, method or static/class method: "not a hook", in every pluggy
+    version. A plain function carries its options (a dict) as the marker attribute.
     """
     if type(namespace) is not types.ModuleType or name in _MODULE_TYPE_NAMES:
-        return False
+        return _ASK_PLUGGY
     value = namespace.__dict__.get(name, _ABSENT)
-    return value is not _ABSENT and not hasattr(type(value), "__get__")
+    if value is _ABSENT:
+        return _ASK_PLUGGY
+    kind = type(value)
+    if kind is types.FunctionType and not hasattr(value, "__func__"):
+        opts = getattr(value, marker, None)
+        return opts if isinstance(opts, dict) else None
+    return _ASK_PLUGGY if hasattr(kind, "__get__") else None
 
 
 class _PluggyManager(pluggy.PluginManager):
-    """pluggy's manager, which skips a module's classes, modules and constants when it looks
-    for hook implementations and specifications.
+    """pluggy's manager, which reads a module's hook markers from the module's ``__dict__``.
 
     ``register`` and ``add_hookspecs`` ask about every name in ``dir(module)``, through
     ``inspect.getattr_static``: for plugin modules that import much, most of the time of
     loading the plugins (every pod's start) went on names such as ``Any`` or ``os``, whose
-    answer :func:`_never_a_hook` knows. Every other name is still asked of pluggy.
+    answer :func:`_module_marker` knows. Every other name is still asked of pluggy.
     """
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
-        if _never_a_hook(plugin, name):
-            return None
-        return super().parse_hookimpl_opts(plugin, name)
+        opts = _module_marker(plugin, name, self.project_name + "_impl")
+        if opts is _ASK_PLUGGY:
+            return super().parse_hookimpl_opts(plugin, name)
+        return cast("pluggy.HookimplOpts | None", opts)
 
     def parse_hookspec_opts(self, module_or_class: Any, name: str) -> pluggy.HookspecOpts | None:
-        if _never_a_hook(module_or_class, name):
-            return None
-        return super().parse_hookspec_opts(module_or_class, name)
+        opts = _module_marker(module_or_class, name, self.project_name + "_spec")
+        if opts is _ASK_PLUGGY:
+            return super().parse_hookspec_opts(module_or_class, name)
+        return cast("pluggy.HookspecOpts | None", opts)
 
 
 class PluginManager:
