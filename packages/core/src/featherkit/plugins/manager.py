@@ -309,12 +309,13 @@ class PluginManager:
         if extra_specs is not None and not self._declared(extra_specs):
             self.pm.add_hookspecs(extra_specs)
         self.pm.register(plugin, name=name)
+        callers = self.pm.get_hookcallers(plugin) or []
         try:
-            self._refuse_wrappers(plugin, name, dist)
+            self._refuse_wrappers(callers, plugin, name, dist)
         except PluginError:
             self.pm.unregister(plugin)
             raise
-        hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or []))
+        hooks = tuple(sorted(h.name for h in callers))
         self.report.infos[name] = PluginInfo(
             name, dist, version, value or "(builtin)", hooks, is_builtin(name)
         )
@@ -329,10 +330,14 @@ class PluginManager:
             getattr(getattr(self.pm.hook, n, None), "spec", None) is not None for n in names
         )
 
-    def _refuse_wrappers(self, plugin: object, name: str, dist: str) -> None:
-        """A hook wrapper on a hook whose spec allows none is refused now, naming the plugin,
-        rather than failing obscurely on some later call."""
-        for caller in self.pm.get_hookcallers(plugin) or []:
+    @staticmethod
+    def _refuse_wrappers(
+        callers: list[pluggy.HookCaller], plugin: object, name: str, dist: str
+    ) -> None:
+        """A hook wrapper on a hook whose spec allows none (among the hook callers of
+        ``plugin``) is refused now, naming the plugin, rather than failing obscurely on some
+        later call."""
+        for caller in callers:
             if caller.spec is None or hookspecs.allows_wrappers(caller.spec.function):
                 continue
             for impl in caller.get_hookimpls():
