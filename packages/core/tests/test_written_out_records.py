@@ -76,3 +76,35 @@ def test_written_out_methods_match_a_frozen_dataclass(
 def test_written_out_defaults_match(cls: type) -> None:
     assert repr(cls()) == repr(_reference(cls)())
     assert cls() == cls(*[f.default for f in dataclasses.fields(cls)])
+
+
+def test_execution_parameters_methods_match_a_dataclass() -> None:
+    import inspect
+
+    from featherkit.context import ExecutionParameters
+
+    fields = []
+    for f in dataclasses.fields(ExecutionParameters):
+        if f.default_factory is not dataclasses.MISSING:
+            fields.append((f.name, f.type, dataclasses.field(default_factory=f.default_factory)))
+        else:
+            fields.append((f.name, f.type, f.default))
+    ref = dataclasses.make_dataclass("ExecutionParameters", fields)
+    ours, theirs = ExecutionParameters(task_name="t"), ref(task_name="t")
+    assert repr(ours) == repr(theirs)
+    assert ours == ExecutionParameters(task_name="t") and ours != ExecutionParameters()
+    assert ours.decks == [] and ours.decks is not ExecutionParameters().decks
+    assert ExecutionParameters(decks=None).decks is None  # type: ignore[arg-type]
+    assert [(p.name, repr(p.default)) for p in inspect.signature(ExecutionParameters).parameters
+            .values()] == [(p.name, repr(p.default)) for p in inspect.signature(ref).parameters
+                           .values()]
+    ours.attributes["self"] = ours
+    theirs.attributes["self"] = theirs
+    assert repr(ours) == repr(theirs)  # a recursive value shows as "..."
+    assert dataclasses.replace(ours, task_name="u").task_name == "u"
+    try:
+        hash(ours)
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("ExecutionParameters must stay unhashable, as a dataclass")
