@@ -10,16 +10,18 @@
   node, written to the node's ``TaskNodeOverrides.pod_template`` (the task's container merged
   into the template, as for a task).
 
-Every pod's start loads this module, so the template and merge modules are imported by the
-hooks when first called, not here.
+The template and merge modules are imported with this one: the serialization hooks run for
+every task serialized. The legacy ``Pod`` task class is imported when the task types are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from featherkit.extend import hookimpl
+from featherkit_pod.merge import k8s_pod_for, pod_template_of, pod_template_override
+from featherkit_pod.template import validate_pod_template
 
 if TYPE_CHECKING:
     from flyteidl.core import tasks_pb2
@@ -31,28 +33,14 @@ if TYPE_CHECKING:
 PRIMARY_CONTAINER_NAME_FIELD = "primary_container_name"
 
 
-def _validate_pod_template(value: Any) -> Any:
-    """:func:`featherkit_pod.template.validate_pod_template`, imported when first used."""
-    from featherkit_pod.template import validate_pod_template
-
-    return validate_pod_template(value)
-
-
-def _pod_template_override(*args: Any, **kwargs: Any) -> Any:
-    """:func:`featherkit_pod.merge.pod_template_override`, imported when first used."""
-    from featherkit_pod.merge import pod_template_override
-
-    return pod_template_override(*args, **kwargs)
-
-
 @hookimpl
 def register_task_arguments(register: Callable[..., None]) -> None:
-    register("pod_template", _validate_pod_template)
+    register("pod_template", validate_pod_template)
 
 
 @hookimpl
 def register_node_overrides(register: Callable[..., None]) -> None:
-    register("pod_template", _pod_template_override, _validate_pod_template)
+    register("pod_template", pod_template_override, validate_pod_template)
 
 
 @hookimpl
@@ -65,7 +53,6 @@ def register_task_types(register: Callable[[type, type], None]) -> None:
 @hookimpl
 def get_k8s_pod(task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod | None:
     from featherkit.extend import PythonTask
-    from featherkit_pod.merge import k8s_pod_for, pod_template_of
 
     if not isinstance(task, PythonTask) or pod_template_of(task) is None:
         return None
@@ -74,8 +61,6 @@ def get_k8s_pod(task: Task, settings: SerializationSettings) -> tasks_pb2.K8sPod
 
 @hookimpl
 def get_config(task: Task, settings: SerializationSettings) -> dict[str, str] | None:
-    from featherkit_pod.merge import pod_template_of
-
     template = pod_template_of(task)
     if template is None:
         return None
