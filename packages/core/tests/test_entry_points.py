@@ -86,3 +86,17 @@ def test_a_zip_on_the_path_defers_to_importlib_metadata(tmp_path, monkeypatch):
     found = _entry_points.entry_points("featherkit", [str(archive)])
     assert [(ep.name, ep.value) for ep in found] == [("z", "zipped.mod")]
     assert isinstance(found[0], importlib.metadata.EntryPoint)
+
+
+def test_records_compare_by_value_and_are_immutable() -> None:
+    dist = _entry_points.Distribution("acme", "1.0")
+    ep = _entry_points.EntryPoint("x", "m:a", "g", dist)
+    same = _entry_points.EntryPoint("x", "m:a", "g", _entry_points.Distribution("acme", "1.0"))
+    assert ep == same and hash(ep) == hash(same)
+    assert ep != _entry_points.EntryPoint("x", "m:a", "g", None)
+    assert repr(ep) == (
+        "EntryPoint(name='x', value='m:a', group='g', "
+        "dist=Distribution(name='acme', version='1.0'))"
+    )
+    with pytest.raises(AttributeError):
+        ep.name = "y"  # type: ignore[misc]

@@ -184,3 +184,27 @@ def test_memory_storage_serves_its_scheme_while_registered(tmp_path: Path) -> No
     assert store.objects == {"memtest://bucket/a.pb": b"abc"}
     with pytest.raises(FeatherkitUserError, match="memtest"):
         storage.read_bytes("memtest://bucket/a.pb")
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "", "/tmp/x", "rel/x", "s3://b/k", "S3://b/k", "gs://b", "file:///tmp/x", "c:\\x",
+        "C:/x", "a+b.c-d://x", "1s3://x", "s_3://x", "s3:", ":x", "s3", " s3://b", "\ts3://b",
+        "s\t3://b", "s3://[::1]/x", "s3://[b/x", "s3://b]/x", "é3://b", "s3://bü/x",
+        "http://h:99999/x", "s3://b/a b", "\x00s3://b", "s3:/\nb",
+    ],
+)
+def test_scheme_of_agrees_with_urlparse(uri: str) -> None:
+    from urllib.parse import urlparse
+
+    try:
+        parsed = urlparse(uri).scheme
+        expected: object = parsed if len(parsed) > 1 else ""
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = storage.scheme_of(uri)
+    except ValueError:
+        got = ValueError
+    assert got == expected

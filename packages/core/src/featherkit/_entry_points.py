@@ -20,34 +20,74 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 _SUFFIXES = (".dist-info", ".egg-info")
-_NORMALIZE = re.compile(r"[-_.]+")
+# a pattern string: ``re`` compiles (and caches) it at first use, not at every pod's start
+_NORMALIZE = r"[-_.]+"
 
 
 def normalize(name: str) -> str:
     """A distribution name as PEP 503 compares it."""
-    return _NORMALIZE.sub("-", name).lower()
+    return re.sub(_NORMALIZE, "-", name).lower()
 
 
-@dataclass(frozen=True)
-class Distribution:
+class _Record:
+    """An immutable record compared by value (what a frozen dataclass gives), written out:
+    creating a dataclass ``exec``'s generated code, a cost on every pod's start."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({fields})"
+
+
+class Distribution(_Record):
     """The name and version of an installed distribution, from its metadata header."""
+
+    __slots__ = ("name", "version")
 
     name: str
     version: str
 
+    def __init__(self, name: str, version: str) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "version", version)
 
-@dataclass(frozen=True)
-class EntryPoint:
+
+class EntryPoint(_Record):
     """One entry point: ``name = value`` in ``group``, declared by ``dist``."""
+
+    __slots__ = ("name", "value", "group", "dist")  # noqa: RUF023  (the fields' order)
 
     name: str
     value: str
     group: str
     dist: Distribution | None
+
+    def __init__(self, name: str, value: str, group: str, dist: Distribution | None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "dist", dist)
 
     @property
     def module(self) -> str:
@@ -114,15 +154,14 @@ def _dist_dirs(paths: Iterable[str]) -> list[tuple[str, str]] | None:
     for entry in paths:
         directory = entry or "."
         try:
-            names = sorted(e.name for e in os.scandir(directory))
+            names = sorted(n for n in os.listdir(directory) if n.endswith(_SUFFIXES))
         except NotADirectoryError:
             return None
         except OSError:  # missing directory: importlib.metadata skips it too
             continue
         for name in names:
-            if name.endswith(_SUFFIXES):
-                stem = name.rsplit(".", 1)[0]
-                found.append((normalize(stem.split("-", 1)[0]), os.path.join(directory, name)))
+            stem = name.rsplit(".", 1)[0]
+            found.append((normalize(stem.split("-", 1)[0]), os.path.join(directory, name)))
     return found
 
 

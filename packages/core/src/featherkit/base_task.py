@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from featherkit import context
 from featherkit.context import ExecutionParameters
-from featherkit.docs import Documentation
 from featherkit.errors import IgnoreOutputs, TaskInputError, TaskOutputError, UserCodeError
 from featherkit.interface import NO_DEFAULT, Interface
 from featherkit.metadata import TaskMetadata
-from featherkit.resources import Resources
-from featherkit.security import Secret
 
 if TYPE_CHECKING:
     from flyteidl.core import interface_pb2, literals_pb2, security_pb2, tasks_pb2
 
+    from featherkit.docs import Documentation
+    from featherkit.resources import Resources
+    from featherkit.security import Secret
     from featherkit.serialization import SerializationSettings
     from featherkit.types import TypeEngine
 
@@ -629,6 +629,8 @@ class PythonTask(Task):
         task_type_version: int = 0,
     ) -> None:
         secrets = list(secret_requests or [])
+        if secrets:  # featherkit.security loads only for a task that requests secrets
+            from featherkit.security import Secret, security_context
         for secret in secrets:
             if not isinstance(secret, Secret):
                 raise TypeError(
@@ -636,7 +638,11 @@ class PythonTask(Task):
                     f"got {type(secret).__name__}"
                 )
         for label, value in (("requests", requests), ("limits", limits)):
-            if value is not None and not isinstance(value, Resources):
+            if value is None:
+                continue
+            from featherkit.resources import Resources  # only for a task that sets resources
+
+            if not isinstance(value, Resources):
                 raise TypeError(
                     f"task {name!r}: {label} must be a featherkit.Resources, "
                     f"got {type(value).__name__}"

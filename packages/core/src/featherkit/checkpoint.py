@@ -17,9 +17,11 @@ object stores through featherkit-fsspec).
 from __future__ import annotations
 
 import os
-import pathlib
 from collections.abc import Callable
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pathlib
 
 #: the object a checkpoint's bytes are stored in, under the checkpoint prefix (flytekit's name)
 CHECKPOINT_OBJECT = "_dst_cp"
@@ -145,6 +147,8 @@ class Checkpoint:
             return None
         if self._restored is not None:
             return self._restored
+        import pathlib  # not at import: every pod's start imports this module
+
         from featherkit import storage
 
         if path is None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextvars
 import os
+import reprlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from featherkit.checkpoint import Checkpoint, set_default_working_dir
@@ -19,7 +20,12 @@ if TYPE_CHECKING:
     import logging
 
 
-@dataclass(frozen=True)
+# The two identifiers spell out the methods ``@dataclass(frozen=True)`` would generate (the
+# same ones, field for field): generating them ``exec``'s source text, about 0.7 ms per class
+# of every pod's start. They stay dataclasses (``fields``, ``asdict``, ``replace`` work).
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ExecutionIdentifier:
     """Where an execution runs on a Flyte backend (``local`` fields when run locally)."""
 
@@ -27,8 +33,39 @@ class ExecutionIdentifier:
     domain: str = "local"
     name: str = "local"
 
+    def __init__(self, project: str = "local", domain: str = "local", name: str = "local") -> None:
+        object.__setattr__(self, "project", project)
+        object.__setattr__(self, "domain", domain)
+        object.__setattr__(self, "name", name)
 
-@dataclass(frozen=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"project={self.project!r}, domain={self.domain!r}, name={self.name!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.project, self.domain, self.name) == (
+                other.project, other.domain, other.name
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.project, self.domain, self.name))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if type(self) is ExecutionIdentifier or name in ("project", "domain", "name"):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if type(self) is ExecutionIdentifier or name in ("project", "domain", "name"):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
+
+
+@dataclass(init=False, repr=False, eq=False)
 class TaskIdentifier:
     """Which registered task version runs (empty fields when run locally).
 
@@ -39,6 +76,41 @@ class TaskIdentifier:
     domain: str = ""
     name: str = ""
     version: str = ""
+
+    def __init__(
+        self, project: str = "", domain: str = "", name: str = "", version: str = "",
+    ) -> None:
+        object.__setattr__(self, "project", project)
+        object.__setattr__(self, "domain", domain)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "version", version)
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"project={self.project!r}, domain={self.domain!r}, name={self.name!r}, "
+            f"version={self.version!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.project, self.domain, self.name, self.version) == (
+                other.project, other.domain, other.name, other.version
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.project, self.domain, self.name, self.version))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if type(self) is TaskIdentifier or name in ("project", "domain", "name", "version"):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if type(self) is TaskIdentifier or name in ("project", "domain", "name", "version"):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
 
 
 class Secrets:
@@ -107,7 +179,17 @@ _LOCAL_EXECUTION = ExecutionIdentifier()
 _NO_TASK_ID = TaskIdentifier()
 
 
-@dataclass
+class _Factory:
+    """The default of a field made by a factory (shown as ``<factory>``, as dataclasses do)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY: Any = _Factory()
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ExecutionParameters:
     """The parameters of one execution; plugins may adjust them in ``pre_execute``.
 
@@ -130,6 +212,62 @@ class ExecutionParameters:
     _working_dir: str | None = None
     _secrets: Secrets | None = None
     _checkpoint: Checkpoint | None = None
+
+    # __init__, __repr__ and __eq__ are the ones @dataclass would generate, written out (as
+    # for the identifiers above): generating them is 0.7 ms of every pod's start
+    def __init__(
+        self,
+        execution_id: ExecutionIdentifier = _LOCAL_EXECUTION,
+        task_name: str = "",
+        raw_output_prefix: str = "",
+        output_prefix: str | None = None,
+        checkpoint_path: str | None = None,
+        prev_checkpoint: str | None = None,
+        decks: list[Any] = _FACTORY,
+        inputs_loaded_at: float | None = None,
+        attributes: dict[str, Any] = _FACTORY,
+        task_id: TaskIdentifier = _NO_TASK_ID,
+        _working_dir: str | None = None,
+        _secrets: Secrets | None = None,
+        _checkpoint: Checkpoint | None = None,
+    ) -> None:
+        self.execution_id = execution_id
+        self.task_name = task_name
+        self.raw_output_prefix = raw_output_prefix
+        self.output_prefix = output_prefix
+        self.checkpoint_path = checkpoint_path
+        self.prev_checkpoint = prev_checkpoint
+        self.decks = [] if decks is _FACTORY else decks
+        self.inputs_loaded_at = inputs_loaded_at
+        self.attributes = {} if attributes is _FACTORY else attributes
+        self.task_id = task_id
+        self._working_dir = _working_dir
+        self._secrets = _secrets
+        self._checkpoint = _checkpoint
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.execution_id, self.task_name, self.raw_output_prefix, self.output_prefix,
+            self.checkpoint_path, self.prev_checkpoint, self.decks, self.inputs_loaded_at,
+            self.attributes, self.task_id, self._working_dir, self._secrets, self._checkpoint,
+        )
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(execution_id={self.execution_id!r}, "
+            f"task_name={self.task_name!r}, raw_output_prefix={self.raw_output_prefix!r}, "
+            f"output_prefix={self.output_prefix!r}, checkpoint_path={self.checkpoint_path!r}, "
+            f"prev_checkpoint={self.prev_checkpoint!r}, decks={self.decks!r}, "
+            f"inputs_loaded_at={self.inputs_loaded_at!r}, attributes={self.attributes!r}, "
+            f"task_id={self.task_id!r}, _working_dir={self._working_dir!r}, "
+            f"_secrets={self._secrets!r}, _checkpoint={self._checkpoint!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
 
     @property
     def working_dir(self) -> str:

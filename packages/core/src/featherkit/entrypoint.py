@@ -17,21 +17,24 @@ Exit codes: 0 once ``outputs.pb`` or ``error.pb`` is written (1 after ``error.pb
 ``FLYTE_FAIL_ON_ERROR`` is true), 2 for bad command-line options, 1 when not even
 ``error.pb`` could be written.
 
-This module is every pod's cold start, so it imports only a few standard-library modules
-(``argparse``, ``dataclasses``) at module level; the task model, plugins and protobuf modules
-load when they are first needed, and ``--help`` or a usage error loads none of them.
+This module is every pod's cold start, so it imports only ``os`` and ``sys`` at module level:
+the task model, plugins and protobuf modules load when they are first needed. A well-formed
+command line is read by :func:`_parse_simple`; ``argparse`` (and its ``gettext``) loads only
+for ``--help``, a usage error, or a command line unusual enough to need its rules. The
+classes below are written out rather than made with :func:`dataclasses.dataclass`, whose class
+creation (it ``exec``'s generated code) cost a pod's start about 1.5 ms for these three.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Mapping, Sequence
+
     from flyteidl.core import literals_pb2
 
     from featherkit.base_task import Task
@@ -53,46 +56,112 @@ TEMPLATES = {
 }
 
 
-@dataclass(frozen=True)
+_OPTION_FIELDS = (
+    "output_prefix", "resolver", "loader_args", "inputs", "raw_output_data_prefix",
+    "checkpoint_path", "prev_checkpoint",
+)
+
+
 class Options:
-    """The parsed command line; ``None`` means absent."""
+    """The parsed command line; ``None`` means absent (immutable, compared by value)."""
+
+    __slots__ = _OPTION_FIELDS
 
     output_prefix: str
     resolver: str
     loader_args: list[str]
-    inputs: str | None = None
-    raw_output_data_prefix: str | None = None
-    checkpoint_path: str | None = None
-    prev_checkpoint: str | None = None
+    inputs: str | None
+    raw_output_data_prefix: str | None
+    checkpoint_path: str | None
+    prev_checkpoint: str | None
+
+    def __init__(
+        self,
+        output_prefix: str,
+        resolver: str,
+        loader_args: list[str],
+        inputs: str | None = None,
+        raw_output_data_prefix: str | None = None,
+        checkpoint_path: str | None = None,
+        prev_checkpoint: str | None = None,
+    ) -> None:
+        values = (
+            output_prefix, resolver, loader_args, inputs, raw_output_data_prefix,
+            checkpoint_path, prev_checkpoint,
+        )
+        for name, value in zip(_OPTION_FIELDS, values):
+            object.__setattr__(self, name, value)
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _OPTION_FIELDS)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: Options is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: Options is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _OPTION_FIELDS)
+        return f"{type(self).__qualname__}({fields})"
 
 
-@dataclass
 class Outcome:
     """What one execution left under the output prefix."""
 
     written: str | None
     """``outputs.pb``, ``futures.pb`` (a dynamic workflow's graph), ``error.pb`` (or its
     per-worker name), or ``None`` (IgnoreOutputs)."""
-    report: ErrorReport | None = None
-    params: ExecutionParameters | None = None
-    problems: list[str] = field(default_factory=list)
+    report: ErrorReport | None
+    params: ExecutionParameters | None
+    problems: list[str]
     """Failures that kept even ``error.pb`` from being written (exit code 1)."""
+
+    def __init__(
+        self,
+        written: str | None,
+        report: ErrorReport | None = None,
+        params: ExecutionParameters | None = None,
+        problems: list[str] | None = None,
+    ) -> None:
+        self.written = written
+        self.report = report
+        self.params = params
+        self.problems = [] if problems is None else problems
+
+    def __repr__(self) -> str:
+        return (
+            f"Outcome(written={self.written!r}, report={self.report!r}, "
+            f"params={self.params!r}, problems={self.problems!r})"
+        )
 
 
 # --- command line ------------------------------------------------------------------------------
 
 
-class _HelpFormatter(argparse.HelpFormatter):
+def _help_formatter() -> type[argparse.HelpFormatter]:
     """argparse's formatter, sized as it sizes itself but without importing :mod:`shutil`
     (and bz2, lzma) for ``shutil.get_terminal_size``: every ``add_argument`` builds one."""
+    import argparse
 
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-        width: int | None = None,
-    ) -> None:
-        if width is None:
-            width = _terminal_columns() - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
+    class _HelpFormatter(argparse.HelpFormatter):
+        def __init__(
+            self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+            width: int | None = None,
+        ) -> None:
+            if width is None:
+                width = _terminal_columns() - 2
+            super().__init__(prog, indent_increment, max_help_position, width)
+
+    return _HelpFormatter
 
 
 def _terminal_columns() -> int:
@@ -111,9 +180,11 @@ def _terminal_columns() -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog=PROG,
-        formatter_class=_HelpFormatter,
+        formatter_class=_help_formatter(),
         usage=(
             f"{PROG} --inputs URI --output-prefix URI [--raw-output-data-prefix URI] "
             "[--checkpoint-path URI] [--prev-checkpoint URI] --resolver LOCATION "
@@ -156,6 +227,60 @@ def _present(value: str | None, template: str) -> str | None:
     return value
 
 
+#: option string -> the attribute it sets (every option takes one value)
+_OPTIONS = {
+    "--inputs": "inputs",
+    "--output-prefix": "output_prefix",
+    "--raw-output-data-prefix": "raw_output_data_prefix",
+    "--checkpoint-path": "checkpoint_path",
+    "--prev-checkpoint": "prev_checkpoint",
+    "--resolver": "resolver",
+}
+
+
+def _parse_simple(argv: list[str]) -> dict[str, str] | None:
+    """The options of a plain command line (what propeller passes), or ``None`` for any
+    other, which then goes to argparse.
+
+    Plain means: only ``--option value`` and ``--option=value`` of the options above, each
+    value not starting with ``-``, both required options given, and no positional argument
+    (loader args come after ``--``). On such a command line argparse would give the same
+    values (a repeated option keeps its last value); for everything else (``--help``, an
+    unknown or abbreviated option, a missing value, loader args before ``--``) argparse
+    itself decides, so its messages and exit code 2 stay exactly as they are.
+    """
+    values: dict[str, str] = {}
+    i, n = 0, len(argv)
+    while i < n:
+        arg = argv[i]
+        name = _OPTIONS.get(arg)
+        if name is not None:
+            if i + 1 >= n:
+                return None
+            value = argv[i + 1]
+            if value.startswith("-"):
+                return None
+            i += 2
+        else:
+            option, sep, value = arg.partition("=")
+            name = _OPTIONS.get(option) if sep else None
+            if name is None:
+                return None
+            i += 1
+        values[name] = value
+    if "output_prefix" not in values or "resolver" not in values:
+        return None
+    return values
+
+
+def _parse_with_argparse(argv: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """The option values and positional loader args, as argparse reads them (it exits 2
+    with a usage line for bad options, and prints ``--help``)."""
+    ns = build_parser().parse_args(argv)
+    values = {name: getattr(ns, name) for name in _OPTIONS.values()}
+    return values, list(ns.loader_args)
+
+
 def parse_args(argv: Sequence[str]) -> Options:
     """Parse the command line; bad options exit 2 with a usage line (argparse's convention)."""
     argv = list(argv)
@@ -163,26 +288,30 @@ def parse_args(argv: Sequence[str]) -> Options:
     if "--" in argv:
         split = argv.index("--")
         argv, after = argv[:split], argv[split + 1:]
-    parser = build_parser()
-    ns = parser.parse_args(argv)
-    output_prefix = _present(ns.output_prefix, TEMPLATES["output_prefix"])
+    simple = _parse_simple(argv)
+    if simple is not None:
+        values: dict[str, Any] = simple
+        positional: list[str] = []
+    else:
+        values, positional = _parse_with_argparse(argv)
+    output_prefix = _present(values["output_prefix"], TEMPLATES["output_prefix"])
     if output_prefix is None:
-        parser.error(
-            f"--output-prefix is required; got {ns.output_prefix!r}, which is not a location "
-            "(was the container's output prefix template substituted?)"
+        build_parser().error(
+            f"--output-prefix is required; got {values['output_prefix']!r}, which is not a "
+            "location (was the container's output prefix template substituted?)"
         )
-    prev = ns.prev_checkpoint
+    prev = values.get("prev_checkpoint")
     if prev == '""':  # an empty value that went through one level of quoting
         prev = None
     return Options(
         output_prefix=output_prefix,
-        resolver=ns.resolver,
-        loader_args=[*ns.loader_args, *after],
-        inputs=_present(ns.inputs, TEMPLATES["inputs"]),
+        resolver=values["resolver"],
+        loader_args=[*positional, *after],
+        inputs=_present(values.get("inputs"), TEMPLATES["inputs"]),
         raw_output_data_prefix=_present(
-            ns.raw_output_data_prefix, TEMPLATES["raw_output_data_prefix"]
+            values.get("raw_output_data_prefix"), TEMPLATES["raw_output_data_prefix"]
         ),
-        checkpoint_path=_present(ns.checkpoint_path, TEMPLATES["checkpoint_path"]),
+        checkpoint_path=_present(values.get("checkpoint_path"), TEMPLATES["checkpoint_path"]),
         prev_checkpoint=_present(prev, TEMPLATES["prev_checkpoint"]),
     )
 
@@ -263,12 +392,14 @@ def load_task(resolver_location: str, loader_args: list[str]) -> Task:
     return resolver.load_task(list(loader_args))
 
 
-@dataclass
 class _Inputs:
-    uri: str | None
-    size: int = 0
-    names: tuple[str, ...] | None = None
-    """The input names the file holds; ``None`` until it decoded."""
+    """What was read from ``--inputs``, for the message of an input error."""
+
+    def __init__(self, uri: str | None) -> None:
+        self.uri = uri
+        self.size = 0
+        self.names: tuple[str, ...] | None = None
+        """The input names the file holds; ``None`` until it decoded."""
 
     def describe(self) -> str:
         if self.uri is None:
@@ -306,10 +437,13 @@ def read_inputs(task: Task, uri: str | None, seen: _Inputs) -> literals_pb2.Lite
 
 def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outcome:
     """Run one execution as a pod does and report what was written (never raises for a task
-    failure: every failure becomes ``error.pb``)."""
+    failure: every failure becomes ``error.pb``).
+
+    :mod:`featherkit.error_document` is imported where a failure is reported, not up front: a
+    run that succeeds never needs it.
+    """
     from featherkit import storage
     from featherkit.context import ExecutionParameters
-    from featherkit.error_document import describe, load_error, system_error, user_error
     from featherkit.errors import IgnoreOutputs, TaskInputError, UserCodeError
 
     env = os.environ if environ is None else environ
@@ -330,6 +464,8 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
     try:
         task = load_task(options.resolver, options.loader_args)
     except BaseException as exc:  # sys.exit() or KeyboardInterrupt while importing counts too
+        from featherkit.error_document import describe, load_error
+
         error = exc
         report = load_error(
             exc,
@@ -344,22 +480,32 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
         except IgnoreOutputs:
             outputs = None
         except UserCodeError as exc:
+            from featherkit.error_document import describe, user_error
+
             error = exc.original
             report = user_error(
                 exc.original, f"task {task.name!r} failed: {describe(exc.original)}"
             )
         except SystemExit as exc:  # sys.exit() in the task: user code, not a crash of ours
+            from featherkit.error_document import user_error
+
             error = exc
             report = user_error(exc, f"task {task.name!r} called sys.exit({exc.code!r})")
         except TaskInputError as exc:
+            from featherkit.error_document import describe, system_error
+
             error = exc
             report = system_error(exc, f"{describe(exc)}\n({seen.describe()})")
         except Exception as exc:
+            from featherkit.error_document import describe, system_error
+
             error = exc
             report = system_error(exc, f"running task {task.name!r} failed: {describe(exc)}")
         except BaseException as exc:
             # KeyboardInterrupt, GeneratorExit, a user's BaseException subclass: not wrapped
             # by dispatch_execute (it wraps Exception), yet this task's failure to report
+            from featherkit.error_document import describe, user_error
+
             error = exc
             report = user_error(exc, f"task {task.name!r} was stopped by {describe(exc)}")
         else:
@@ -370,6 +516,8 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
                 storage.write_bytes(uri, outputs.SerializeToString(deterministic=True))
                 outcome.written = written
             except Exception as exc:
+                from featherkit.error_document import describe, system_error
+
                 error = exc
                 report = system_error(
                     exc, f"cannot write the outputs of task {task.name!r} to {uri}: "
@@ -385,6 +533,8 @@ def execute(options: Options, environ: Mapping[str, str] | None = None) -> Outco
             )
             outcome.written = name
         except Exception as exc:
+            from featherkit.error_document import describe
+
             outcome.problems.append(f"cannot write {uri}: {describe(exc)}")
     if task is not None:
         from featherkit.plugins import hooks

@@ -6,15 +6,17 @@ import datetime
 import inspect
 from collections.abc import Callable, Mapping
 from types import FunctionType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from featherkit.base_task import PythonTask, TaskResolver
-from featherkit.docs import Documentation
 from featherkit.install_hints import install_hint
 from featherkit.interface import Interface, interface_from_function
 from featherkit.metadata import TaskMetadata
-from featherkit.resources import Resources
-from featherkit.security import Secret
+
+if TYPE_CHECKING:
+    from featherkit.docs import Documentation
+    from featherkit.resources import Resources
+    from featherkit.security import Secret
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,6 +71,8 @@ class PythonFunctionTask(PythonTask):
         if self._docs is None and self._task_function.__doc__:
             parsed = self.python_interface.docstring
             if parsed.short_description or parsed.long_description:
+                from featherkit.docs import Documentation
+
                 self._docs = Documentation(
                     short_description=parsed.short_description,
                     long_description=parsed.long_description,

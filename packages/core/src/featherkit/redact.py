@@ -14,7 +14,6 @@ Plugins import both from :mod:`featherkit.extend`.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 __all__ = ["MASK", "redact_location", "redact_text"]
 
@@ -29,10 +28,12 @@ SECRET_PARAMETERS = frozenset({
     "x_goog_signature", "auth",
 })
 
+# Patterns as strings, compiled (and kept by ``re``'s cache) at the first message holding a
+# URL; nor is urllib.parse imported before one: every pod's start imports this module.
 # scheme://anything-up-to-whitespace-or-quote; the scheme may carry '+' ('rediss+x://')
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>`]+")
+_URL = r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>`]+"
 # name=value in a query string or fragment
-_QUERY_PAIR = re.compile(r"([?&;])([^=&;#]+)=([^&;#]*)")
+_QUERY_PAIR = r"([?&;])([^=&;#]+)=([^&;#]*)"
 
 
 def _secret_parameter(name: str) -> bool:
@@ -44,7 +45,7 @@ def _redact_query(query: str) -> str:
         sep, name, value = match.groups()
         return f"{sep}{name}={MASK}" if value and _secret_parameter(name) else match.group(0)
 
-    return _QUERY_PAIR.sub(replace, "?" + query)[1:]
+    return re.sub(_QUERY_PAIR, replace, "?" + query)[1:]
 
 
 def redact_location(location: str) -> str:
@@ -58,6 +59,8 @@ def redact_location(location: str) -> str:
     """
     if "://" not in location:
         return location
+    from urllib.parse import urlsplit, urlunsplit
+
     try:
         parts = urlsplit(location)
     except ValueError:
@@ -87,4 +90,4 @@ def redact_text(text: str) -> str:
     """
     if "://" not in text:
         return text
-    return _URL.sub(lambda match: redact_location(match.group(0)), text)
+    return re.sub(_URL, lambda match: redact_location(match.group(0)), text)

@@ -14,9 +14,8 @@ ResourceValue = Union[str, int, float, None]
 
 #: A Kubernetes quantity: a non-negative decimal number with an optional binary (Ki, Mi, ...),
 #: decimal (m, k, M, ...) or exponent (e3) suffix.
-_QUANTITY = re.compile(
-    r"^\+?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$"
-)
+# a pattern string: ``re`` compiles (and caches) it at first use, not at every pod's start
+_QUANTITY = r"^\+?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$"
 
 #: The order flytekit writes a task container's resource entries in; the backend does not care,
 #: but keeping it makes our TaskTemplates equal to flytekit's, field for field.
@@ -50,7 +49,7 @@ class Resources:
                 raise ValueError(f"Resources.{f.name} is an empty string")
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValueError(f"Resources.{f.name} must be a finite number, got {value!r}")
-            if not _QUANTITY.match(_quantity(value)):
+            if not re.match(_QUANTITY, _quantity(value)):
                 raise ValueError(
                     f"Resources.{f.name}={value!r} is not a Kubernetes quantity; write e.g. "
                     "'500m' or '2' for CPUs, '512Mi' or '4Gi' for memory and storage"

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, ClassVar
 if TYPE_CHECKING:
     from flyteidl.core import security_pb2
 
-_ENV_VAR_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# a pattern string: ``re`` compiles (and caches) it at first use, not at every pod's start
+_ENV_VAR_NAME = r"^[A-Z_][A-Z0-9_]*$"
 
 
 class MountType(enum.Enum):
@@ -53,7 +54,7 @@ class Secret:
                 "Secret.mount_requirement must be a Secret.MountType (ANY, ENV_VAR or FILE), "
                 f"got {self.mount_requirement!r}"
             )
-        if self.env_var is not None and not _ENV_VAR_NAME.match(self.env_var):
+        if self.env_var is not None and not re.match(_ENV_VAR_NAME, self.env_var):
             raise ValueError(
                 f"Secret.env_var={self.env_var!r} is not a valid environment variable name "
                 "(upper-case letters, digits and '_', not starting with a digit)"

@@ -32,7 +32,8 @@ LOCATION = TEMPLATE_RESOLVER_LOCATION
 #: What Flyte propeller replaces with the path (or URI) of the task's serialized template.
 TEMPLATE_PATH = "{{.taskTemplatePath}}"
 
-_UNSUBSTITUTED = re.compile(r"\{\{\s*[.$]taskTemplatePath\s*\}\}", re.IGNORECASE)
+# a pattern string: ``re`` compiles (and caches) it at first use, not at every pod's start
+_UNSUBSTITUTED = r"(?i)\{\{\s*[.$]taskTemplatePath\s*\}\}"
 
 
 def _executors() -> dict[str, Callable[[tasks_pb2.TaskTemplate], object]]:
@@ -86,7 +87,7 @@ class TemplateResolver:
                 f"got {loader_args!r}"
             )
         path, executor = loader_args
-        if _UNSUBSTITUTED.search(path):
+        if re.search(_UNSUBSTITUTED, path):
             raise ResolverError(
                 f"loader arg {path!r} was not substituted: Flyte replaces it with the task "
                 "template's path when it runs the task; run elsewhere, pass the path of a "

@@ -94,3 +94,9 @@ def test_deck_fields_do_not_change_the_serialized_task() -> None:
     template = serialize(some, SETTINGS)
     assert template.metadata.generates_deck.value is True
     assert not template.HasField("custom")
+
+
+def test_the_plugin_spells_the_timeline_run_key_as_the_timeline_does() -> None:
+    from featherkit_deck import plugin, timeline
+
+    assert plugin.RUN_KEY == timeline.RUN_KEY

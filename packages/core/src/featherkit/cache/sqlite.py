@@ -31,7 +31,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from featherkit.cache.backend import CacheEntry, CacheError
-from featherkit.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     import sqlite3
@@ -374,20 +373,3 @@ def _file_lock(path: Path) -> Iterator[None]:
             _unlock(fd)
         finally:
             os.close(fd)
-
-
-# --- registration ----------------------------------------------------------------------------
-
-
-def _factory(location: str) -> SQLiteCache:
-    """``""``: the default directory; a path, or a ``sqlite:///path`` URL: that directory."""
-    from featherkit.cache.dirs import default_cache_dir
-
-    if location.startswith("sqlite://"):
-        location = location[len("sqlite://") :]
-    return SQLiteCache(location or default_cache_dir())
-
-
-@hookimpl(trylast=True)
-def register_cache_backends(register: Callable[[str, Callable[[str], Any]], None]) -> None:
-    register("sqlite", _factory)

@@ -23,10 +23,11 @@ import importlib
 import itertools
 import os
 import threading
+import types
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import FrozenInstanceError, dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 
@@ -53,7 +54,7 @@ BUILTIN_MODULES = {
     "container": "featherkit.container",
     "module-resolver": "featherkit.resolvers",
     "storage-local": "featherkit.storage",
-    "cache-sqlite": "featherkit.cache.sqlite",
+    "cache-sqlite": "featherkit.cache.builtin",
     "map-resolver": "featherkit.map_resolver",
     "template-resolver": "featherkit.template_resolver",
     "flyte-error": "featherkit.flyte_error",
@@ -64,7 +65,14 @@ class PluginError(Exception):
     """A plugin could not be loaded, is broken, or two plugins claim the same thing."""
 
 
-@dataclass(frozen=True)
+# The frozen dataclasses of this module spell out the methods ``@dataclass(frozen=True)``
+# would generate (the same ones, field for field): generating them ``exec``'s source text,
+# about 0.7 ms per class of every pod's start. They stay dataclasses (``fields``, ``asdict``,
+# ``replace`` work as before).
+_PLUGIN_INFO_FIELDS = ("name", "distribution", "version", "entry_point", "hooks", "builtin")
+
+
+@dataclass(init=False, repr=False, eq=False)
 class PluginInfo:
     """What ``featherkit plugins`` shows for one registered plugin."""
 
@@ -75,11 +83,56 @@ class PluginInfo:
     hooks: tuple[str, ...]
     builtin: bool
 
+    def __init__(
+        self, name: str, distribution: str, version: str, entry_point: str,
+        hooks: tuple[str, ...], builtin: bool,
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "distribution", distribution)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "entry_point", entry_point)
+        object.__setattr__(self, "hooks", hooks)
+        object.__setattr__(self, "builtin", builtin)
 
-@dataclass
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(name={self.name!r}, "
+            f"distribution={self.distribution!r}, version={self.version!r}, "
+            f"entry_point={self.entry_point!r}, hooks={self.hooks!r}, builtin={self.builtin!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.name, self.distribution, self.version, self.entry_point, self.hooks,
+            self.builtin,
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if type(self) is PluginInfo or name in _PLUGIN_INFO_FIELDS:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if type(self) is PluginInfo or name in _PLUGIN_INFO_FIELDS:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
+
+
 class _LoadReport:
-    infos: dict[str, PluginInfo] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
+    """The plugins registered and the failures met (a plain class: dataclass creation costs
+    every pod's start)."""
+
+    def __init__(self) -> None:
+        self.infos: dict[str, PluginInfo] = {}
+        self.failures: list[str] = []
 
 
 def _env_list(name: str) -> list[str] | None:
@@ -115,6 +168,58 @@ def _core_version() -> str:
 _GENERATIONS = itertools.count()
 
 
+_ABSENT = object()
+#: names a module's class defines (``__doc__``, ``__dict__``, ...): a descriptor of the class
+#: may answer for these, so they are left to pluggy
+_MODULE_TYPE_NAMES = frozenset(dir(types.ModuleType))
+
+
+_ASK_PLUGGY = object()
+
+
+def _module_marker(namespace: Any, name: str, marker: str) -> Any:
+    """The options of ``marker`` that pluggy would find on ``name`` of a module (``None``:
+    not a hook), or ``_ASK_PLUGGY`` when this does not know.
+
+    For a name the module's class does not define, pluggy's static lookup reads the module's
+    ``__dict__``. A value whose type has no ``__get__`` (a class, a module, a string, a marker
+    object) is not a function, method or static/class method: "not a hook", in every pluggy
+    version. A plain function carries its options (a dict) as the marker attribute.
+    """
+    if type(namespace) is not types.ModuleType or name in _MODULE_TYPE_NAMES:
+        return _ASK_PLUGGY
+    value = namespace.__dict__.get(name, _ABSENT)
+    if value is _ABSENT:
+        return _ASK_PLUGGY
+    kind = type(value)
+    if kind is types.FunctionType and not hasattr(value, "__func__"):
+        opts = getattr(value, marker, None)
+        return opts if isinstance(opts, dict) else None
+    return _ASK_PLUGGY if hasattr(kind, "__get__") else None
+
+
+class _PluggyManager(pluggy.PluginManager):
+    """pluggy's manager, which reads a module's hook markers from the module's ``__dict__``.
+
+    ``register`` and ``add_hookspecs`` ask about every name in ``dir(module)``, through
+    ``inspect.getattr_static``: for plugin modules that import much, most of the time of
+    loading the plugins (every pod's start) went on names such as ``Any`` or ``os``, whose
+    answer :func:`_module_marker` knows. Every other name is still asked of pluggy.
+    """
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
+        opts = _module_marker(plugin, name, self.project_name + "_impl")
+        if opts is _ASK_PLUGGY:
+            return super().parse_hookimpl_opts(plugin, name)
+        return cast("pluggy.HookimplOpts | None", opts)
+
+    def parse_hookspec_opts(self, module_or_class: Any, name: str) -> pluggy.HookspecOpts | None:
+        opts = _module_marker(module_or_class, name, self.project_name + "_spec")
+        if opts is _ASK_PLUGGY:
+            return super().parse_hookspec_opts(module_or_class, name)
+        return cast("pluggy.HookspecOpts | None", opts)
+
+
 class PluginManager:
     """Owns the pluggy manager and the registries derived from it.
 
@@ -126,7 +231,7 @@ class PluginManager:
     """
 
     def __init__(self) -> None:
-        self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.pm: pluggy.PluginManager = _PluggyManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.generation = next(_GENERATIONS)
         self.report = _LoadReport()
@@ -212,12 +317,13 @@ class PluginManager:
         if extra_specs is not None and not self._declared(extra_specs):
             self.pm.add_hookspecs(extra_specs)
         self.pm.register(plugin, name=name)
+        callers = self.pm.get_hookcallers(plugin) or []
         try:
-            self._refuse_wrappers(plugin, name, dist)
+            self._refuse_wrappers(callers, plugin, name, dist)
         except PluginError:
             self.pm.unregister(plugin)
             raise
-        hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or []))
+        hooks = tuple(sorted(h.name for h in callers))
         self.report.infos[name] = PluginInfo(
             name, dist, version, value or "(builtin)", hooks, is_builtin(name)
         )
@@ -232,10 +338,14 @@ class PluginManager:
             getattr(getattr(self.pm.hook, n, None), "spec", None) is not None for n in names
         )
 
-    def _refuse_wrappers(self, plugin: object, name: str, dist: str) -> None:
-        """A hook wrapper on a hook whose spec allows none is refused now, naming the plugin,
-        rather than failing obscurely on some later call."""
-        for caller in self.pm.get_hookcallers(plugin) or []:
+    @staticmethod
+    def _refuse_wrappers(
+        callers: list[pluggy.HookCaller], plugin: object, name: str, dist: str
+    ) -> None:
+        """A hook wrapper on a hook whose spec allows none (among the hook callers of
+        ``plugin``) is refused now, naming the plugin, rather than failing obscurely on some
+        later call."""
+        for caller in callers:
             if caller.spec is None or hookspecs.allows_wrappers(caller.spec.function):
                 continue
             for impl in caller.get_hookimpls():

@@ -28,21 +28,32 @@ import re
 import struct
 from typing import Any
 
-_VARINT = re.compile(rb"[\x80-\xff]*[\x00-\x7f]")
 # Item prefix by varint length (1..10 bytes): literal, scalar, primitive headers, then tag 1.
 _INT_PREFIX = [b""] + [bytes((0x0A, n + 5, 0x0A, n + 3, 0x0A, n + 1, 0x08)) for n in range(1, 11)]
 _FLOAT_PREFIX = bytes((0x0A, 13, 0x0A, 11, 0x0A, 9, 0x11))
 _PREFIX_LENGTH = 7
-# One whole int item: the prefix for a varint of n bytes, then (captured) a varint of n bytes.
-_INT_ITEM = re.compile(
-    b"(?:"
-    + b"|".join(
-        re.escape(_INT_PREFIX[n]) + b"(?=" + rb"[\x80-\xff]" * (n - 1) + rb"[\x00-\x7f])"
-        for n in range(1, 11)
-    )
-    + rb")([\x80-\xff]*[\x00-\x7f])"
-)
-_FLOAT_ITEM = re.compile(re.escape(_FLOAT_PREFIX) + b"(.{8})", re.DOTALL)
+
+_compiled: tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]] | None = None
+
+
+def _patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    """The varint, int item and float item patterns, compiled at first use (compiling them
+    at import was half a millisecond of every pod's start, which may never see a list)."""
+    global _compiled
+    if _compiled is None:
+        varint = re.compile(rb"[\x80-\xff]*[\x00-\x7f]")
+        # one whole int item: the prefix for a varint of n bytes, then (captured) the varint
+        int_item = re.compile(
+            b"(?:"
+            + b"|".join(
+                re.escape(_INT_PREFIX[n]) + b"(?=" + rb"[\x80-\xff]" * (n - 1) + rb"[\x00-\x7f])"
+                for n in range(1, 11)
+            )
+            + rb")([\x80-\xff]*[\x00-\x7f])"
+        )
+        float_item = re.compile(re.escape(_FLOAT_PREFIX) + b"(.{8})", re.DOTALL)
+        _compiled = (varint, int_item, float_item)
+    return _compiled
 
 _packed_int64s: Any = None
 
@@ -80,7 +91,7 @@ def int_collection_bytes(values: list[int]) -> bytes:
     start = 1  # skip the field tag, then the length varint
     while packed[start] & 0x80:
         start += 1
-    varints = _VARINT.findall(packed, start + 1)
+    varints = _patterns()[0].findall(packed, start + 1)
     prefixes = map(_INT_PREFIX.__getitem__, map(len, varints))
     return b"".join(map(operator.add, prefixes, varints))
 
@@ -104,7 +115,7 @@ def _varint(value: int) -> bytes:
 def int_values(collection: Any) -> list[int] | None:
     """The ints of a ``LiteralCollection`` of plain integer literals, else ``None``."""
     body = collection.SerializeToString()
-    varints = _INT_ITEM.findall(body)
+    varints = _patterns()[1].findall(body)
     if len(varints) != len(collection.literals):
         return None
     payload = b"".join(varints)
@@ -120,7 +131,7 @@ def float_values(collection: Any) -> list[float] | None:
     count = len(collection.literals)
     if len(body) != (_PREFIX_LENGTH + 8) * count:
         return None
-    chunks = _FLOAT_ITEM.findall(body)
+    chunks = _patterns()[2].findall(body)
     if len(chunks) != count:
         return None
     return list(struct.unpack(f"<{count}d", b"".join(chunks)))

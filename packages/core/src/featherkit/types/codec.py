@@ -35,7 +35,6 @@ number is a double, ``bytes`` are base64 text and mapping keys are strings.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime
 import enum
@@ -43,8 +42,6 @@ import types
 import typing
 from collections.abc import Callable
 from typing import Annotated, Any, get_args, get_origin
-
-import msgpack
 
 from featherkit.types.errors import TypeTransformerError, mismatch, short_repr, type_name
 
@@ -495,6 +492,8 @@ def _decode_bytes(value: Any) -> Any:
 def _decode_base64(value: Any) -> Any:
     if isinstance(value, str):
         try:
+            import base64
+
             return base64.b64decode(value)
         except ValueError:
             pass
@@ -691,6 +690,8 @@ def _enum_decoder(cls: type[enum.Enum]) -> Decoder:
 def to_json_compatible(value: Any) -> Any:
     """The JSON form of a plain value: base64 ``bytes`` (as mashumaro), string keys."""
     if isinstance(value, bytes):
+        import base64
+
         return base64.encodebytes(value).decode()
     if isinstance(value, (list, tuple)):
         return [to_json_compatible(v) for v in value]
@@ -724,10 +725,29 @@ def locate_unpackable(value: Any, path: str = "") -> tuple[str, Any] | None:
     return (path, value)
 
 
+def _packb(plain: Any, **options: Any) -> bytes:
+    """``msgpack.packb``, imported by the first call, which then puts it in this name's place
+    (msgpack is a millisecond of every pod's start, and a task of plain ints never uses it)."""
+    global _packb
+    import msgpack
+
+    _packb = msgpack.packb
+    return msgpack.packb(plain, **options)  # type: ignore[no-any-return]
+
+
+def _unpackb(payload: bytes, **options: Any) -> Any:
+    """``msgpack.unpackb``, imported by the first call (as :func:`_packb`)."""
+    global _unpackb
+    import msgpack
+
+    _unpackb = msgpack.unpackb
+    return msgpack.unpackb(payload, **options)
+
+
 def pack(plain: Any) -> bytes:
     """msgpack bytes of a plain value, exactly as flytekit (mashumaro) packs them."""
     try:
-        return msgpack.packb(plain, use_bin_type=True)  # type: ignore[no-any-return]
+        return _packb(plain, use_bin_type=True)
     except (TypeError, ValueError, OverflowError) as exc:
         found = locate_unpackable(plain)
         if found is None:
@@ -745,6 +765,6 @@ def pack(plain: Any) -> bytes:
 def unpack(payload: bytes) -> Any:
     """The plain value in msgpack bytes (int map keys allowed, as flytekit reads them)."""
     try:
-        return msgpack.unpackb(payload, strict_map_key=False)
+        return _unpackb(payload, strict_map_key=False)
     except Exception as exc:
         raise TypeTransformerError(f"invalid msgpack payload: {exc}") from exc

@@ -23,9 +23,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import unquote, urlparse
 
 from featherkit.redact import redact_location
 from featherkit.types._common import BuiltinTransformer, LiteralType, read_other
@@ -33,6 +31,8 @@ from featherkit.types.base import Reader, Writer
 from featherkit.types.errors import TypeTransformerError, mismatch, type_name
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from flyteidl.core import literals_pb2, types_pb2
 
     from featherkit.types.engine import TypeEngine
@@ -51,6 +51,8 @@ class Pickled(Generic[T]):
 
 def default_storage_dir() -> Path:
     """``$FEATHERKIT_PICKLE_DIR``, else ``<tmp>/featherkit-pickles``."""
+    from pathlib import Path  # here: pathlib (and urllib.parse) cost every pod's cold start
+
     configured = os.environ.get("FEATHERKIT_PICKLE_DIR")
     if configured:
         return Path(configured)
@@ -123,6 +125,7 @@ class PickleTransformer(BuiltinTransformer[Any]):
             ) from exc
         import hashlib
         import tempfile
+        from pathlib import Path
 
         directory = Path(self.storage_dir_provider()).resolve()
         directory.mkdir(parents=True, exist_ok=True)
@@ -140,6 +143,8 @@ class PickleTransformer(BuiltinTransformer[Any]):
 
     def load(self, uri: str) -> Any:
         """Unpickle the file at ``uri`` (a local path or ``file://`` URI)."""
+        from urllib.parse import unquote, urlparse
+
         parsed = urlparse(uri)
         if parsed.scheme == "file":
             path = unquote(parsed.path)

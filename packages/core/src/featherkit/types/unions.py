@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import TYPE_CHECKING, Any, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from featherkit.types._common import BuiltinTransformer, LiteralType, SimpleType, strip_annotated
 from featherkit.types.base import Reader, ToLiteral, Writer
@@ -39,12 +39,26 @@ if TYPE_CHECKING:
 _NoneType = type(None)
 
 
-class _Variant(NamedTuple):
-    python_type: Any
-    tag: str
-    literal_type: types_pb2.LiteralType  # tagged, as written in scalar.union.type
-    exact: type | None  # the class a value must have to win a tie
-    is_none: bool
+class _Variant:
+    """One member of a union (a plain class: a ``NamedTuple`` ``exec``'s generated code when
+    this module is imported, which every pod's start does)."""
+
+    __slots__ = ("exact", "is_none", "literal_type", "python_type", "tag")
+
+    def __init__(
+        self,
+        *,
+        python_type: Any,
+        tag: str,
+        literal_type: types_pb2.LiteralType,
+        exact: type | None,
+        is_none: bool,
+    ) -> None:
+        self.python_type = python_type
+        self.tag = tag
+        self.literal_type = literal_type  # tagged, as written in scalar.union.type
+        self.exact = exact  # the class a value must have to win a tie
+        self.is_none = is_none
 
 
 def tagged(literal_type: types_pb2.LiteralType, tag: str) -> types_pb2.LiteralType:

@@ -7,17 +7,22 @@ path and the transformer matches types by that path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from featherkit.extend import hookimpl
 from featherkit_dataframe import hookspecs as featherkit_hookspecs
-from featherkit_dataframe.handlers import ArrowParquet, FrameHandler, PandasParquet, PolarsParquet
+
+if TYPE_CHECKING:
+    from featherkit_dataframe.handlers import FrameHandler
 
 __all__ = ["featherkit_hookspecs", "handlers"]
 
 
 @hookimpl
 def register_dataframe_handlers(register: Callable[[Any], None]) -> None:
+    # imported here: loading the plugin (every pod's start) needs no handler
+    from featherkit_dataframe.handlers import ArrowParquet, PandasParquet, PolarsParquet
+
     register(PandasParquet())
     register(ArrowParquet())
     register(PolarsParquet())  # names the class only: polars is imported when a frame is

@@ -10,17 +10,16 @@ import os
 import time
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from featherkit.extend import hookimpl, redact_location
 from featherkit_deck import hookspecs as featherkit_hookspecs
-from featherkit_deck.fields import validate_deck_fields
-from featherkit_deck.timeline import RUN_KEY, DeckRun
 
 if TYPE_CHECKING:
     import logging
 
     from featherkit.extend import ExecutionParameters, Task
+    from featherkit_deck.timeline import DeckRun
 
 __all__ = ["DECK_FILE", "PATH_KEY", "featherkit_hookspecs"]
 
@@ -34,15 +33,34 @@ def _log() -> logging.Logger:
 DECK_FILE = "deck.html"
 #: ``params.attributes`` key holding where the deck of an execution was written.
 PATH_KEY = "deck_path"
+#: :data:`featherkit_deck.timeline.RUN_KEY`, spelled out: the timeline (and the deck fields)
+#: are imported only by a task that makes a deck, not by every pod's start that loads this
+#: plugin (a test checks the two are the same)
+RUN_KEY = "featherkit_deck.run"
+
+
+def _is_deck_run(run: Any) -> TypeGuard[DeckRun]:
+    if run is None:  # no deck is being made: the timeline need not be imported
+        return False
+    from featherkit_deck.timeline import DeckRun
+
+    return isinstance(run, DeckRun)
 
 
 def _makes_deck(task: Task) -> bool:
     return bool(getattr(task.metadata, "generates_deck", False))
 
 
+def _validate_deck_fields(value: Any) -> Any:
+    """:func:`featherkit_deck.fields.validate_deck_fields`, imported when first used."""
+    from featherkit_deck.fields import validate_deck_fields
+
+    return validate_deck_fields(value)
+
+
 @hookimpl
 def register_task_arguments(register: Callable[..., None]) -> None:
-    register("deck_fields", validate_deck_fields)
+    register("deck_fields", _validate_deck_fields)
     # core's own @task(enable_deck=...) needs a deck maker: this plugin is one
     register("enable_deck")
 
@@ -51,6 +69,8 @@ def register_task_arguments(register: Callable[..., None]) -> None:
 def pre_execute(task: Task, params: ExecutionParameters) -> None:
     # (_makes_deck, inlined: this runs on every task call)
     if getattr(task.metadata, "generates_deck", False):
+        from featherkit_deck.timeline import DeckRun
+
         params.attributes.setdefault(RUN_KEY, DeckRun())
         return
     options = getattr(task, "plugin_options", None)
@@ -65,7 +85,7 @@ def pre_execute(task: Task, params: ExecutionParameters) -> None:
 @hookimpl
 def post_execute(task: Task, params: ExecutionParameters, outputs: Any) -> None:
     run = params.attributes.get(RUN_KEY)
-    if run is not None and isinstance(run, DeckRun):  # (None first: the usual case, cheaper)
+    if run is not None and _is_deck_run(run):  # (None first: the usual case, no call)
         run.executed = time.perf_counter()
         run.inputs_loaded = getattr(params, "inputs_loaded_at", None)
 
@@ -75,7 +95,7 @@ def execution_finished(
     task: Task, params: ExecutionParameters, outputs: Any, error: BaseException | None
 ) -> None:
     run = params.attributes.get(RUN_KEY)
-    if run is None or not isinstance(run, DeckRun):
+    if run is None or not _is_deck_run(run):
         if params.decks and not _makes_deck(task):
             warnings.warn(
                 f"task {task.name!r} added {len(params.decks)} deck(s) but does not have "

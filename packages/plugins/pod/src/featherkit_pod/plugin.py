@@ -9,6 +9,9 @@
 * ``register_node_overrides``: ``.with_overrides(pod_template=PodTemplate(...))`` on a workflow
   node, written to the node's ``TaskNodeOverrides.pod_template`` (the task's container merged
   into the template, as for a task).
+
+The template and merge modules are imported with this one: the serialization hooks run for
+every task serialized. The legacy ``Pod`` task class is imported when the task types are.
 """
 
 from __future__ import annotations

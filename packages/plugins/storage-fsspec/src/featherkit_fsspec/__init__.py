@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from typing import IO, Any
-from urllib.parse import urlparse
 
 from featherkit.extend import FeatherkitUserError, hookimpl, redact_location, redact_text
 
@@ -55,6 +54,8 @@ _AZURE_ENV = {
 
 def protocol_of(uri: str) -> str:
     """The outermost protocol of ``uri`` (``simplecache::s3://b/k`` -> ``simplecache``)."""
+    from urllib.parse import urlparse  # not at import: every pod's start loads this plugin
+
     return urlparse(uri).scheme
 
 

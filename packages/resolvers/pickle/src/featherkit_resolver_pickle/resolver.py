@@ -33,7 +33,8 @@ MAGIC = b"featherkit-pickle 1 "
 #: ``cls.__new__(cls)``, as pickle's own protocol-2 reduction uses (so the file does not name
 #: this package)
 _NEWOBJ = getattr(copyreg, "__newobj__")  # noqa: B009  (not in the type stubs)
-_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+# a pattern string: ``re`` compiles (and caches) it at first use, not at every pod's start
+_DIGEST = r"^[0-9a-f]{64}$"
 
 #: per-task caches that are rebuilt on first use and must not travel (the type engine in
 #: particular belongs to the process that built it); dropped from every task pickled, the
@@ -196,7 +197,7 @@ class PickleResolver:
                 f"got {loader_args!r}"
             )
         uri, expected = loader_args
-        if not _DIGEST.match(expected):
+        if not re.match(_DIGEST, expected):
             raise ResolverError(
                 f"pickle resolver: {expected!r} is not a SHA-256 hex digest (loader args "
                 f"{loader_args!r})"
