@@ -7,7 +7,8 @@ from typing import Any
 
 from featherkit.hookspecs import hookimpl
 from featherkit.plugins import get_plugin_manager, hooks
-from featherkit.types import TypeEngine, builtin_transformers
+from featherkit.types import TypeEngine
+from featherkit.types.defaults import deferred_builtins
 
 
 def _build() -> TypeEngine:
@@ -23,5 +24,5 @@ def type_engine() -> TypeEngine:
 
 @hookimpl(trylast=True)
 def register_type_transformers(register: Callable[[Any], None]) -> None:
-    for transformer in builtin_transformers():
-        register(transformer)
+    # the primitives now, the other builtins' modules when an engine first needs them
+    register(deferred_builtins())

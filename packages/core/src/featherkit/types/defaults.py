@@ -9,7 +9,7 @@ from featherkit.types.base import set_standalone_engine
 
 if TYPE_CHECKING:
     from featherkit.types.base import TypeTransformer
-    from featherkit.types.engine import TypeEngine
+    from featherkit.types.engine import DeferredTransformers, TypeEngine
 
 _default_engine: TypeEngine | None = None
 _default_lock = threading.Lock()
@@ -21,13 +21,12 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
     Order matters only for :meth:`TypeEngine.guess_python_type` (first answer wins) and for
     transformers that match by predicate (enums are asked before dataclasses).
     """
-    from featherkit.types.blobs import DirectoryTransformer, FileTransformer
-    from featherkit.types.choices import ChoicesTransformer
-    from featherkit.types.containers import DictTransformer, ListTransformer, TupleTransformer
-    from featherkit.types.dataclass import DataclassTransformer
-    from featherkit.types.enums import EnumTransformer
-    from featherkit.types.iterators import IteratorTransformer
-    from featherkit.types.pickle import PickleTransformer
+    return complete_builtins(primitive_transformers())
+
+
+def primitive_transformers() -> list[TypeTransformer[Any]]:
+    """Fresh instances of the primitives' transformers (``int``, ``float``, ``str``, ``bool``,
+    ``None``): the builtins a plain task needs, in one light module."""
     from featherkit.types.primitives import (
         BoolTransformer,
         FloatTransformer,
@@ -35,16 +34,26 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
         NoneTransformer,
         StrTransformer,
     )
+
+    return [IntTransformer(), FloatTransformer(), StrTransformer(), BoolTransformer(),
+            NoneTransformer()]
+
+
+def complete_builtins(primitives: list[TypeTransformer[Any]]) -> list[TypeTransformer[Any]]:
+    """Every builtin, in order, around the given :func:`primitive_transformers` instances."""
+    from featherkit.types.blobs import DirectoryTransformer, FileTransformer
+    from featherkit.types.choices import ChoicesTransformer
+    from featherkit.types.containers import DictTransformer, ListTransformer, TupleTransformer
+    from featherkit.types.dataclass import DataclassTransformer
+    from featherkit.types.enums import EnumTransformer
+    from featherkit.types.iterators import IteratorTransformer
+    from featherkit.types.pickle import PickleTransformer
     from featherkit.types.temporal import DatetimeTransformer, DateTransformer, TimedeltaTransformer
     from featherkit.types.unions import UnionTransformer
 
     return [
         ChoicesTransformer(),  # first: its literal types are simple ones with an annotation
-        IntTransformer(),
-        FloatTransformer(),
-        StrTransformer(),
-        BoolTransformer(),
-        NoneTransformer(),
+        *primitives,
         DatetimeTransformer(),
         DateTransformer(),
         TimedeltaTransformer(),
@@ -59,6 +68,15 @@ def builtin_transformers() -> list[TypeTransformer[Any]]:
         IteratorTransformer(),
         PickleTransformer(),
     ]
+
+
+def deferred_builtins() -> DeferredTransformers:
+    """The builtins as core's plugin registers them: the primitives at once, the rest (and
+    their modules) when an engine first needs them (:class:`DeferredTransformers`)."""
+    from featherkit.types.engine import DeferredTransformers
+
+    primitives = primitive_transformers()
+    return DeferredTransformers(primitives, lambda: complete_builtins(primitives))
 
 
 def default_engine() -> TypeEngine:

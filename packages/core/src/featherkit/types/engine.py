@@ -15,6 +15,13 @@ How a transformer is found for a type ``tp`` (the first rule that answers wins):
    registration order (enums before their ``str`` base, dataclasses).
 5. A transformer registered for a base class of ``tp`` (its MRO, ``object`` excluded).
 6. The fallback (pickle) transformer, with a one-time :class:`PickleFallbackWarning`.
+
+Core's builtins arrive as a :class:`DeferredTransformers` group: the primitives (``int``,
+``str``, ...) are registered at once, the other builtins' modules are imported the first time
+a lookup gets past rule 2 for a type the registered ones do not hold (or something asks for
+the whole list). A task on primitives, as a pod runs it, never imports them. Because only an
+exact match (rule 2) is answered before the group is complete, and the group then takes the
+place it was given, every answer is the one the complete list gives.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import threading
 import types
 import typing
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from featherkit.types.base import Reader, ToLiteral, TypeTransformer, Writer, qualified_name
@@ -42,10 +49,42 @@ class PickleFallbackWarning(UserWarning):
     """A type has no transformer, so its values travel as pickles (fragile across versions)."""
 
 
+class DeferredTransformers:
+    """A group of transformers (core's builtins) whose modules load when first needed.
+
+    ``eager`` are registered with the engine at once; ``load()`` returns the whole group in
+    its order (``eager`` among them, the same objects). Where an installed plugin registered
+    a transformer for a type of the group, the plugin's wins, as for any builtin. Internal to
+    core: a plugin registers its transformers themselves.
+    """
+
+    def __init__(
+        self,
+        eager: Sequence[TypeTransformer[Any]],
+        load: Callable[[], Sequence[TypeTransformer[Any]]],
+    ) -> None:
+        self.eager = tuple(eager)
+        self._load = load
+
+    @property
+    def python_type(self) -> object:
+        """A key no transformer shares (registries key transformers by their type)."""
+        return self
+
+    def load(self) -> list[TypeTransformer[Any]]:
+        group = list(self._load())
+        missing = [t for t in self.eager if t not in group]
+        if missing:
+            raise ValueError(f"the deferred transformer group lost {missing!r}")
+        return group
+
+
 class TypeEngine:
     """Converts Python values to Flyte literals and back through registered transformers."""
 
-    def __init__(self, transformers: Iterable[TypeTransformer[Any]] = ()) -> None:
+    def __init__(
+        self, transformers: Iterable[TypeTransformer[Any] | DeferredTransformers] = ()
+    ) -> None:
         self._registered: list[TypeTransformer[Any]] = []
         self._claims: dict[Any, TypeTransformer[Any]] = {}
         self._exact: dict[Any, TypeTransformer[Any]] = {}
@@ -58,8 +97,42 @@ class TypeEngine:
         self._to_literal: dict[Any, ToLiteral] = {}
         self._writers: dict[Any, Writer] = {}
         self._readers: dict[Any, Reader] = {}
-        for transformer in transformers:
-            self.register(transformer)
+        #: the transformers as given, while a deferred group is not loaded yet (else None)
+        self._given: list[Any] | None = None
+        self._loading = threading.Lock()
+        given = list(transformers)
+        self._register_all(given, load=False)
+        if any(isinstance(t, DeferredTransformers) for t in given):
+            self._given = given
+
+    def _register_all(self, given: list[Any], *, load: bool) -> None:
+        """Register ``given`` in order; a deferred group gives its eager members, or, with
+        ``load``, all of them: either way without the types a transformer outside any group
+        (an installed plugin's) registered."""
+        outside = {t.python_type for t in given if not isinstance(t, DeferredTransformers)}
+        for item in given:
+            if not isinstance(item, DeferredTransformers):
+                self._add(item)
+                continue
+            for member in item.load() if load else item.eager:
+                if member.python_type not in outside:
+                    self._add(member)
+
+    def _complete(self) -> None:
+        """Load every deferred group and register the whole list again, in its order.
+
+        Another thread may look a type up meanwhile: an exact match it finds is already the
+        final one (nothing is replaced while registering again), and anything else waits here
+        until ``_given`` is cleared, last.
+        """
+        with self._loading:
+            given = self._given
+            if given is None:
+                return
+            self._registered, self._claims, self._exact, self._predicates = [], {}, {}, []
+            self._fallback = None
+            self._register_all(given, load=True)
+            self._given = None
 
     # -- registration -------------------------------------------------------------------------
 
@@ -70,6 +143,11 @@ class TypeEngine:
         unless ``replace=True`` (how an installed plugin takes over a core builtin). A
         transformer with ``is_fallback`` set becomes the fallback for unknown types.
         """
+        if self._given is not None:
+            self._complete()  # (a registration after construction sees the whole list)
+        self._add(transformer, replace=replace)
+
+    def _add(self, transformer: TypeTransformer[Any], *, replace: bool = False) -> None:
         key = transformer.python_type
         existing = self._claims.get(key)
         if existing is not None and existing is not transformer:
@@ -115,11 +193,15 @@ class TypeEngine:
     @property
     def transformers(self) -> list[TypeTransformer[Any]]:
         """The registered transformers, in registration order."""
+        if self._given is not None:
+            self._complete()
         return list(self._registered)
 
     @property
     def fallback(self) -> TypeTransformer[Any]:
         """The transformer for types nothing else handles (pickle, unless one was registered)."""
+        if self._given is not None:
+            self._complete()
         if self._fallback is None:
             from featherkit.types.pickle import PickleTransformer
 
@@ -163,6 +245,9 @@ class TypeEngine:
             found = None
         if found is not None:
             return found
+        if self._given is not None:  # past rule 2: the answer may be in a deferred group
+            self._complete()
+            return self._find(tp, warn=warn)
         if origin is not None:
             if origin is types.UnionType:
                 origin = typing.Union
@@ -316,7 +401,8 @@ class TypeEngine:
         Transformers are asked in registration order, the fallback last; the first answer
         wins. :class:`ValueError` when none recognises the type.
         """
-        for transformer in [*self._registered, self.fallback]:
+        fallback = self.fallback  # (first: it completes the list)
+        for transformer in [*self._registered, fallback]:
             guessed = transformer.guess_with(literal_type, self)
             if guessed is not None:
                 return guessed
