@@ -53,6 +53,27 @@ def test_outputs_of_several_types(tmp_path: Path) -> None:
     assert literal_map.literals["total"].scalar.primitive.integer == 4
 
 
+def test_the_task_runs_with_the_garbage_collector_on(tmp_path: Path) -> None:
+    """The console script pauses the collector while featherkit starts, freezes what that
+    created, and turns it back on before the task's module is imported."""
+    run = run_in_pod(ep_tasks.collector_state, tmp_path, {})
+    assert run.returncode == 0, run.stderr
+    assert run.outputs() == "True True True"
+
+
+def test_an_in_process_main_leaves_the_garbage_collector_alone(tmp_path: Path) -> None:
+    import gc
+
+    from featherkit import entrypoint
+    from featherkit.testing.pod import container_args, substitute
+
+    args, _ = container_args(ep_tasks.collector_state)
+    argv = substitute(args, {"input": "", "outputPrefix": str(tmp_path / "out")})
+    frozen = gc.get_freeze_count()
+    assert entrypoint.main(argv[1:]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
 def test_default_input_and_async_task(tmp_path: Path) -> None:
     run = run_in_pod(ep_tasks.add, tmp_path / "add", {"a": 40})
     assert run.returncode == 0, run.stderr
