@@ -196,7 +196,7 @@ CORE_LAYERS = (
     "checkpoint",
     "cache : images : storage",
     "plugins : error_document",
-    "hookspecs : errors : redact : docs : docstring : metadata : resources : security"
+    "hookspecs : errors : redact : docs : docstring : metadata : resources : security : _records"
     " : _entry_points : install_hints : _hookcall",
 )
 

@@ -26,12 +26,13 @@ import threading
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 
 from featherkit import hookspecs
+from featherkit._records import FrozenRecord
 
 if TYPE_CHECKING:
     import importlib.metadata
@@ -65,15 +66,8 @@ class PluginError(Exception):
     """A plugin could not be loaded, is broken, or two plugins claim the same thing."""
 
 
-# The frozen dataclasses of this module spell out the methods ``@dataclass(frozen=True)``
-# would generate (the same ones, field for field): generating them ``exec``'s source text,
-# about 0.7 ms per class of every pod's start. They stay dataclasses (``fields``, ``asdict``,
-# ``replace`` work as before).
-_PLUGIN_INFO_FIELDS = ("name", "distribution", "version", "entry_point", "hooks", "builtin")
-
-
 @dataclass(init=False, repr=False, eq=False)
-class PluginInfo:
+class PluginInfo(FrozenRecord):
     """What ``featherkit plugins`` shows for one registered plugin."""
 
     name: str
@@ -87,43 +81,7 @@ class PluginInfo:
         self, name: str, distribution: str, version: str, entry_point: str,
         hooks: tuple[str, ...], builtin: bool,
     ) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "distribution", distribution)
-        object.__setattr__(self, "version", version)
-        object.__setattr__(self, "entry_point", entry_point)
-        object.__setattr__(self, "hooks", hooks)
-        object.__setattr__(self, "builtin", builtin)
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}(name={self.name!r}, "
-            f"distribution={self.distribution!r}, version={self.version!r}, "
-            f"entry_point={self.entry_point!r}, hooks={self.hooks!r}, builtin={self.builtin!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._fields() == other._fields()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def _fields(self) -> tuple[Any, ...]:
-        return (
-            self.name, self.distribution, self.version, self.entry_point, self.hooks,
-            self.builtin,
-        )
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if type(self) is PluginInfo or name in _PLUGIN_INFO_FIELDS:
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
-        super().__setattr__(name, value)
-
-    def __delattr__(self, name: str) -> None:
-        if type(self) is PluginInfo or name in _PLUGIN_INFO_FIELDS:
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
-        super().__delattr__(name)
+        self._assign(name, distribution, version, entry_point, hooks, builtin)
 
 
 class _LoadReport:

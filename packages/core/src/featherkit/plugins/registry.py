@@ -9,48 +9,22 @@ is pinned on its plugin. The result is computed once per plugin generation.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import dataclass
 from typing import Any
 
+from featherkit._records import FrozenRecord
 from featherkit.plugins.manager import PluginError, is_builtin
-
-# The frozen dataclasses of this module spell out the methods ``@dataclass(frozen=True)``
-# would generate (the same ones, field for field): generating them ``exec``'s source text,
-# about 0.7 ms per class of every pod's start. They stay dataclasses (``fields``, ``asdict``,
-# ``replace`` work as before).
 
 
 @dataclass(init=False, repr=False, eq=False)
-class Entries:
+class Entries(FrozenRecord):
     """What a register hook produced: ``values`` by key, and the plugin that registered each."""
 
     values: dict[Any, Any]
     owners: dict[Any, str]
 
     def __init__(self, values: dict[Any, Any], owners: dict[Any, str]) -> None:
-        object.__setattr__(self, "values", values)
-        object.__setattr__(self, "owners", owners)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}(values={self.values!r}, owners={self.owners!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return (self.values, self.owners) == (other.values, other.owners)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.values, self.owners))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if type(self) is Entries or name in ("values", "owners"):
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
-        super().__setattr__(name, value)
-
-    def __delattr__(self, name: str) -> None:
-        if type(self) is Entries or name in ("values", "owners"):
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
-        super().__delattr__(name)
+        self._assign(values, owners)
 
     def ordered(self) -> list[Any]:
         """The values, installed plugins' first (in registration order), then builtins'."""
@@ -70,7 +44,7 @@ class BrokenPlugin(Exception):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class Registry:
+class Registry(FrozenRecord):
     """A register-callback hook: what one ``register(...)`` call means.
 
     ``key(*args)`` and ``value(*args)`` read the key and the stored value from the arguments
@@ -85,36 +59,7 @@ class Registry:
     def __init__(
         self, hook: str, what: str, key: Callable[..., Hashable], value: Callable[..., Any]
     ) -> None:
-        object.__setattr__(self, "hook", hook)
-        object.__setattr__(self, "what", what)
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "value", value)
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}(hook={self.hook!r}, what={self.what!r}, "
-            f"key={self.key!r}, value={self.value!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return (self.hook, self.what, self.key, self.value) == (
-                other.hook, other.what, other.key, other.value
-            )
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.hook, self.what, self.key, self.value))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if type(self) is Registry or name in ("hook", "what", "key", "value"):
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
-        super().__setattr__(name, value)
-
-    def __delattr__(self, name: str) -> None:
-        if type(self) is Registry or name in ("hook", "what", "key", "value"):
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
-        super().__delattr__(name)
+        self._assign(hook, what, key, value)
 
     def collect(self, callers: Iterable[tuple[str, Callable[..., Any]]]) -> Entries:
         """Call each plugin's implementation (``callers``: plugin name and its own caller, core's

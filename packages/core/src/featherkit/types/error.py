@@ -12,9 +12,10 @@ the builtin plugin :mod:`featherkit.flyte_error`.
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from featherkit._records import FrozenRecord
 from featherkit.types.base import TypeTransformer
 from featherkit.types.errors import TypeTransformerError
 
@@ -22,45 +23,15 @@ if TYPE_CHECKING:
     from flyteidl.core import literals_pb2, types_pb2
 
 
-# FlyteError spells out the methods ``@dataclass(frozen=True)`` would generate (the same
-# ones, field for field): generating them ``exec``'s source text, about 0.7 ms of every pod's
-# start (a builtin plugin registers its transformer). It stays a dataclass.
-
-
 @dataclass(init=False, repr=False, eq=False)
-class FlyteError:
+class FlyteError(FrozenRecord):
     """The error of a failed workflow node: its message and the node's id."""
 
     message: str
     failed_node_id: str
 
     def __init__(self, message: str, failed_node_id: str) -> None:
-        object.__setattr__(self, "message", message)
-        object.__setattr__(self, "failed_node_id", failed_node_id)
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}("
-            f"message={self.message!r}, failed_node_id={self.failed_node_id!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return (self.message, self.failed_node_id) == (other.message, other.failed_node_id)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.message, self.failed_node_id))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if type(self) is FlyteError or name in ("message", "failed_node_id"):
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
-        super().__setattr__(name, value)
-
-    def __delattr__(self, name: str) -> None:
-        if type(self) is FlyteError or name in ("message", "failed_node_id"):
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
-        super().__delattr__(name)
+        self._assign(message, failed_node_id)
 
 
 class FlyteErrorTransformer(TypeTransformer[FlyteError]):
