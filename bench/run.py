@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -351,6 +352,8 @@ def main() -> int:
     if args.flytekit_frames:
         pythons["flytekit-frames"] = args.flytekit_frames
     rounds = []
+    flyte_local = Path("/tmp/flyte")  # Flyte 2's local runs write here, whatever TMPDIR says
+    flyte_local_before = flyte_local.exists()
     with tempfile.TemporaryDirectory(prefix="featherkit-bench-") as tmp:
         scratch = Path(tmp)
         try:
@@ -367,6 +370,9 @@ def main() -> int:
         except WorkloadFailed as exc:
             print(f"benchmark workload broke: {exc}", file=sys.stderr)
             return 1
+        finally:
+            if not flyte_local_before:  # (one that was there before the run is not ours)
+                shutil.rmtree(flyte_local, ignore_errors=True)
     meta = {
         "date": time.strftime("%Y-%m-%d"),
         "cpus": os.cpu_count(),
